@@ -1,0 +1,79 @@
+"""The watcher's Telegram client: a user account that can only ever read.
+
+Every request passes through :meth:`ReadOnlyClient._call`; anything not on the read-only
+list is refused before it leaves the process, so no code path (ours or a library's) can make
+the watcher post, forward, react, join, mark as read or change anything on Telegram.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telethon import TelegramClient
+from telethon.tl import functions as fn
+
+from relay.logs import event
+
+log = logging.getLogger("relay.watcher")
+
+#: Requests the watcher may make: reading, downloading, keeping updates flowing, and logging in.
+READ_ONLY_REQUESTS: frozenset[type] = frozenset({
+    fn.help.GetConfigRequest,
+    fn.help.GetNearestDcRequest,
+    fn.updates.GetStateRequest,
+    fn.updates.GetDifferenceRequest,
+    fn.updates.GetChannelDifferenceRequest,
+    fn.users.GetUsersRequest,
+    fn.users.GetFullUserRequest,
+    fn.contacts.ResolveUsernameRequest,
+    fn.channels.GetChannelsRequest,
+    fn.channels.GetFullChannelRequest,
+    fn.channels.GetMessagesRequest,
+    fn.channels.GetParticipantRequest,
+    fn.messages.GetHistoryRequest,
+    fn.messages.GetMessagesRequest,
+    fn.messages.GetDialogsRequest,
+    fn.messages.GetPeerDialogsRequest,
+    fn.messages.GetChatsRequest,
+    fn.upload.GetFileRequest,
+    fn.upload.GetFileHashesRequest,
+    # `relay login` only:
+    fn.auth.SendCodeRequest,
+    fn.auth.ResendCodeRequest,
+    fn.auth.SignInRequest,
+    fn.account.GetPasswordRequest,
+    fn.auth.CheckPasswordRequest,
+})
+
+
+class WatcherWriteRefused(PermissionError):
+    """The watcher tried to make a request that is not a read."""
+
+
+class ReadOnlyClient(TelegramClient):
+    """A ``TelegramClient`` that refuses every request not in :data:`READ_ONLY_REQUESTS`,
+    and tells its owner when the connection came back after a drop."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.on_reconnect: list[Callable[[], Awaitable[None]]] = []
+
+    async def _call(self, sender: Any, request: Any, ordered: bool = False,
+                    flood_sleep_threshold: int | None = None) -> Any:
+        for item in request if isinstance(request, list) else [request]:
+            if type(item) not in READ_ONLY_REQUESTS:
+                name = type(item).__name__
+                log.error(event("watcher.write_refused", request=name))
+                raise WatcherWriteRefused(f"the watcher account only reads; refused {name}")
+        return await super()._call(sender, request, ordered=ordered,
+                                   flood_sleep_threshold=flood_sleep_threshold)
+
+    async def _handle_auto_reconnect(self) -> None:
+        await super()._handle_auto_reconnect()
+        for callback in list(self.on_reconnect):
+            try:
+                await callback()
+            except Exception:  # noqa: BLE001 - one failing callback must not stop the others
+                log.exception(event("watcher.reconnect_callback_failed"))

@@ -1,0 +1,292 @@
+"""The watcher: live updates and catch-up from the configured sources into the store.
+
+Live updates arrive through Telethon's own update loop (``events.Raw``). Catch-up runs at
+start, after every reconnect and on a timer: it reads each source's history above the point
+up to which history is known to be complete (``channels.caught_up_to``), oldest first, and
+re-reads the newest stored posts to notice edits and deletions made while relay was away.
+Storing is idempotent, so a post seen both live and in catch-up is stored once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from telethon import TelegramClient, events
+from telethon.tl import types
+
+from relay.config import Settings
+from relay.ingest.convert import message_row
+from relay.ingest.media import download_media
+from relay.ingest.sources import SourceResolver, WatchedSource, policy_for
+from relay.language import detect
+from relay.logs import event
+from relay.model import IngestResult
+from relay.store import channels as channel_store
+from relay.store import messages as message_store
+from relay.store.db import Database
+
+log = logging.getLogger("relay.watcher")
+
+RECHECK_RECENT = 20  # newest stored posts re-read at each catch-up, for edits and deletions
+_LIVE_UPDATES = [
+    types.UpdateNewChannelMessage,
+    types.UpdateEditChannelMessage,
+    types.UpdateDeleteChannelMessages,
+]
+
+
+class Watcher:
+    """Reads the sources with a read-only user client and stores what it finds."""
+
+    def __init__(self, client: TelegramClient, db: Database, settings: Settings, *,
+                 clock: Callable[[], float] = time.time,
+                 on_stored: Callable[[IngestResult], Any] | None = None):
+        self.client = client
+        self.db = db
+        self.settings = settings
+        self.clock = clock
+        self.on_stored = on_stored
+        self.watched = [WatchedSource(s, policy_for(s, settings)) for s in settings.sources]
+        self.by_channel: dict[int, WatchedSource] = {}
+        self._resolver = SourceResolver(client)
+        self._handler = events.Raw(types=_LIVE_UPDATES)
+        self._timer: asyncio.Task | None = None
+        self._catch_up_lock = asyncio.Lock()
+        self._inflight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._stopping = False
+        self._silent_warned: set[int] = set()
+        self._reported: dict[str, str] = {}  # source -> the unresolved reason last logged
+
+    # ------------------------------------------------------------------ lifecycle
+    async def start(self) -> None:
+        """Resolve sources, listen live, catch up once, then keep catching up on a timer."""
+        await self.resolve_sources()
+        self.client.add_event_handler(self._on_update, self._handler)
+        reconnect = getattr(self.client, "on_reconnect", None)
+        if reconnect is not None:
+            reconnect.append(self.catch_up)
+        await self.catch_up()
+        self._timer = asyncio.create_task(self._catch_up_loop(), name="watcher-catch-up")
+
+    async def stop(self, timeout: float = 5.0) -> None:
+        """Stop taking updates and wait for the ones being stored to finish."""
+        self._stopping = True
+        self.client.remove_event_handler(self._on_update, self._handler)
+        if self._timer:
+            self._timer.cancel()
+            await asyncio.gather(self._timer, return_exceptions=True)
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            log.warning(event("watcher.stop_timeout", inflight=self._inflight))
+
+    async def resolve_sources(self) -> None:
+        """Resolve every unresolved source; report each one that can't be, by name."""
+        now = int(self.clock())
+        for watched in self.watched:
+            if watched.channel is not None:
+                continue
+            await self._resolver.resolve(watched)
+            ref = str(watched.source.ref)
+            if watched.error:
+                if self._reported.get(ref) != watched.error:
+                    self._reported[ref] = watched.error
+                    log.warning(event("source.unresolved", source=ref, name=watched.source.name,
+                                      reason=watched.error))
+                await self.db.run(channel_store.set_source_status, ref, channel_id=None,
+                                  error=watched.error, now=now)
+                continue
+            channel = watched.channel
+            self.by_channel[channel.id] = watched
+            await self.db.run(self._record_source, watched, now)
+            if channel.left:
+                log.warning(event("source.not_member", source=ref, name=watched.source.name,
+                                  note="no live updates until the watcher account joins;"
+                                       " catch-up still reads it"))
+            log.info(event("source.resolved", source=ref, channel=channel.id,
+                           title=channel.title))
+
+    @staticmethod
+    def _record_source(conn: Any, watched: WatchedSource, now: int) -> None:
+        channel = watched.channel
+        channel_store.upsert_channel(conn, channel.id, username=channel.username,
+                                     title=channel.title, display_name=watched.source.name,
+                                     is_source=True, now=now)
+        channel_store.set_source_status(conn, str(watched.source.ref), channel_id=channel.id,
+                                        error=None, now=now)
+
+    # ------------------------------------------------------------------ live updates
+    async def _on_update(self, update: Any) -> None:
+        if self._stopping:
+            return
+        self._inflight += 1
+        self._idle.clear()
+        try:
+            if isinstance(update, types.UpdateDeleteChannelMessages):
+                if update.channel_id in self.by_channel:
+                    await self.delete(update.channel_id, list(update.messages))
+            else:
+                await self.ingest(update.message)
+        except Exception:  # noqa: BLE001 - one bad update must not stop the watcher
+            log.exception(event("watcher.update_failed", update=type(update).__name__))
+        finally:
+            self._inflight -= 1
+            if self._inflight == 0:
+                self._idle.set()
+
+    async def ingest(self, message: Any) -> IngestResult | None:
+        """Store one channel message (new or edited) from a configured source."""
+        if not isinstance(message, types.Message) or not isinstance(message.peer_id,
+                                                                    types.PeerChannel):
+            return None
+        watched = self.by_channel.get(message.peer_id.channel_id)
+        if watched is None:
+            return None
+        row = message_row(message)
+        detection = detect(row.text)
+        result = await self.db.run(message_store.store_message, row, detection.lang,
+                                   detection.confidence, watched.policy, int(self.clock()))
+        if result.stored or result.edited:
+            log.debug(event("message.stored" if result.stored else "message.edited",
+                            channel=row.channel_id, message=row.message_id, lang=detection.lang))
+        if result.jobs_created:
+            log.info(event("jobs.queued", channel=row.channel_id, message=row.message_id,
+                           lang=detection.lang, jobs=",".join(map(str, result.jobs_created))))
+        if result.media_wanted:
+            await self._fetch_media(watched, message, result.media_wanted)
+        if self.on_stored and (result.stored or result.edited):
+            self.on_stored(result)
+        return result
+
+    async def delete(self, channel_id: int, message_ids: list[int]) -> list[int]:
+        jobs = await self.db.run(message_store.mark_deleted, channel_id, message_ids,
+                                 int(self.clock()))
+        log.info(event("message.deleted", channel=channel_id,
+                       messages=",".join(map(str, message_ids)),
+                       jobs=",".join(map(str, jobs)) or None))
+        return jobs
+
+    async def _fetch_media(self, watched: WatchedSource, message: Any,
+                           wanted: list[tuple[int, int]]) -> None:
+        by_id = {message.id: message}
+        missing = [mid for _, mid in wanted if mid not in by_id]
+        if missing:
+            fetched = await self.client.get_messages(watched.peer, ids=missing)
+            by_id.update({m.id: m for m in fetched if m is not None})
+        storage = self.settings.storage
+        for pk, mid in wanted:
+            msg = by_id.get(mid)
+            if msg is None:
+                continue
+            try:
+                path = await download_media(self.client, msg, Path(storage.media_dir),
+                                            watched.channel_id, storage.max_media_bytes)
+            except Exception as exc:  # noqa: BLE001 - the post is stored; the file can wait
+                log.warning(event("media.failed", channel=watched.channel_id, message=mid,
+                                  error=type(exc).__name__))
+                continue
+            if path:
+                await self.db.run(message_store.set_media_path, pk, path)
+
+    # ------------------------------------------------------------------ catch-up
+    async def catch_up(self) -> None:
+        """Store whatever each source posted that the live updates did not bring."""
+        if self._stopping:
+            return
+        async with self._catch_up_lock:
+            await self.resolve_sources()
+            for watched in list(self.by_channel.values()):
+                if self._stopping:
+                    return
+                try:
+                    await self.catch_up_source(watched)
+                except Exception as exc:  # noqa: BLE001 - the other sources go on
+                    log.warning(event("catch_up.failed", source=str(watched.source.ref),
+                                      error=f"{type(exc).__name__}: {exc}"))
+
+    async def catch_up_source(self, watched: WatchedSource) -> int:
+        """Catch up one source; return how many posts were newly stored."""
+        channel_id = watched.channel_id
+        info = await self.db.read(channel_store.get_channel, channel_id)
+        since = info.caught_up_to if info else 0
+        top, stored = since, 0
+        if since == 0:
+            # Never read before: the newest posts only, not years of history.
+            limit = self.settings.watcher.first_catch_up_posts
+            newest = await self.client.get_messages(watched.peer, limit=max(limit, 1))
+            messages = list(reversed(newest))[-limit:] if limit else []
+            top = max((m.id for m in newest), default=0)
+        else:
+            messages = self.client.iter_messages(watched.peer, min_id=since, reverse=True)
+        async for message in _aiter(messages):
+            result = await self.ingest(message)
+            top = max(top, message.id)
+            stored += bool(result and result.stored)
+        await self.db.run(channel_store.set_caught_up, channel_id, top, int(self.clock()))
+        if since:
+            await self._recheck_recent(watched, since)
+        self._warn_if_silent(watched, await self.db.read(channel_store.get_channel, channel_id))
+        if stored:
+            log.info(event("catch_up.stored", source=str(watched.source.ref), posts=stored,
+                           since=since, up_to=top))
+        return stored
+
+    async def _recheck_recent(self, watched: WatchedSource, up_to: int) -> None:
+        """Re-read the newest stored posts up to ``up_to``: edits and deletions while away."""
+        ids = await self.db.read(_recent_ids, watched.channel_id, up_to, RECHECK_RECENT)
+        if not ids:
+            return
+        current = await self.client.get_messages(watched.peer, ids=ids)
+        gone = [mid for mid, msg in zip(ids, current, strict=True)
+                if msg is None or isinstance(msg, types.MessageEmpty)]
+        for msg in current:
+            if isinstance(msg, types.Message):
+                await self.ingest(msg)
+        if gone:
+            await self.delete(watched.channel_id, gone)
+
+    def _warn_if_silent(self, watched: WatchedSource, info: Any) -> None:
+        if info is None or info.last_post_at is None:
+            return
+        hours = (self.clock() - info.last_post_at) / 3600
+        if hours > self.settings.watcher.silent_warning_hours:
+            if info.id not in self._silent_warned:
+                self._silent_warned.add(info.id)
+                log.warning(event("source.silent", source=str(watched.source.ref),
+                                  name=watched.source.name, hours=round(hours, 1)))
+        else:
+            self._silent_warned.discard(info.id)
+
+    async def _catch_up_loop(self) -> None:
+        interval = self.settings.watcher.catch_up_seconds
+        while not self._stopping:
+            await asyncio.sleep(interval)
+            try:
+                await self.catch_up()
+            except Exception:  # noqa: BLE001 - keep the timer alive
+                log.exception(event("catch_up.loop_failed"))
+
+
+def _recent_ids(conn: Any, channel_id: int, up_to: int, limit: int) -> list[int]:
+    rows = conn.execute(
+        "SELECT message_id FROM messages WHERE channel_id=? AND message_id<=? AND deleted_at IS NULL"
+        " ORDER BY message_id DESC LIMIT ?",
+        (channel_id, up_to, limit),
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+async def _aiter(items: Any) -> Any:
+    if hasattr(items, "__aiter__"):
+        async for item in items:
+            yield item
+    else:
+        for item in items:
+            yield item

@@ -1,0 +1,66 @@
+"""Queries on ``jobs``: creation and source snapshots. State changes live with the review code."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+from relay.store import audit
+
+
+def source_hash(text: str) -> str:
+    """A short, stable fingerprint of a source text version."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def create_job(conn: sqlite3.Connection, *, channel_id: int, unit_key: str, message_id: int,
+               grouped_id: int | None, target: str, language: str, source_text: str,
+               now: int) -> int:
+    cur = conn.execute(
+        "INSERT INTO jobs (channel_id, unit_key, message_id, grouped_id, target, language, status,"
+        " source_text, source_hash, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)",
+        (channel_id, unit_key, message_id, grouped_id, target, language, source_text,
+         source_hash(source_text), now, now),
+    )
+    job_id = int(cur.lastrowid)
+    audit.record(conn, job_id=job_id, actor_id=None, action="queue", from_status=None,
+                 to_status="queued", at=now)
+    return job_id
+
+
+def jobs_of_unit(conn: sqlite3.Connection, channel_id: int, unit_key: str) -> list[tuple[int, str]]:
+    return conn.execute(
+        "SELECT id, status FROM jobs WHERE channel_id=? AND unit_key=? ORDER BY id",
+        (channel_id, unit_key),
+    ).fetchall()
+
+
+def update_source(conn: sqlite3.Connection, job_ids: list[int], source_text: str,
+                  first_message_id: int, now: int) -> list[int]:
+    """Record a new source version on jobs; a published job becomes ``stale``.
+
+    A draft keeps ``draft_source_hash``, so a draft made from an older version shows as such.
+    Returns the jobs whose source changed.
+    """
+    new_hash = source_hash(source_text)
+    changed = []
+    for job_id in job_ids:
+        status, old_hash = conn.execute(
+            "SELECT status, source_hash FROM jobs WHERE id=?", (job_id,)
+        ).fetchone()
+        conn.execute(
+            "UPDATE jobs SET message_id=MIN(message_id, ?) WHERE id=?", (first_message_id, job_id)
+        )
+        if old_hash == new_hash:
+            continue
+        to_status = "stale" if status == "published" else status
+        conn.execute(
+            "UPDATE jobs SET source_text=?, source_hash=?, status=?, updated_at=? WHERE id=?",
+            (source_text, new_hash, to_status, now, job_id),
+        )
+        audit.record(conn, job_id=job_id, actor_id=None, action="source_edited",
+                     from_status=status, to_status=to_status, at=now,
+                     detail=f"{old_hash} -> {new_hash}")
+        changed.append(job_id)
+    return changed

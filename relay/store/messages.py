@@ -1,0 +1,145 @@
+"""Storing posts: idempotent insert, edits kept as revisions, deletions as marks.
+
+Each function here runs inside one transaction (see :meth:`relay.store.db.Database.run`), so a
+post, its revision and the jobs it creates or touches are written together or not at all.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from relay.formatting import entities_to_json
+from relay.model import IngestResult, MessageRow, QueuePolicy
+from relay.store import audit, channels, jobs
+
+_INSERT = (
+    "INSERT INTO messages (channel_id, message_id, date, edit_date, text, entities, lang,"
+    " lang_confidence, grouped_id, media_kind, media_size, media_name, fwd_from, reply_to,"
+    " post_author, stored_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    " ON CONFLICT(channel_id, message_id) DO NOTHING"
+)
+
+
+def store_message(conn: sqlite3.Connection, row: MessageRow, lang: str, confidence: float,
+                  policy: QueuePolicy | None, now: int) -> IngestResult:
+    """Insert a post once; a post already stored with other text is treated as an edit."""
+    channels.ensure_channel(conn, row.channel_id, now)
+    entities = entities_to_json(row.entities)
+    cur = conn.execute(_INSERT, (
+        row.channel_id, row.message_id, row.date, row.edit_date, row.text, entities, lang,
+        confidence, row.grouped_id, row.media_kind, row.media_size, row.media_name, row.fwd_from,
+        row.reply_to, row.post_author, now,
+    ))
+    if cur.rowcount == 0:
+        return store_edit(conn, row, lang, confidence, policy, now)
+    result = IngestResult(stored=True)
+    channels.note_stored(conn, row.channel_id, row.message_id, row.date, now)
+    _sync_unit(conn, row, policy, now, result)
+    return result
+
+
+def store_edit(conn: sqlite3.Connection, row: MessageRow, lang: str, confidence: float,
+               policy: QueuePolicy | None, now: int) -> IngestResult:
+    """Apply an edit; the previous text and entities are kept in ``message_revisions``."""
+    existing = conn.execute(
+        "SELECT pk, text, entities, edit_date FROM messages WHERE channel_id=? AND message_id=?",
+        (row.channel_id, row.message_id),
+    ).fetchone()
+    if existing is None:
+        return store_message(conn, row, lang, confidence, policy, now)
+    pk, old_text, old_entities, old_edit_date = existing
+    entities = entities_to_json(row.entities)
+    result = IngestResult()
+    if old_edit_date and (row.edit_date or 0) < old_edit_date:
+        return result  # an older version delivered late: never roll the text back
+    if old_text == row.text and old_entities == entities:
+        if row.edit_date and row.edit_date != old_edit_date:
+            conn.execute("UPDATE messages SET edit_date=? WHERE pk=?", (row.edit_date, pk))
+        return result
+    conn.execute(
+        "INSERT INTO message_revisions (message_pk, text, entities, edit_date, replaced_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (pk, old_text, old_entities, old_edit_date, now),
+    )
+    conn.execute(
+        "UPDATE messages SET text=?, entities=?, edit_date=?, lang=?, lang_confidence=?,"
+        " deleted_at=NULL WHERE pk=?",
+        (row.text, entities, row.edit_date or now, lang, confidence, pk),
+    )
+    result.edited = True
+    _sync_unit(conn, row, policy, now, result)
+    return result
+
+
+def mark_deleted(conn: sqlite3.Connection, channel_id: int, message_ids: list[int],
+                 now: int) -> list[int]:
+    """Mark posts deleted (rows stay); return the ids of jobs made from them."""
+    touched: list[int] = []
+    for message_id in message_ids:
+        row = conn.execute(
+            "SELECT grouped_id FROM messages WHERE channel_id=? AND message_id=?"
+            " AND deleted_at IS NULL",
+            (channel_id, message_id),
+        ).fetchone()
+        if row is None:
+            continue
+        conn.execute(
+            "UPDATE messages SET deleted_at=? WHERE channel_id=? AND message_id=?",
+            (now, channel_id, message_id),
+        )
+        for job_id, status in jobs.jobs_of_unit(conn, channel_id, _unit_key(message_id, row[0])):
+            audit.record(conn, job_id=job_id, actor_id=None, action="source_deleted",
+                         from_status=status, to_status=status, at=now,
+                         detail=f"message {message_id}")
+            touched.append(job_id)
+    return touched
+
+
+def set_media_path(conn: sqlite3.Connection, pk: int, path: str) -> None:
+    conn.execute("UPDATE messages SET media_path=? WHERE pk=?", (path, pk))
+
+
+def _unit_key(message_id: int, grouped_id: int | None) -> str:
+    return f"g:{grouped_id}" if grouped_id else f"m:{message_id}"
+
+
+def _sync_unit(conn: sqlite3.Connection, row: MessageRow, policy: QueuePolicy | None, now: int,
+               result: IngestResult) -> None:
+    """Bring the jobs of the post's unit (the post, or its whole album) up to date."""
+    if policy is None:
+        return
+    key = _unit_key(row.message_id, row.grouped_id)
+    if row.grouped_id:
+        members = conn.execute(
+            "SELECT pk, message_id, text, lang, media_kind, media_path FROM messages"
+            " WHERE channel_id=? AND grouped_id=? AND deleted_at IS NULL ORDER BY message_id",
+            (row.channel_id, row.grouped_id),
+        ).fetchall()
+    else:
+        members = conn.execute(
+            "SELECT pk, message_id, text, lang, media_kind, media_path FROM messages"
+            " WHERE channel_id=? AND message_id=?",
+            (row.channel_id, row.message_id),
+        ).fetchall()
+    if not members:
+        return
+    texts = [m[2] for m in members if m[2].strip()]
+    source_text = "\n\n".join(texts)
+    # The album's language is that of its longest caption; captionless items decide nothing.
+    unit_lang = max(((len(m[2]), m[3]) for m in members if m[2].strip()), default=(0, "und"))[1]
+    first_id = members[0][1]
+    existing = jobs.jobs_of_unit(conn, row.channel_id, key)
+    if not existing:
+        if unit_lang in policy.languages and source_text:
+            for target_key, target_lang in policy.targets:
+                job_id = jobs.create_job(conn, channel_id=row.channel_id, unit_key=key,
+                                         message_id=first_id, grouped_id=row.grouped_id,
+                                         target=target_key, language=target_lang,
+                                         source_text=source_text, now=now)
+                result.jobs_created.append(job_id)
+    else:
+        result.jobs_touched.extend(
+            jobs.update_source(conn, [j for j, _ in existing], source_text, first_id, now)
+        )
+    if policy.download_media and (result.jobs_created or existing):
+        result.media_wanted.extend((m[0], m[1]) for m in members if m[4] and not m[5])

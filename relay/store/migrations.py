@@ -1,0 +1,154 @@
+"""Numbered schema migrations, applied in order at start and recorded in ``schema_migrations``.
+
+Never edit a migration that has shipped: add the next number instead.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+MIGRATIONS: list[tuple[int, str]] = [
+    (
+        1,
+        """
+        CREATE TABLE channels (
+            id              INTEGER PRIMARY KEY,      -- Telegram channel id (bare, positive)
+            username        TEXT,
+            title           TEXT,
+            display_name    TEXT,                     -- the name used in attribution
+            is_source       INTEGER NOT NULL DEFAULT 0,
+            caught_up_to    INTEGER NOT NULL DEFAULT 0, -- history complete up to this message id
+            last_message_id INTEGER NOT NULL DEFAULT 0, -- highest message id stored
+            last_post_at    INTEGER,                  -- date of the newest stored post
+            last_seen_at    INTEGER,                  -- when the watcher last stored anything
+            updated_at      INTEGER NOT NULL
+        );
+
+        CREATE TABLE messages (
+            pk              INTEGER PRIMARY KEY,
+            channel_id      INTEGER NOT NULL REFERENCES channels(id),
+            message_id      INTEGER NOT NULL,
+            date            INTEGER NOT NULL,
+            edit_date       INTEGER,
+            text            TEXT NOT NULL DEFAULT '',
+            entities        TEXT NOT NULL DEFAULT '[]',
+            lang            TEXT,
+            lang_confidence REAL,
+            grouped_id      INTEGER,
+            media_kind      TEXT,
+            media_size      INTEGER,
+            media_name      TEXT,
+            media_path      TEXT,
+            fwd_from        TEXT,                     -- JSON: origin of a forwarded post
+            reply_to        INTEGER,
+            post_author     TEXT,
+            deleted_at      INTEGER,                  -- a deletion is a mark, never a removed row
+            stored_at       INTEGER NOT NULL,
+            UNIQUE (channel_id, message_id)
+        );
+        CREATE INDEX messages_album ON messages (channel_id, grouped_id) WHERE grouped_id IS NOT NULL;
+
+        CREATE TABLE message_revisions (
+            id          INTEGER PRIMARY KEY,
+            message_pk  INTEGER NOT NULL REFERENCES messages(pk),
+            text        TEXT NOT NULL,
+            entities    TEXT NOT NULL,
+            edit_date   INTEGER,
+            replaced_at INTEGER NOT NULL
+        );
+        CREATE INDEX message_revisions_message ON message_revisions (message_pk);
+
+        CREATE TABLE jobs (
+            id                INTEGER PRIMARY KEY,
+            channel_id        INTEGER NOT NULL REFERENCES channels(id),
+            unit_key          TEXT NOT NULL,          -- 'm:<message id>' or 'g:<grouped id>' (album)
+            message_id        INTEGER NOT NULL,       -- first message of the unit
+            grouped_id        INTEGER,
+            target            TEXT NOT NULL,          -- target key from the configuration
+            language          TEXT NOT NULL,          -- target language
+            status            TEXT NOT NULL CHECK (status IN
+                ('queued','drafted','approved','published','skipped','rejected','stale')),
+            source_text       TEXT NOT NULL,
+            source_hash       TEXT NOT NULL,
+            draft_text        TEXT,
+            draft_entities    TEXT,
+            draft_source_hash TEXT,                   -- the source version the draft was made from
+            translator_id     INTEGER,
+            editor_id         INTEGER,
+            claimed_by        INTEGER,
+            claimed_at        INTEGER,
+            reason            TEXT,
+            created_at        INTEGER NOT NULL,
+            updated_at        INTEGER NOT NULL,
+            UNIQUE (channel_id, unit_key, target)
+        );
+        CREATE INDEX jobs_status ON jobs (status, id);
+
+        CREATE TABLE audit (
+            id          INTEGER PRIMARY KEY,
+            job_id      INTEGER REFERENCES jobs(id),
+            actor_id    INTEGER,                      -- Telegram user id; NULL for relay itself
+            action      TEXT NOT NULL,
+            from_status TEXT,
+            to_status   TEXT,
+            detail      TEXT,
+            at          INTEGER NOT NULL
+        );
+        CREATE INDEX audit_job ON audit (job_id);
+
+        CREATE TABLE source_status (
+            ref         TEXT PRIMARY KEY,             -- the source as configured, e.g. '@vahed'
+            channel_id  INTEGER,
+            error       TEXT,                         -- why it cannot be resolved, if it cannot
+            checked_at  INTEGER NOT NULL
+        );
+        """,
+    ),
+]
+
+
+def apply_migrations(conn: sqlite3.Connection) -> list[int]:
+    """Apply every migration not yet recorded; return the versions applied now."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations"
+        " (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)"
+    )
+    done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+    newest_known = max(v for v, _ in MIGRATIONS)
+    if done and max(done) > newest_known:
+        raise RuntimeError(
+            f"database schema version {max(done)} is newer than this relay knows ({newest_known});"
+            " upgrade relay"
+        )
+    applied = []
+    for version, sql in MIGRATIONS:
+        if version in done:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(sql):
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+                (version, int(time.time())),
+            )
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        applied.append(version)
+    return applied
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration into statements (executescript would commit on its own)."""
+    out, buf = [], []
+    for line in sql.splitlines():
+        buf.append(line)
+        candidate = "\n".join(buf)
+        if sqlite3.complete_statement(candidate):
+            if candidate.strip().strip(";").strip():
+                out.append(candidate)
+            buf = []
+    return out
