@@ -208,6 +208,7 @@ class Watcher:
                 try:
                     await self.catch_up_source(watched)
                 except Exception as exc:  # noqa: BLE001 - the other sources go on
+                    log.debug("catch-up failure", exc_info=True)
                     log.warning(event("catch_up.failed", source=str(watched.source.ref),
                                       error=f"{type(exc).__name__}: {exc}"))
 
@@ -217,21 +218,22 @@ class Watcher:
         info = await self.db.read(channel_store.get_channel, channel_id)
         since = info.caught_up_to if info else 0
         top, stored = since, 0
-        if since == 0:
+        if info is None or info.caught_up_at is None:
             # Never read before: the newest posts only, not years of history.
             limit = self.settings.watcher.first_catch_up_posts
             newest = await self.client.get_messages(watched.peer, limit=max(limit, 1))
             messages = list(reversed(newest))[-limit:] if limit else []
             top = max((m.id for m in newest), default=0)
         else:
-            messages = self.client.iter_messages(watched.peer, min_id=since, reverse=True)
+            messages = self.client.iter_messages(watched.peer, min_id=since, reverse=True,
+                                                 wait_time=0)
         async for message in _aiter(messages):
             result = await self.ingest(message)
             top = max(top, message.id)
             stored += bool(result and result.stored)
         await self.db.run(channel_store.set_caught_up, channel_id, top, int(self.clock()))
-        if since:
-            await self._recheck_recent(watched, since)
+        if info is not None and info.last_message_id:
+            await self._recheck_recent(watched, info.last_message_id)
         self._warn_if_silent(watched, await self.db.read(channel_store.get_channel, channel_id))
         if stored:
             log.info(event("catch_up.stored", source=str(watched.source.ref), posts=stored,

@@ -206,8 +206,9 @@ def _history_slice(ids_desc: list[int], request: Any) -> list[int]:
     start = 0
     if request.offset_id:
         start = next((n for n, i in enumerate(ids) if i < request.offset_id), len(ids))
-    start = max(0, start + request.add_offset)
-    return ids[start:start + max(0, min(request.limit, 100))]
+    start += request.add_offset
+    end = start + max(0, min(request.limit, 100))  # the window is fixed before clamping
+    return ids[max(0, start):max(0, end)]
 
 
 def _get_history(world: SimTelegram, sender: SimSender, request: Any) -> Any:
@@ -232,7 +233,7 @@ def _channel_messages(world: SimTelegram, sender: SimSender, request: Any) -> An
     msgs: list[Any] = []
     for ref in request.id:
         msg = chan.messages.get(getattr(ref, "id", None))
-        msgs.append(world.view_message(me.id, msg) if msg else types.MessageEmpty(id=ref.id))
+        msgs.append(world.view_message(me.id, msg) if msg else types.MessageEmpty(id=ref.id, peer_id=None))
     users, chats = _users_chats(world, me, [m for m in msgs if isinstance(m, types.Message)], [chan])
     return types.messages.ChannelMessages(pts=chan.pts, count=len(msgs), messages=msgs, topics=[],
                                           chats=chats, users=users)
@@ -243,7 +244,7 @@ def _private_messages(world: SimTelegram, sender: SimSender, request: Any) -> An
     msgs: list[Any] = []
     for ref in request.id:
         msg = me.box.get(getattr(ref, "id", None))
-        msgs.append(world.view_message(me.id, msg) if msg else types.MessageEmpty(id=ref.id))
+        msgs.append(world.view_message(me.id, msg) if msg else types.MessageEmpty(id=ref.id, peer_id=None))
     users, chats = _users_chats(world, me, [m for m in msgs if isinstance(m, types.Message)])
     return types.messages.Messages(messages=msgs, topics=[], chats=chats, users=users)
 

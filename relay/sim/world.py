@@ -80,7 +80,7 @@ class Chan:
 
     @property
     def marked_id(self) -> int:
-        return int(f"-100{self.channel.id}")
+        return -(10**12 + self.channel.id)
 
 
 @dataclass

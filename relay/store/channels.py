@@ -13,6 +13,7 @@ class ChannelInfo:
     title: str | None
     display_name: str | None
     caught_up_to: int
+    caught_up_at: int | None
     last_message_id: int
     last_post_at: int | None
     last_seen_at: int | None
@@ -39,7 +40,8 @@ def ensure_channel(conn: sqlite3.Connection, channel_id: int, now: int) -> None:
 
 def get_channel(conn: sqlite3.Connection, channel_id: int) -> ChannelInfo | None:
     row = conn.execute(
-        "SELECT id, username, title, display_name, caught_up_to, last_message_id, last_post_at,"
+        "SELECT id, username, title, display_name, caught_up_to, caught_up_at, last_message_id,"
+        " last_post_at,"
         " last_seen_at FROM channels WHERE id = ?",
         (channel_id,),
     ).fetchone()
@@ -48,8 +50,9 @@ def get_channel(conn: sqlite3.Connection, channel_id: int) -> ChannelInfo | None
 
 def set_caught_up(conn: sqlite3.Connection, channel_id: int, up_to: int, now: int) -> None:
     conn.execute(
-        "UPDATE channels SET caught_up_to = MAX(caught_up_to, ?), updated_at = ? WHERE id = ?",
-        (up_to, now, channel_id),
+        "UPDATE channels SET caught_up_to = MAX(caught_up_to, ?), caught_up_at = ?, updated_at = ?"
+        " WHERE id = ?",
+        (up_to, now, now, channel_id),
     )
 
 

@@ -19,6 +19,7 @@ MIGRATIONS: list[tuple[int, str]] = [
             display_name    TEXT,                     -- the name used in attribution
             is_source       INTEGER NOT NULL DEFAULT 0,
             caught_up_to    INTEGER NOT NULL DEFAULT 0, -- history complete up to this message id
+            caught_up_at    INTEGER,                  -- last catch-up; NULL: never read before
             last_message_id INTEGER NOT NULL DEFAULT 0, -- highest message id stored
             last_post_at    INTEGER,                  -- date of the newest stored post
             last_seen_at    INTEGER,                  -- when the watcher last stored anything

@@ -1,0 +1,124 @@
+"""Shared fixtures: a simulated Telegram, a real SQLite file, and settings written as TOML."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+
+from relay.config import Settings, load_settings
+from relay.ingest.client import ReadOnlyClient
+from relay.ingest.watcher import Watcher
+from relay.sim.world import Account, Chan, SimTelegram
+from relay.store.db import Database
+
+BASE_CONFIG = """\
+[storage]
+data_dir = "{data}"
+max_media_mb = 1
+
+[watcher]
+catch_up_seconds = 3600
+silent_warning_hours = 48
+first_catch_up_posts = {first}
+
+[[sources]]
+channel = "@vahed"
+name = "Syndicate of Workers of Tehran and Suburbs Vahed Bus Company"
+
+[[sources]]
+channel = "@haft_tappeh"
+name = "Haft Tappeh Sugar Cane Workers' Union"
+
+[[targets]]
+key = "en"
+channel = "@relay_en"
+language = "en"
+credit = "Shahrokh Zamani Action Campaign"
+
+[[targets]]
+key = "es"
+channel = "@relay_es"
+language = "es"
+credit = "Campaña Shahrokh Zamani"
+
+[[people]]
+id = 5001
+name = "Sara"
+roles = ["translator"]
+
+[[people]]
+id = 5002
+name = "Reza"
+roles = ["editor"]
+"""
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path) -> Callable[..., Settings]:
+    def make(extra: str = "", *, first: int = 50, body: str | None = None) -> Settings:
+        path = tmp_path / "relay.toml"
+        text = body if body is not None else BASE_CONFIG.format(data=tmp_path.as_posix(),
+                                                                first=first)
+        path.write_text(text + textwrap.dedent(extra), encoding="utf-8")
+        return load_settings(path, env={})
+
+    return make
+
+
+@pytest.fixture
+def settings(make_settings: Callable[..., Settings]) -> Settings:
+    return make_settings()
+
+
+@pytest.fixture
+async def db(settings: Settings) -> AsyncIterator[Database]:
+    database = await Database.open(settings.storage.database)
+    yield database
+    await database.close()
+
+
+class World:
+    """The usual cast: a watcher account, two source channels and one unrelated channel."""
+
+    def __init__(self) -> None:
+        self.tg = SimTelegram()
+        self.watcher = self.tg.add_user("Watcher", username="watcher_acct")
+        self.vahed: Chan = self.tg.add_channel("Vahed", username="vahed", members=[self.watcher])
+        self.haft: Chan = self.tg.add_channel("Haft Tappeh", username="haft_tappeh",
+                                              members=[self.watcher])
+        self.other: Chan = self.tg.add_channel("Unrelated", username="unrelated",
+                                               members=[self.watcher])
+
+    def watcher_client(self, account: Account | None = None) -> ReadOnlyClient:
+        return self.tg.client(account or self.watcher, cls=ReadOnlyClient)
+
+
+@pytest.fixture
+def world() -> World:
+    return World()
+
+
+@pytest.fixture
+async def running_watcher(world: World, db: Database,
+                          settings: Settings) -> AsyncIterator[Watcher]:
+    client = world.watcher_client()
+    await client.connect()
+    watcher = Watcher(client, db, settings)
+    await watcher.start()
+    yield watcher
+    await watcher.stop()
+    await client.disconnect()
+
+
+def rows(db_path: Path, sql: str, *params: object) -> list[tuple]:
+    """Read the database file directly, as an operator with sqlite3 would."""
+    import sqlite3
+
+    conn = sqlite3.connect(db_path)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()

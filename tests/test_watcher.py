@@ -1,0 +1,302 @@
+"""The watcher over the simulated Telegram: live, catch-up, albums, media, refusals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import pytest
+from telethon.tl import types
+
+from relay.ingest.client import READ_ONLY_REQUESTS, WatcherWriteRefused
+from relay.ingest.watcher import Watcher
+from tests.conftest import rows
+
+FARSI = "کارگران شرکت واحد امروز در اعتراض به حقوق معوقه دست به اعتصاب زدند."
+FARSI_2 = "سندیکا خواستار آزادی فوری همکاران بازداشت‌شده است."
+ENGLISH = "Solidarity with the striking bus drivers of Tehran from transport unions."
+
+
+def db_path(settings):
+    return settings.storage.database
+
+
+async def test_live_post_is_stored_detected_and_queued_per_target(world, running_watcher,
+                                                                  settings):
+    world.tg.post(world.vahed, FARSI)
+    await world.tg.settle()
+    stored = rows(db_path(settings), "SELECT channel_id, message_id, text, lang FROM messages")
+    assert stored == [(world.vahed.id, 1, FARSI, "fa")]
+    jobs = rows(db_path(settings), "SELECT target, language, status, source_text FROM jobs"
+                " ORDER BY target")
+    assert jobs == [("en", "en", "queued", FARSI), ("es", "es", "queued", FARSI)]
+    audit = rows(db_path(settings), "SELECT action, from_status, to_status FROM audit")
+    assert audit == [("queue", None, "queued")] * 2
+
+
+async def test_posts_in_other_languages_are_stored_but_not_queued(world, running_watcher,
+                                                                  settings):
+    world.tg.post(world.vahed, ENGLISH)
+    await world.tg.settle()
+    assert rows(db_path(settings), "SELECT lang FROM messages") == [("en",)]
+    assert rows(db_path(settings), "SELECT COUNT(*) FROM jobs") == [(0,)]
+
+
+async def test_channels_that_are_not_sources_are_ignored(world, running_watcher, settings):
+    world.tg.post(world.other, FARSI)
+    await world.tg.settle()
+    assert rows(db_path(settings), "SELECT COUNT(*) FROM messages") == [(0,)]
+
+
+async def test_edit_keeps_earlier_text_and_updates_job_snapshot(world, running_watcher,
+                                                                settings):
+    world.tg.post(world.vahed, FARSI)
+    await world.tg.settle()
+    world.tg.edit(world.vahed, 1, FARSI + " " + FARSI_2)
+    await world.tg.settle()
+    assert rows(db_path(settings), "SELECT text FROM messages") == [(FARSI + " " + FARSI_2,)]
+    assert rows(db_path(settings), "SELECT text FROM message_revisions") == [(FARSI,)]
+    snapshots = rows(db_path(settings), "SELECT DISTINCT source_text FROM jobs")
+    assert snapshots == [(FARSI + " " + FARSI_2,)]
+    actions = rows(db_path(settings), "SELECT action FROM audit WHERE action='source_edited'")
+    assert len(actions) == 2
+
+
+async def test_deletion_is_a_mark_not_a_removed_row(world, running_watcher, settings):
+    world.tg.post(world.vahed, FARSI)
+    world.tg.post(world.vahed, FARSI_2)
+    await world.tg.settle()
+    world.tg.delete(world.vahed, [1])
+    await world.tg.settle()
+    got = rows(db_path(settings), "SELECT message_id, deleted_at IS NOT NULL FROM messages"
+               " ORDER BY message_id")
+    assert got == [(1, 1), (2, 0)]
+    assert rows(db_path(settings), "SELECT COUNT(*) FROM audit WHERE action='source_deleted'") \
+        == [(2,)]
+
+
+async def test_album_is_one_unit_with_one_job_per_target_and_its_media(world, running_watcher,
+                                                                        settings):
+    world.tg.post_album(world.haft, [("", world.tg.photo(b"first")),
+                                     (FARSI, world.tg.photo(b"second")),
+                                     ("", world.tg.photo(b"third"))])
+    await world.tg.settle()
+    jobs = rows(db_path(settings), "SELECT unit_key, message_id, source_text FROM jobs")
+    assert len(jobs) == 2
+    assert {j[0][:2] for j in jobs} == {"g:"} and {j[1] for j in jobs} == {1}
+    assert {j[2] for j in jobs} == {FARSI}
+    media = rows(db_path(settings), "SELECT message_id, media_kind, media_path FROM messages"
+                 " ORDER BY message_id")
+    assert [m[1] for m in media] == ["photo"] * 3
+    contents = [open(m[2], "rb").read() for m in media]
+    assert contents == [b"first", b"second", b"third"]
+
+
+async def test_forward_reply_media_kind_and_size_are_stored(world, running_watcher, settings):
+    doc = world.tg.document(b"%PDF report", "application/pdf", "report.pdf")
+    fwd = types.MessageFwdHeader(date=dt.datetime(2026, 1, 2, tzinfo=dt.UTC),
+                                 from_id=types.PeerChannel(777), channel_post=42)
+    world.tg.post(world.vahed, FARSI)
+    world.tg.post(world.vahed, FARSI_2, media=doc, fwd_from=fwd, reply_to=1)
+    await world.tg.settle()
+    got = rows(db_path(settings), "SELECT media_kind, media_size, media_name, fwd_from, reply_to,"
+               " media_path FROM messages WHERE message_id=2")[0]
+    assert got[:3] == ("document", len(b"%PDF report"), "report.pdf")
+    assert '"from_id":-1000000000777' in got[3] and '"channel_post":42' in got[3]
+    assert got[4] == 1
+    assert got[5].endswith("2.pdf") and open(got[5], "rb").read() == b"%PDF report"
+
+
+async def test_media_is_not_downloaded_for_posts_that_will_not_be_translated(world,
+                                                                            running_watcher,
+                                                                            settings):
+    world.tg.post(world.vahed, ENGLISH, media=world.tg.photo(b"english photo"))
+    await world.tg.settle()
+    assert rows(db_path(settings), "SELECT media_kind, media_path FROM messages") == \
+        [("photo", None)]
+
+
+async def test_media_over_the_size_cap_is_not_downloaded(world, running_watcher, settings,
+                                                         caplog):
+    big = world.tg.document(b"x" * (1024 * 1024 + 1), "video/mp4", "big.mp4", video=True)
+    with caplog.at_level(logging.WARNING):
+        world.tg.post(world.vahed, FARSI, media=big)
+        await world.tg.settle()
+    assert rows(db_path(settings), "SELECT media_kind, media_size, media_path FROM messages") == \
+        [("video", 1024 * 1024 + 1, None)]
+    assert "media.too_large" in caplog.text
+
+
+async def test_catch_up_after_a_gap_stores_every_post_once(world, db, settings):
+    client = world.watcher_client()
+    await client.connect()
+    watcher = Watcher(client, db, settings)
+    await watcher.start()
+    world.tg.post(world.vahed, FARSI)
+    await world.tg.settle()
+    await watcher.stop()
+    await client.disconnect()
+
+    for i in range(130):  # more than one page of history
+        world.tg.post(world.vahed, f"{FARSI_2} شماره {i}")
+    world.tg.post(world.haft, FARSI)
+
+    client = world.watcher_client()
+    await client.connect()
+    watcher = Watcher(client, db, settings)
+    await watcher.start()
+    world.tg.post(world.vahed, FARSI + " زنده")  # live while catching up
+    await world.tg.settle()
+    await watcher.stop()
+    await client.disconnect()
+
+    ids = [r[0] for r in rows(db_path(settings), "SELECT message_id FROM messages"
+                                                 " WHERE channel_id=? ORDER BY message_id",
+                              world.vahed.id)]
+    assert ids == list(range(1, 133))
+    assert rows(db_path(settings), "SELECT COUNT(*) FROM messages WHERE channel_id=?",
+                world.haft.id) == [(1,)]
+    assert rows(db_path(settings), "SELECT COUNT(*) FROM jobs") == [(2 * 133,)]
+
+
+async def test_reconnect_triggers_catch_up(world, running_watcher, settings):
+    client = running_watcher.client
+    world.tg.go_offline(client)
+    world.tg.post(world.vahed, FARSI)  # not delivered: the network is down
+    await world.tg.settle()
+    assert rows(db_path(settings), "SELECT COUNT(*) FROM messages") == [(0,)]
+    await world.tg.go_online(client)
+    await world.tg.settle()
+    assert rows(db_path(settings), "SELECT message_id, text FROM messages") == [(1, FARSI)]
+
+
+async def test_catch_up_notices_edits_and_deletions_made_while_away(world, db, settings):
+    client = world.watcher_client()
+    await client.connect()
+    watcher = Watcher(client, db, settings)
+    await watcher.start()
+    world.tg.post(world.vahed, FARSI)
+    world.tg.post(world.vahed, FARSI_2)
+    await world.tg.settle()
+    await watcher.stop()
+    await client.disconnect()
+
+    world.tg.edit(world.vahed, 1, FARSI + " (ویرایش)")
+    world.tg.delete(world.vahed, [2])
+
+    client = world.watcher_client()
+    await client.connect()
+    watcher = Watcher(client, db, settings)
+    await watcher.start()
+    await watcher.stop()
+    await client.disconnect()
+    got = rows(db_path(settings), "SELECT message_id, text, deleted_at IS NOT NULL FROM messages"
+               " ORDER BY message_id")
+    assert got == [(1, FARSI + " (ویرایش)", 0), (2, FARSI_2, 1)]
+
+
+async def test_first_catch_up_takes_only_the_newest_posts(world, db, make_settings):
+    settings = make_settings(first=3)
+    for i in range(10):
+        world.tg.post(world.vahed, f"{FARSI} {i}")
+    client = world.watcher_client()
+    await client.connect()
+    watcher = Watcher(client, db, settings)
+    await watcher.start()
+    world.tg.post(world.vahed, FARSI_2)
+    await world.tg.settle()
+    await watcher.stop()
+    await client.disconnect()
+    ids = [r[0] for r in rows(db_path(settings), "SELECT message_id FROM messages"
+                                                 " ORDER BY message_id")]
+    assert ids == [8, 9, 10, 11]
+
+
+async def test_unresolvable_source_is_reported_by_name_and_others_keep_running(
+        world, db, make_settings, caplog):
+    settings = make_settings("""
+        [[sources]]
+        channel = "@no_such_channel"
+        name = "Typo Union"
+
+        [[sources]]
+        channel = "@banned_here"
+        name = "Banned Council"
+    """)
+    banned = world.tg.add_channel("Banned", username="banned_here")
+    world.tg.ban(banned, world.watcher)
+    client = world.watcher_client()
+    await client.connect()
+    watcher = Watcher(client, db, settings)
+    with caplog.at_level(logging.WARNING):
+        await watcher.start()
+    world.tg.post(world.vahed, FARSI)
+    await world.tg.settle()
+    await watcher.stop()
+    await client.disconnect()
+    assert "source.unresolved source=@no_such_channel name=\"Typo Union\"" in caplog.text
+    assert "Banned Council" in caplog.text and "private" in caplog.text
+    status = dict(rows(db_path(settings), "SELECT ref, error FROM source_status"))
+    assert status["@vahed"] is None and "username" in status["@no_such_channel"]
+    assert rows(db_path(settings), "SELECT COUNT(*) FROM messages") == [(1,)]
+
+
+async def test_source_given_by_numeric_id_is_resolved_through_dialogs(world, db, make_settings):
+    private = world.tg.add_channel("Khuzestan Cell", members=[world.watcher])
+    settings = make_settings(f"""
+        [[sources]]
+        channel = {private.marked_id}
+        name = "Khuzestan Vanguard Socialist Workers' Cell"
+    """)
+    client = world.watcher_client()
+    await client.connect()
+    watcher = Watcher(client, db, settings)
+    await watcher.start()
+    world.tg.post(private, FARSI)
+    await world.tg.settle()
+    await watcher.stop()
+    await client.disconnect()
+    assert rows(db_path(settings), "SELECT display_name FROM channels WHERE id=?",
+                private.id) == [("Khuzestan Vanguard Socialist Workers' Cell",)]
+    assert rows(db_path(settings), "SELECT COUNT(*) FROM messages WHERE channel_id=?",
+                private.id) == [(1,)]
+
+
+async def test_silent_source_is_warned_about(world, db, settings, caplog):
+    world.tg.post(world.vahed, FARSI, date=dt.datetime.now(dt.UTC) - dt.timedelta(hours=100))
+    client = world.watcher_client()
+    await client.connect()
+    watcher = Watcher(client, db, settings)
+    with caplog.at_level(logging.WARNING):
+        await watcher.start()
+    await watcher.stop()
+    await client.disconnect()
+    assert "source.silent source=@vahed" in caplog.text
+    assert "@haft_tappeh" not in caplog.text.split("source.silent", 1)[1].split("\n")[0]
+
+
+async def test_watcher_never_sends_anything(world, running_watcher):
+    client = running_watcher.client
+    with pytest.raises(WatcherWriteRefused):
+        await client.send_message("vahed", "this must never reach Telegram")
+    with pytest.raises(WatcherWriteRefused):
+        await client.send_read_acknowledge("vahed")
+    world.tg.post(world.vahed, FARSI, media=world.tg.photo(b"p"))
+    await world.tg.settle()
+    sent = {type(r.request) for r in world.tg.requests_by(world.watcher)}
+    assert sent, "the watcher made no requests at all"
+    assert sent <= READ_ONLY_REQUESTS | {
+        __import__("telethon").tl.functions.InvokeWithLayerRequest}
+    assert not [m for m in world.tg.history(world.vahed) if getattr(m, "_sim_author", None)]
+
+
+async def test_late_delivery_of_an_older_version_never_rolls_text_back(world, running_watcher,
+                                                                       settings):
+    original = world.tg.post(world.vahed, FARSI)
+    await world.tg.settle()
+    world.tg.edit(world.vahed, 1, FARSI_2)
+    await world.tg.settle()
+    stale = types.Message(id=1, peer_id=types.PeerChannel(world.vahed.id), date=original.date,
+                          message=FARSI)
+    await running_watcher.ingest(stale)
+    assert rows(db_path(settings), "SELECT text FROM messages") == [(FARSI_2,)]
