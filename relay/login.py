@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import sys
@@ -36,12 +37,14 @@ async def login(settings: Settings, *, as_string: bool = False,
             session = str(session_path)
         client = ReadOnlyClient(session, settings.secrets.api_id, settings.secrets.api_hash)
     try:
-        await client.start(
-            phone=lambda: _ask("Phone number of the watcher account (e.g. +4479...): "),
-            code_callback=lambda: _ask("Login code Telegram sent: "),
-            password=lambda: getpass.getpass("Two-step verification password: "),
-            max_attempts=3,
-        )
+        # Telethon greets on stdout; stdout is kept for the string session alone.
+        with contextlib.redirect_stdout(sys.stderr):
+            await client.start(
+                phone=lambda: _ask("Phone number of the watcher account (e.g. +4479...): "),
+                code_callback=lambda: _ask("Login code Telegram sent: "),
+                password=lambda: getpass.getpass("Two-step verification password: "),
+                max_attempts=3,
+            )
         me = await client.get_me()
         print(f"signed in as {me.first_name or ''} (id {me.id})", file=sys.stderr)
         if as_string:

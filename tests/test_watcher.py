@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from pathlib import Path
 
 import pytest
 from telethon.tl import types
@@ -88,7 +89,7 @@ async def test_album_is_one_unit_with_one_job_per_target_and_its_media(world, ru
     media = rows(db_path(settings), "SELECT message_id, media_kind, media_path FROM messages"
                  " ORDER BY message_id")
     assert [m[1] for m in media] == ["photo"] * 3
-    contents = [open(m[2], "rb").read() for m in media]
+    contents = [Path(m[2]).read_bytes() for m in media]
     assert contents == [b"first", b"second", b"third"]
 
 
@@ -104,7 +105,7 @@ async def test_forward_reply_media_kind_and_size_are_stored(world, running_watch
     assert got[:3] == ("document", len(b"%PDF report"), "report.pdf")
     assert '"from_id":-1000000000777' in got[3] and '"channel_post":42' in got[3]
     assert got[4] == 1
-    assert got[5].endswith("2.pdf") and open(got[5], "rb").read() == b"%PDF report"
+    assert got[5].endswith("2.pdf") and Path(got[5]).read_bytes() == b"%PDF report"
 
 
 async def test_media_is_not_downloaded_for_posts_that_will_not_be_translated(world,

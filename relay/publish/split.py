@@ -269,11 +269,13 @@ def _slice(s: str, m: U16Map, spans: list[_Span], start: int, end: int) -> Forma
 
 
 class _Blocked:
-    """Merged text intervals no cut may enter (entities that must stay whole)."""
+    """Merged text intervals no cut may enter (entities that must stay whole), and all the
+    entities' intervals (a separator may not cover part of any entity)."""
 
-    def __init__(self, intervals: list[tuple[int, int]]) -> None:
+    def __init__(self, intervals: list[tuple[int, int]], entities: list[tuple[int, int]]) -> None:
         self.iv = intervals
         self.starts = [x for x, _ in intervals]
+        self.entities = entities
 
     def covering(self, pos: int) -> tuple[int, int] | None:
         """The interval whose characters include ``text[pos]``."""
@@ -289,16 +291,15 @@ class _Blocked:
 
 def _blocked(m: U16Map, spans: list[_Span], start: int, threshold: int) -> _Blocked:
     out: list[tuple[int, int]] = []
-    for x, y, _ in spans:
-        if y <= start or x == y:
-            continue
+    live = [(x, y) for x, y, _ in spans if y > start and y > x]
+    for x, y in live:
         if m.to_u16(y) - m.to_u16(max(x, start)) > threshold:
             continue
         if out and x < out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], y))
         else:
             out.append((x, y))
-    return _Blocked(out)
+    return _Blocked(out, live)
 
 
 def _find_cut(
@@ -327,7 +328,7 @@ def _find_cut(
         lo = min(max(m.to_index(ustart + limit // 2), start + 1), pmax)
     tiers = [max(limit, next_limit), limit, 0] if spans else [0]
     for threshold in dict.fromkeys(tiers):
-        blocked = _blocked(m, spans, start, threshold) if threshold else _Blocked([])
+        blocked = _blocked(m, spans, start, threshold if threshold else -1)
         if tail is not None:
             cut = _boundary_cut(s, blocked, start, lo, pmax, fallback=False)
         else:
@@ -350,7 +351,19 @@ def _run_cut(s: str, blocked: _Blocked, start: int, pos: int) -> tuple[int, int]
             return None
     nxt = blocked.next_start(a)
     b = rb if nxt is None else min(rb, nxt)
-    if a <= start or b >= len(s):
+    # An entity that may be cut must be cut whole-sidedly: the separator lies inside it or
+    # outside it, never over one of its ends (its edge whitespace would be lost).
+    for x, y in blocked.entities:
+        if x >= b:
+            break
+        if y <= a or (x < a and y > b):
+            continue
+        if x < a:
+            a = max(a, y)
+        else:
+            b = x
+            break
+    if a <= start or b >= len(s) or a > b:
         return None
     return a, b
 

@@ -137,7 +137,8 @@ class SimTelegram:
 
     # ------------------------------------------------------------------ building the world
     def add_user(self, first_name: str, *, username: str | None = None, bot: bool = False,
-                 token: str | None = None, user_id: int | None = None) -> Account:
+                 token: str | None = None, user_id: int | None = None,
+                 phone: str | None = None) -> Account:
         uid = user_id or next(self._ids)
         user = types.User(
             id=uid,
@@ -146,6 +147,7 @@ class SimTelegram:
             username=username,
             bot=bot,
             bot_info_version=1 if bot else None,
+            phone=phone,
         )
         account = Account(user=user, token=token)
         self.accounts[uid] = account

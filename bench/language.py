@@ -1,0 +1,165 @@
+"""Benchmark relay.language on the labelled language-ID dev set.
+
+    python bench/language.py [--data PATH] [--repeat N] [--show N]
+
+Prints per-language precision and recall, Farsi F1 (fa + mixed-fa against everything else),
+how many Sorani texts came out as Farsi, how each text was decided, and the median and p95
+detection time per message. Exits 1 if a floor is missed.
+
+The dev set is licensed for measurement only: it is read from the shared folder at run time
+($RELAY_LANGID_DEV, else shared/langid/dev.jsonl in an ancestor of this file or of the current
+directory) and never copied into the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+try:
+    from relay.language import DEFAULT_CONFIDENCE, RULE_CONFIDENCE, detect, warm_up
+except ImportError:  # run from a checkout without the package installed
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from relay.language import DEFAULT_CONFIDENCE, RULE_CONFIDENCE, detect, warm_up
+
+DEV_RELATIVE = Path("shared") / "langid" / "dev.jsonl"
+FARSI_F1_FLOOR = 0.98
+MEDIAN_MS_FLOOR = 0.2
+
+
+def find_dev_set(explicit: str | None) -> Path:
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("RELAY_LANGID_DEV")
+    if env:
+        return Path(env)
+    for start in (Path(__file__).resolve().parent, Path.cwd().resolve()):
+        for directory in (start, *start.parents):
+            if (directory / DEV_RELATIVE).is_file():
+                return directory / DEV_RELATIVE
+    sys.exit(
+        f"dev set not found: pass --data, set $RELAY_LANGID_DEV, or put it at ../{DEV_RELATIVE}"
+    )
+
+
+def load(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def how_decided(lang: str, confidence: float) -> str:
+    if lang == "und":
+        return "und"
+    if confidence == RULE_CONFIDENCE:
+        return "letter/word rule"
+    if confidence == DEFAULT_CONFIDENCE:
+        return "short-ASCII default"
+    return "langdetect"
+
+
+def pct(q: float, values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", help="path to dev.jsonl")
+    parser.add_argument("--repeat", type=int, default=5, help="timed passes (default 5)")
+    parser.add_argument("--show", type=int, default=30, help="misclassified texts to print")
+    args = parser.parse_args()
+
+    path = find_dev_set(args.data)
+    rows = load(path)
+    texts = [r["text"] for r in rows]
+    labels = [r["lang"] for r in rows]
+    gold = ["fa" if lang == "mixed-fa" else lang for lang in labels]
+    print(f"dev set: {path} ({len(rows)} texts)")
+    print("labels: " + ", ".join(f"{k} {v}" for k, v in Counter(labels).most_common()))
+
+    # Timing: load profiles, warm up on every text, then time each call.
+    warm_up()
+    for text in texts:
+        detect(text)
+    times: list[float] = []
+    for _ in range(max(1, args.repeat)):
+        for text in texts:
+            start = time.perf_counter()
+            detect(text)
+            times.append((time.perf_counter() - start) * 1000)
+
+    results = [detect(text) for text in texts]
+    pred = [d.lang for d in results]
+
+    print("\nper language (mixed-fa counted as fa)")
+    print(f"  {'lang':<6} {'support':>7} {'predicted':>9} {'precision':>9} {'recall':>7} {'F1':>6}")
+    langs = sorted(set(gold) | set(pred), key=lambda x: (-gold.count(x), x))
+    for lang in langs:
+        tp = sum(1 for g, p in zip(gold, pred, strict=True) if g == lang and p == lang)
+        support = gold.count(lang)
+        predicted = pred.count(lang)
+        precision = tp / predicted if predicted else float("nan")
+        recall = tp / support if support else float("nan")
+        f1 = 2 * tp / (support + predicted) if support + predicted else float("nan")
+        print(
+            f"  {lang:<6} {support:>7} {predicted:>9} {precision:>9.3f} {recall:>7.3f} {f1:>6.3f}"
+        )
+
+    print("\naccuracy per dev label")
+    for label, n in Counter(labels).most_common():
+        want = "fa" if label == "mixed-fa" else label
+        ok = sum(1 for lab, p in zip(labels, pred, strict=True) if lab == label and p == want)
+        print(f"  {label:<9} {ok:>4}/{n:<4} {ok / n:.3f}")
+
+    tp = sum(1 for g, p in zip(gold, pred, strict=True) if g == "fa" and p == "fa")
+    fp = sum(1 for g, p in zip(gold, pred, strict=True) if g != "fa" and p == "fa")
+    fn = sum(1 for g, p in zip(gold, pred, strict=True) if g == "fa" and p != "fa")
+    farsi_f1 = 2 * tp / (2 * tp + fp + fn)
+    ckb_as_fa = sum(1 for g, p in zip(gold, pred, strict=True) if g == "ckb" and p == "fa")
+    overall = sum(1 for g, p in zip(gold, pred, strict=True) if g == p) / len(gold)
+    median = statistics.median(times)
+    p95 = pct(0.95, times)
+
+    print("\nhow decided")
+    for way, n in Counter(how_decided(d.lang, d.confidence) for d in results).most_common():
+        print(f"  {way:<20} {n:>4}")
+
+    print("\nsummary")
+    print(f"  overall accuracy      {overall:.4f}")
+    print(f"  Farsi F1              {farsi_f1:.4f}  (tp {tp}, fp {fp}, fn {fn})")
+    print(f"  Sorani -> Farsi       {ckb_as_fa}")
+    print(f"  median ms / message   {median:.4f}")
+    print(f"  p95 ms / message      {p95:.4f}")
+    print(f"  max ms / message      {max(times):.4f}  ({len(times)} timed calls)")
+
+    wrong = [
+        (lab, d, text)
+        for lab, g, d, text in zip(labels, gold, results, texts, strict=True)
+        if d.lang != g
+    ]
+    if wrong and args.show:
+        print(f"\nmisclassified ({len(wrong)})")
+        for lab, d, text in wrong[: args.show]:
+            snippet = " ".join(text.split())
+            snippet = snippet if len(snippet) <= 80 else snippet[:77] + "..."
+            print(f"  {lab:>8} -> {d.lang:<4} {d.confidence:.3f}  {snippet}")
+
+    failures = []
+    if farsi_f1 < FARSI_F1_FLOOR:
+        failures.append(f"Farsi F1 {farsi_f1:.4f} < {FARSI_F1_FLOOR}")
+    if ckb_as_fa:
+        failures.append(f"{ckb_as_fa} Sorani texts detected as Farsi")
+    if median > MEDIAN_MS_FLOOR:
+        failures.append(f"median {median:.4f} ms > {MEDIAN_MS_FLOOR} ms")
+    print("\nfloors: " + ("OK" if not failures else "MISSED: " + "; ".join(failures)))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

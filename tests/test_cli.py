@@ -1,0 +1,123 @@
+"""The `relay` command: exit codes, one-line errors, check, demo, login, clean stop."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from telethon.sessions import StringSession
+
+from relay.cli import main
+from relay.ingest.client import ReadOnlyClient
+from relay.login import login
+from relay.service import Service, ServiceError
+from relay.store.db import Database
+
+ENV_CLEAN = {k: v for k, v in os.environ.items() if not k.startswith("RELAY_")}
+
+
+def run_cli(*args: str, cwd=None, env=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "relay", *args], capture_output=True, text=True,
+                          cwd=cwd, env=env or ENV_CLEAN, timeout=120)
+
+
+def test_help_for_every_command():
+    for args in ([], ["run"], ["login"], ["check"], ["demo"]):
+        out = run_cli(*args, "--help")
+        assert out.returncode == 0, out.stderr
+        assert "usage: relay" in out.stdout
+
+
+def test_check_valid_config(settings, capsys):
+    assert main(["--config", str(settings.path), "check"]) == 0
+    out = capsys.readouterr().out
+    assert "configuration ok" in out and "@vahed" in out and "en -> @relay_en" in out
+
+
+def test_check_bad_config_is_one_line_exit_2_no_traceback(tmp_path):
+    bad = tmp_path / "relay.toml"
+    bad.write_text('[[sources]]\nchannel = "@vahed"\nname = "V"\n[review]\nclaim_minuts = 5\n')
+    out = run_cli("--config", str(bad), "check", cwd=tmp_path)
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in out.stderr
+    assert str(bad) in lines[0] and "review.claim_minuts" in lines[0] and "claim_minutes" in lines[0]
+
+
+def test_missing_config_file_is_exit_2(tmp_path):
+    out = run_cli("--config", str(tmp_path / "nope.toml"), "check", cwd=tmp_path)
+    assert out.returncode == 2 and len(out.stderr.strip().splitlines()) == 1
+    assert "nope.toml" in out.stderr
+
+
+def test_run_without_credentials_names_the_variable(settings, tmp_path):
+    out = run_cli("--config", str(settings.path), "run", cwd=tmp_path)
+    assert out.returncode == 2
+    assert "RELAY_API_ID" in out.stderr and "relay run" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_demo_runs_and_leaves_a_database(tmp_path):
+    out = run_cli("demo", "--data", str(tmp_path / "demo"), cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "SIMULATED" in out.stdout
+    conn = sqlite3.connect(tmp_path / "demo" / "relay.db")
+    langs = dict(conn.execute("SELECT lang, COUNT(*) FROM messages GROUP BY lang").fetchall())
+    jobs = conn.execute("SELECT COUNT(*) FROM jobs WHERE status='queued'").fetchone()[0]
+    revisions = conn.execute("SELECT COUNT(*) FROM message_revisions").fetchone()[0]
+    deleted = conn.execute("SELECT COUNT(*) FROM messages WHERE deleted_at IS NOT NULL").fetchone()
+    conn.close()
+    assert {"fa", "en", "ar", "ckb"} <= set(langs)
+    assert jobs >= 6 and revisions == 1 and deleted == (1,)
+    assert "@no_such_channel_demo could not be resolved" in out.stdout
+
+
+async def test_login_with_phone_and_code_prints_a_string_session(world, settings, monkeypatch,
+                                                                 capsys):
+    world.tg.add_user("Operator", phone="989121234567")
+    answers = io.StringIO("+989121234567\n12345\n")
+    monkeypatch.setattr(sys, "stdin", answers)
+    secrets = settings.secrets.__class__(1, "sim-api-hash", None, None)
+    settings = settings.__class__(**{**settings.__dict__, "secrets": secrets})
+    client = world.tg.client(None, cls=ReadOnlyClient, session=StringSession())
+    value = await login(settings, as_string=True, client=client)
+    assert value and capsys.readouterr().out.strip() == value
+    sent = {r.name for r in world.tg.requests}
+    assert {"SendCodeRequest", "SignInRequest"} <= sent
+
+
+async def test_service_refuses_to_start_when_watcher_is_not_signed_in(world, db, settings):
+    client = world.tg.client(None, cls=ReadOnlyClient)
+    service = Service(settings, db, client)
+    with pytest.raises(ServiceError, match="relay login"):
+        await service.start()
+    await client.disconnect()
+
+
+async def test_sigterm_stops_the_service_cleanly(world, settings):
+    db = await Database.open(settings.storage.database)
+    client = world.watcher_client()
+    service = Service(settings, db, client)
+    service.install_signal_handlers()
+    task = asyncio.create_task(service.run_until_stopped())
+    await asyncio.sleep(0.05)
+    for i in range(20):
+        world.tg.post(world.vahed, f"اعتصاب کارگران شماره {i}")
+    os.kill(os.getpid(), signal.SIGTERM)
+    await asyncio.wait_for(task, 10)
+    loop = asyncio.get_running_loop()
+    loop.remove_signal_handler(signal.SIGTERM)
+    loop.remove_signal_handler(signal.SIGINT)
+    assert not client.is_connected()
+    stored = await db.read(lambda c: c.execute(
+        "SELECT COUNT(*), (SELECT COUNT(*) FROM jobs) FROM messages").fetchone())
+    check = await db.read(lambda c: c.execute("PRAGMA integrity_check").fetchone()[0])
+    await db.close()
+    assert check == "ok"
+    assert stored[1] == 2 * stored[0]  # every stored post has its jobs: nothing half-written

@@ -1,0 +1,143 @@
+"""The store on a real SQLite file: migrations, idempotence, revisions, atomic queueing."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from relay.model import MessageRow, QueuePolicy
+from relay.store import jobs as job_store
+from relay.store import messages as message_store
+from relay.store.db import Database
+from relay.store.migrations import MIGRATIONS
+
+POLICY = QueuePolicy(languages=frozenset({"fa"}), targets=(("en", "en"), ("es", "es")))
+ROW = MessageRow(channel_id=100, message_id=7, date=1_700_000_000, text="اعتصاب کارگران")
+
+
+async def test_new_file_gets_every_migration_recorded_wal_and_foreign_keys(tmp_path):
+    path = tmp_path / "sub" / "relay.db"
+    db = await Database.open(path)
+    mode = await db.read(lambda c: c.execute("PRAGMA journal_mode").fetchone()[0])
+    fks = await db.read(lambda c: c.execute("PRAGMA foreign_keys").fetchone()[0])
+    versions = await db.read(lambda c: [r[0] for r in c.execute(
+        "SELECT version FROM schema_migrations ORDER BY version")])
+    await db.close()
+    assert mode == "wal" and fks == 1
+    assert versions == [v for v, _ in MIGRATIONS]
+
+
+async def test_reopening_an_existing_file_keeps_data_and_applies_nothing_twice(tmp_path):
+    path = tmp_path / "relay.db"
+    db = await Database.open(path)
+    await db.run(message_store.store_message, ROW, "fa", 0.99, POLICY, 1)
+    await db.close()
+    db = await Database.open(path)
+    count = await db.read(lambda c: c.execute("SELECT COUNT(*) FROM schema_migrations").fetchone())
+    stored = await db.read(lambda c: c.execute("SELECT text FROM messages").fetchall())
+    await db.close()
+    assert count[0] == len(MIGRATIONS)
+    assert [tuple(r) for r in stored] == [(ROW.text,)]
+
+
+async def test_database_from_a_newer_relay_is_refused_untouched(tmp_path):
+    path = tmp_path / "relay.db"
+    db = await Database.open(path)
+    await db.run(lambda c: c.execute("INSERT INTO schema_migrations VALUES (999, 0)"))
+    await db.close()
+    with pytest.raises(RuntimeError, match="newer than this relay"):
+        await Database.open(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone() == (999,)
+    conn.close()
+
+
+async def test_insert_is_idempotent_on_channel_and_message_id(tmp_path):
+    db = await Database.open(tmp_path / "relay.db")
+    first = await db.run(message_store.store_message, ROW, "fa", 0.99, POLICY, 1)
+    again = await db.run(message_store.store_message, ROW, "fa", 0.99, POLICY, 2)
+    counts = await db.read(lambda c: c.execute(
+        "SELECT (SELECT COUNT(*) FROM messages), (SELECT COUNT(*) FROM jobs),"
+        " (SELECT COUNT(*) FROM message_revisions)").fetchone())
+    await db.close()
+    assert first.stored and len(first.jobs_created) == 2
+    assert not again.stored and not again.edited and again.jobs_created == []
+    assert tuple(counts) == (1, 2, 0)
+
+
+async def test_message_and_its_jobs_are_one_transaction(tmp_path, monkeypatch):
+    db = await Database.open(tmp_path / "relay.db")
+
+    def broken(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(job_store, "create_job", broken)
+    with pytest.raises(sqlite3.OperationalError):
+        await db.run(message_store.store_message, ROW, "fa", 0.99, POLICY, 1)
+    counts = await db.read(lambda c: c.execute(
+        "SELECT (SELECT COUNT(*) FROM messages), (SELECT COUNT(*) FROM jobs)").fetchone())
+    await db.close()
+    assert tuple(counts) == (0, 0)
+
+
+async def test_edit_keeps_revisions_and_marks_a_draft_outdated(tmp_path):
+    db = await Database.open(tmp_path / "relay.db")
+    await db.run(message_store.store_message, ROW, "fa", 0.99, POLICY, 1)
+    await db.run(lambda c: c.execute(
+        "UPDATE jobs SET status='drafted', draft_text='Strike', draft_source_hash=source_hash"))
+    edited = MessageRow(**{**_fields(ROW), "text": ROW.text + " ادامه دارد", "edit_date": 5})
+    result = await db.run(message_store.store_message, edited, "fa", 0.99, POLICY, 6)
+    state = await db.read(lambda c: c.execute(
+        "SELECT status, draft_source_hash != source_hash, source_text FROM jobs").fetchall())
+    revisions = await db.read(lambda c: c.execute(
+        "SELECT text FROM message_revisions").fetchall())
+    await db.close()
+    assert result.edited and len(result.jobs_touched) == 2
+    assert {tuple(r) for r in state} == {("drafted", 1, edited.text)}
+    assert [tuple(r) for r in revisions] == [(ROW.text,)]
+
+
+async def test_edit_after_publication_makes_the_job_stale(tmp_path):
+    db = await Database.open(tmp_path / "relay.db")
+    await db.run(message_store.store_message, ROW, "fa", 0.99, POLICY, 1)
+    await db.run(lambda c: c.execute("UPDATE jobs SET status='published'"))
+    edited = MessageRow(**{**_fields(ROW), "text": "متن جدید", "edit_date": 5})
+    await db.run(message_store.store_message, edited, "fa", 0.99, POLICY, 6)
+    audit = await db.read(lambda c: c.execute(
+        "SELECT from_status, to_status FROM audit WHERE action='source_edited'").fetchall())
+    await db.close()
+    assert [tuple(r) for r in audit] == [("published", "stale")] * 2
+
+
+async def test_deletion_marks_rows_and_never_removes_them(tmp_path):
+    db = await Database.open(tmp_path / "relay.db")
+    await db.run(message_store.store_message, ROW, "fa", 0.99, POLICY, 1)
+    touched = await db.run(message_store.mark_deleted, ROW.channel_id, [ROW.message_id, 999], 9)
+    again = await db.run(message_store.mark_deleted, ROW.channel_id, [ROW.message_id], 10)
+    state = await db.read(lambda c: c.execute("SELECT deleted_at, text FROM messages").fetchall())
+    await db.close()
+    assert len(touched) == 2 and again == []
+    assert [tuple(r) for r in state] == [(9, ROW.text)]
+
+
+async def test_a_post_queued_for_no_language_creates_no_job(tmp_path):
+    db = await Database.open(tmp_path / "relay.db")
+    english = MessageRow(**{**_fields(ROW), "text": "Strike at the bus company"})
+    result = await db.run(message_store.store_message, english, "en", 0.99, POLICY, 1)
+    await db.close()
+    assert result.stored and result.jobs_created == []
+
+
+async def test_an_edit_that_turns_a_post_farsi_queues_it(tmp_path):
+    db = await Database.open(tmp_path / "relay.db")
+    english = MessageRow(**{**_fields(ROW), "text": "(photo)"})
+    await db.run(message_store.store_message, english, "und", 0.0, POLICY, 1)
+    edited = MessageRow(**{**_fields(ROW), "edit_date": 3})
+    result = await db.run(message_store.store_message, edited, "fa", 0.99, POLICY, 4)
+    await db.close()
+    assert result.edited and len(result.jobs_created) == 2
+
+
+def _fields(row: MessageRow) -> dict:
+    return {name: getattr(row, name) for name in row.__slots__}
