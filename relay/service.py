@@ -10,12 +10,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from telethon import TelegramClient, errors
 from telethon.sessions import StringSession
 
 from relay.config import Settings
 from relay.ingest.client import ReadOnlyClient
 from relay.ingest.watcher import Watcher
 from relay.logs import event
+from relay.review.bot import ReviewBot
+from relay.review.callbacks import CallbackSigner
 from relay.store.db import Database
 
 log = logging.getLogger("relay.service")
@@ -43,15 +46,35 @@ def make_watcher_client(settings: Settings) -> ReadOnlyClient:
                           catch_up=False, receive_updates=True)
 
 
-class Service:
-    """The long-lived process: for now the watcher; the bot and publisher join it later."""
+def make_bot_client(settings: Settings) -> TelegramClient:
+    """The bot's client; its session (no secret in it but the bot's auth key) sits beside
+    the watcher's, mode 0600."""
+    path = Path(settings.storage.session).with_name("bot.session")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.touch(mode=0o600)
+    os.chmod(path, 0o600)
+    secrets = settings.secrets
+    return TelegramClient(str(path), secrets.api_id, secrets.api_hash, catch_up=False)
 
-    def __init__(self, settings: Settings, db: Database, watcher_client: ReadOnlyClient, *,
+
+class Service:
+    """The long-lived process: the watcher and, when people are configured, the review bot."""
+
+    def __init__(self, settings: Settings, db: Database, watcher_client: ReadOnlyClient,
+                 bot_client: TelegramClient | None = None, *,
                  clock: Callable[[], float] = time.time):
         self.settings = settings
         self.db = db
         self.watcher_client = watcher_client
-        self.watcher = Watcher(watcher_client, db, settings, clock=clock)
+        self.bot_client = bot_client
+        self.bot: ReviewBot | None = None
+        if bot_client is not None:
+            token = settings.secrets.bot_token or "relay-simulated-bot"
+            self.bot = ReviewBot(bot_client, db, settings,
+                                 signer=CallbackSigner.from_secret(token), clock=clock)
+        self.watcher = Watcher(watcher_client, db, settings, clock=clock,
+                               on_jobs_changed=self.bot.notify if self.bot else None)
         self.stopping = asyncio.Event()
 
     async def start(self) -> None:
@@ -59,15 +82,39 @@ class Service:
             await self.watcher_client.connect()
         if not await self.watcher_client.is_user_authorized():
             raise ServiceError("the watcher account is not signed in: run `relay login` first")
+        if self.bot is not None:
+            await self._start_bot_client()
+            await self.bot.start()
         await self.watcher.start()
         log.info(event("service.started", sources=len(self.watcher.watched),
-                       resolved=len(self.watcher.by_channel)))
+                       resolved=len(self.watcher.by_channel), bot=self.bot is not None))
+
+    async def _start_bot_client(self) -> None:
+        client = self.bot_client
+        if not client.is_connected():
+            await client.connect()
+        if not await client.is_user_authorized():
+            token = self.settings.secrets.bot_token
+            if not token:
+                raise ServiceError("the bot is not signed in and RELAY_BOT_TOKEN is not set")
+            try:
+                await client.start(bot_token=token)
+            except errors.RPCError as exc:
+                raise ServiceError(f"the bot token was refused by Telegram ({exc.message})"
+                                   ) from None
+        me = await client.get_me()
+        if not me.bot:
+            raise ServiceError("the bot session belongs to a user account, not a bot")
 
     async def stop(self) -> None:
         """Stop taking work, let the writes in progress finish, disconnect."""
         log.info(event("service.stopping"))
         await self.watcher.stop()
+        if self.bot is not None:
+            await self.bot.stop()
         await self.watcher_client.disconnect()
+        if self.bot_client is not None:
+            await self.bot_client.disconnect()
         log.info(event("service.stopped"))
 
     async def run_until_stopped(self) -> None:
@@ -84,12 +131,14 @@ class Service:
 
 
 async def run_service(settings: Settings) -> None:
-    """``relay run``: open the store, connect the watcher, run until a signal."""
-    settings.require_secrets("api_id", "api_hash", purpose="relay run")
+    """``relay run``: open the store, connect the watcher and the bot, run until a signal."""
+    needs_bot = bool(settings.people)
+    settings.require_secrets("api_id", "api_hash", *(("bot_token",) if needs_bot else ()),
+                             purpose="relay run")
     db = await Database.open(settings.storage.database)
     try:
-        client = make_watcher_client(settings)
-        service = Service(settings, db, client)
+        service = Service(settings, db, make_watcher_client(settings),
+                          make_bot_client(settings) if needs_bot else None)
         service.install_signal_handlers()
         await service.run_until_stopped()
     finally:

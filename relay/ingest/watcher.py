@@ -45,12 +45,12 @@ class Watcher:
 
     def __init__(self, client: TelegramClient, db: Database, settings: Settings, *,
                  clock: Callable[[], float] = time.time,
-                 on_stored: Callable[[IngestResult], Any] | None = None):
+                 on_jobs_changed: Callable[[list[int]], Any] | None = None):
         self.client = client
         self.db = db
         self.settings = settings
         self.clock = clock
-        self.on_stored = on_stored
+        self.on_jobs_changed = on_jobs_changed  # told the jobs a post created or changed
         self.watched = [WatchedSource(s, policy_for(s, settings)) for s in settings.sources]
         self.by_channel: dict[int, WatchedSource] = {}
         self._resolver = SourceResolver(client)
@@ -161,8 +161,9 @@ class Watcher:
                            lang=detection.lang, jobs=",".join(map(str, result.jobs_created))))
         if result.media_wanted:
             await self._fetch_media(watched, message, result.media_wanted)
-        if self.on_stored and (result.stored or result.edited):
-            self.on_stored(result)
+        changed = result.jobs_created + result.jobs_touched
+        if self.on_jobs_changed and changed:
+            self.on_jobs_changed(changed)
         return result
 
     async def delete(self, channel_id: int, message_ids: list[int]) -> list[int]:
@@ -171,6 +172,8 @@ class Watcher:
         log.info(event("message.deleted", channel=channel_id,
                        messages=",".join(map(str, message_ids)),
                        jobs=",".join(map(str, jobs)) or None))
+        if self.on_jobs_changed and jobs:
+            self.on_jobs_changed(jobs)
         return jobs
 
     async def _fetch_media(self, watched: WatchedSource, message: Any,

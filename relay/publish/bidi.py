@@ -46,12 +46,35 @@ RLM = "\u200f"
 FSI = "\u2068"
 PDI = "\u2069"
 
-RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku-arab", "prs", "ps", "sd", "syr", "ug", "ur", "yi"})
+RTL_LANGUAGES = frozenset(
+    {
+        "ar",
+        "arc",
+        "ckb",
+        "dv",
+        "fa",
+        "he",
+        "iw",
+        "ks",
+        "ku-arab",
+        "prs",
+        "ps",
+        "sd",
+        "syr",
+        "ug",
+        "ur",
+        "yi",
+    }
+)
 
 _CONTROLS = re.compile("[\u200b\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]+")
 
+_WORDISH = re.compile(r"\w")
+
 #: Entity kinds whose text must not get marks inside it (they are parsed, not just shown).
-_PROTECTED = frozenset({"code", "pre", "url", "email", "phone", "hashtag", "cashtag", "mention", "bot_command"})
+_PROTECTED = frozenset(
+    {"code", "pre", "url", "email", "phone", "hashtag", "cashtag", "mention", "bot_command"}
+)
 #: Characters after which/before which a run mark would break a token.
 _JOINERS = frozenset("_-/@#&=~+.'\u200c\u200d")
 
@@ -80,22 +103,35 @@ class _Regexes:
     strong: re.Pattern[str]
     ltr_run: re.Pattern[str]
     rtl_run: re.Pattern[str]
+    ltr_first: re.Pattern[str]  # the start of a line whose first strong character is LTR
+    rtl_first: re.Pattern[str]  # the start of a line whose first strong character is RTL
+
+
+#: Outside the BMP only coarse blocks are used: a class with hundreds of astral ranges makes
+#: every regex scan an order of magnitude slower, and astral strong letters are historic
+#: scripts, CJK extensions and private use (emoji are neutral and stay out of both).
+_ASTRAL_LTR = (
+    "\\U00010000-\\U000107ff\\U00011000-\\U0001e7ff\\U00020000-\\U0003ffff\\U000f0000-\\U0010ffff"
+)
+_ASTRAL_RTL = "\\U00010800-\\U00010fff\\U0001e800-\\U0001efff"
 
 
 def _class_ranges() -> dict[str, str]:
-    """Regex class bodies for strong LTR, strong RTL and non-spacing marks, from the running
-    Python's Unicode tables (one pass over all code points, ~0.2 s, done once)."""
+    """Regex class bodies for strong LTR, strong RTL and non-spacing marks in the BMP, from the
+    running Python's Unicode tables (one pass, a few milliseconds, done once)."""
     bidi = unicodedata.bidirectional
     group = {"L": "L", "R": "R", "AL": "R", "NSM": "NSM"}
     out: dict[str, list[str]] = {"L": [], "R": [], "NSM": []}
     current, start = None, 0
-    for cp in range(0x110001):
-        kind = None if cp > 0x10FFFF or 0xD800 <= cp <= 0xDFFF else group.get(bidi(chr(cp)))
+    for cp in range(0x10001):
+        kind = None if cp > 0xFFFF or 0xD800 <= cp <= 0xDFFF else group.get(bidi(chr(cp)))
         if kind != current:
             if current is not None:
                 end = cp - 1
-                out[current].append(f"\\U{start:08x}" + ("" if end == start else f"-\\U{end:08x}"))
+                out[current].append(f"\\u{start:04x}" + ("" if end == start else f"-\\u{end:04x}"))
             current, start = kind, cp
+    out["L"].append(_ASTRAL_LTR)
+    out["R"].append(_ASTRAL_RTL)
     return {k: "".join(v) for k, v in out.items()}
 
 
@@ -113,6 +149,8 @@ def _regexes() -> _Regexes:
         strong=re.compile(f"[{ltr}{rtl}]"),
         ltr_run=re.compile(f"[{ltr}](?:[{inner_l} \u200c\u200d]*[{inner_l}])?"),
         rtl_run=re.compile(f"[{rtl}](?:[{inner_r} \u200c\u200d]*[{inner_r}])?"),
+        ltr_first=re.compile(f"(?m)^(?=[^{ltr}{rtl}\n]*[{ltr}])"),
+        rtl_first=re.compile(f"(?m)^(?=[^{ltr}{rtl}\n]*[{rtl}])"),
     )
 
 
@@ -150,65 +188,49 @@ def anchor(
     if foreign.search(text) is None:
         return ft
     own = r.rtl if rtl else r.ltr
-    run_re = r.ltr_run if rtl else r.rtl_run
     mark = RLM if rtl else LRM
     protected = [(e.offset, e.end) for e in ft.entities if e.kind in _PROTECTED]
     if protected and len(text) != len(text.encode("utf-16-le", "surrogatepass")) >> 1:
         protected = _to_indexes(text, protected)
+    has_own: dict[int, bool] = {}  # line start -> the line holds target-direction text
+
+    def wanted(line_start: int, pos: int) -> bool:
+        if (skip_first_line and line_start == 0) or _inside(protected, pos):
+            return False
+        if not body:
+            return True
+        known = has_own.get(line_start)
+        if known is None:
+            line_end = text.find("\n", line_start)
+            known = (
+                own.search(text, line_start, line_end if line_end >= 0 else len(text)) is not None
+            )
+            has_own[line_start] = known
+        return known
+
     edits: list[tuple[int, int, str]] = []
-    start = 0
-    first = True
-    while start <= len(text):
-        end = text.find("\n", start)
-        if end < 0:
-            end = len(text)
-        if not (first and skip_first_line):
-            _anchor_line(text, start, end, body, foreign, own, run_re, mark, protected, edits, runs=not first_line_only)
-        if first_line_only:
-            break
-        first = False
-        start = end + 1
+    stop = text.find("\n") if first_line_only and "\n" in text else len(text)
+    # Lines whose first strong character is of the other direction get a leading mark.
+    for m in (r.ltr_first if rtl else r.rtl_first).finditer(text, 0, stop):
+        if wanted(m.start(), m.start()):
+            edits.append((m.start(), m.start(), mark))
+    if body and not first_line_only:
+        for m in (r.ltr_run if rtl else r.rtl_run).finditer(text):
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            line_end = text.find("\n", m.end())
+            if line_end < 0:
+                line_end = len(text)
+            if _closes(text, m.start(), m.end(), line_end) and wanted(line_start, m.end()):
+                edits.append((m.end(), m.end(), mark))
+        edits.sort()
     return apply_edits(ft, edits) if edits else ft
-
-
-def _anchor_line(
-    text: str,
-    start: int,
-    end: int,
-    body: bool,
-    foreign: re.Pattern[str],
-    own: re.Pattern[str],
-    run_re: re.Pattern[str],
-    mark: str,
-    protected: list[tuple[int, int]],
-    edits: list[tuple[int, int, str]],
-    *,
-    runs: bool,
-) -> None:
-    if foreign.search(text, start, end) is None:
-        return
-    if body and own.search(text, start, end) is None:
-        return  # wholly other-direction line: leave it in its natural direction
-    strong = _regexes().strong.search(text, start, end)
-    if (
-        strong is not None
-        and foreign.match(text, strong.start())
-        and text[start : start + 1] != mark
-        and not _inside(protected, start)
-    ):
-        edits.append((start, start, mark))
-    if not (body and runs):
-        return
-    for m in run_re.finditer(text, start, end):
-        if _closes(text, m.start(), m.end(), end) and not _inside(protected, m.end()):
-            edits.append((m.end(), m.end(), mark))
 
 
 def _closes(text: str, run_start: int, run_end: int, line_end: int) -> bool:
     """Should a mark follow this run? Only if more text follows on the line, the next
     character does not continue a token, and the run is not part of a hashtag/mention/URL."""
-    if run_end >= line_end or not text[run_end:line_end].strip():
-        return False
+    if _WORDISH.search(text, run_end, line_end) is None:
+        return False  # only punctuation follows: it takes the paragraph direction anyway
     nxt = text[run_end]
     if nxt in _JOINERS or not (nxt.isspace() or unicodedata.category(nxt)[0] in "PS"):
         return False

@@ -28,9 +28,7 @@ from relay.formatting import Entity, FormattedText
 from relay.publish.bidi import anchor, clean, is_rtl_language, isolate, strip_controls
 from relay.publish.split import concat, split, strip_whitespace, u16len
 
-DEFAULT_TEMPLATE = (
-    "{translation}\n\nSource: [Telegram channel of {source_name}]({source_link})\nTranslation: {credit}"
-)
+DEFAULT_TEMPLATE = "{translation}\n\nSource: [Telegram channel of {source_name}]({source_link})\nTranslation: {credit}"
 
 FIELDS = ("translation", "source_name", "source_link", "date", "translator", "credit", "language")
 
@@ -100,7 +98,9 @@ def _scan(template: str) -> tuple[str, list[str]]:
     try:
         tokens = list(Formatter().parse(template))
     except ValueError as exc:
-        raise ValueError(f"malformed braces in template: {exc} (write {{{{ or }}}} for a literal brace)") from None
+        raise ValueError(
+            f"malformed braces in template: {exc} (write {{{{ or }}}} for a literal brace)"
+        ) from None
     masked: list[str] = []
     fields: list[str] = []
     for literal, name, spec, conversion in tokens:
@@ -109,7 +109,9 @@ def _scan(template: str) -> tuple[str, list[str]]:
             continue
         if spec or conversion:
             shown = name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
-            raise ValueError(f"field {{{shown}}} in template: format specs and conversions are not supported")
+            raise ValueError(
+                f"field {{{shown}}} in template: format specs and conversions are not supported"
+            )
         if not name.strip():
             raise ValueError(f"empty field {{}} in template; valid fields: {_valid()}")
         masked.append(_MASK)
@@ -124,7 +126,9 @@ def _valid() -> str:
 def _check_fields(fields: list[str]) -> None:
     for name in fields:
         if name not in FIELDS:
-            close = difflib.get_close_matches(name.strip().split(".")[0].split("[")[0], FIELDS, n=1, cutoff=0.5)
+            close = difflib.get_close_matches(
+                name.strip().split(".")[0].split("[")[0], FIELDS, n=1, cutoff=0.5
+            )
             hint = f"did you mean {{{close[0]}}}?" if close else f"valid fields: {_valid()}"
             raise ValueError(f"unknown field {{{name}}} in template; {hint}")
     count = fields.count("translation")
@@ -158,7 +162,9 @@ def _plain(text: str) -> str:
     k = text.find("](")
     if k >= 0:
         snippet = text[max(0, text.rfind("[", 0, k)) : k + 12]
-        raise ValueError(f"malformed link in template near {_show(snippet)}: write [link text](url), URL without spaces")
+        raise ValueError(
+            f"malformed link in template near {_show(snippet)}: write [link text](url), URL without spaces"
+        )
     return text
 
 
@@ -211,7 +217,9 @@ def render(template: str, ctx: RenderContext) -> Rendered:
     }
     header = anchor(_build(head_segments, values, rtl), rtl, body=False)
     attribution = _build(tail_segments, values, rtl)
-    attribution = anchor(attribution, rtl, body=False, skip_first_line=not attribution.text.startswith("\n"))
+    attribution = anchor(
+        attribution, rtl, body=False, skip_first_line=not attribution.text.startswith("\n")
+    )
     body = strip_whitespace(strip_controls(ctx.translation))
     continues_header = bool(header.text) and not header.text.endswith("\n")
     body = anchor(body, rtl, body=True, skip_first_line=continues_header)
@@ -223,10 +231,14 @@ def _build(segments: tuple[_Segment, ...], values: dict[str, str], rtl: bool) ->
     entities: list[Entity] = []
     offset = 0
     for text_items, url_items in segments:
-        shown = "".join(it if isinstance(it, str) else isolate(values[it.name], rtl) for it in text_items)
+        shown = "".join(
+            it if isinstance(it, str) else isolate(values[it.name], rtl) for it in text_items
+        )
         length = u16len(shown)
         if url_items is not None:
-            url = "".join(it if isinstance(it, str) else values[it.name] for it in url_items).strip()
+            url = "".join(
+                it if isinstance(it, str) else values[it.name] for it in url_items
+            ).strip()
             if url and shown.strip():
                 entities.append(Entity("text_url", offset, length, url=url))
         texts.append(shown)

@@ -43,9 +43,9 @@ _NO_BREAK = "\u00a0\u2007\u202f"
 _WS = f"[^\\S{_NO_BREAK}]"
 _WS_RUN = re.compile(_WS + "+")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-_SENTENCE = re.compile(f"[.!?\u2026\u061f\u06d4\u3002\uff01\uff1f\u203c\u2049][\"'\u201d\u2019\u00bb)\\]}}\u203a]{{0,3}}(?={_WS})")
-
-PARAGRAPH, LINE, SENTENCE, WORD = range(4)
+_SENTENCE = re.compile(
+    f"[.!?\u2026\u061f\u06d4\u3002\uff01\uff1f\u203c\u2049][\"'\u201d\u2019\u00bb)\\]}}\u203a]{{0,3}}(?={_WS})"
+)
 
 
 def u16len(text: str) -> int:
@@ -123,7 +123,9 @@ def apply_edits(ft: FormattedText, edits: Sequence[tuple[int, int, str]]) -> For
         start = _map_pos(units, ent.offset, is_end=False)
         end = _map_pos(units, ent.end, is_end=True)
         if end > start:
-            entities.append(Entity(ent.kind, start, end - start, ent.url, ent.language, ent.user_id))
+            entities.append(
+                Entity(ent.kind, start, end - start, ent.url, ent.language, ent.user_id)
+            )
     return FormattedText(new_text, tuple(entities))
 
 
@@ -144,7 +146,9 @@ def _map_pos(units: list[tuple[int, int, int]], pos: int, *, is_end: bool) -> in
     return pos + delta
 
 
-def strip_whitespace(ft: FormattedText, *, leading: bool = True, trailing: bool = True) -> FormattedText:
+def strip_whitespace(
+    ft: FormattedText, *, leading: bool = True, trailing: bool = True
+) -> FormattedText:
     """Drop leading and/or trailing whitespace, clipping entities."""
     text = ft.text
     start = len(text) - len(text.lstrip()) if leading else 0
@@ -189,8 +193,11 @@ def split_parts(
 
     ``limits`` is one limit for every part, or one per part where the last value repeats
     (``[1024, 4096]``: a caption, then text messages). The last part additionally leaves
-    ``reserve_last`` units free (room for an attribution) unless what remains cannot be cut.
-    Always returns at least one part.
+    ``reserve_last`` units free (room for an attribution). When the rest of the text would fit
+    but for the reserve, it is cut only at whitespace that leaves a tail short enough, the best
+    kind of boundary first; if there is none, the reserve is given up rather than a word or a
+    kept entity broken (the caller then sends the attribution on its own).
+    Always returns at least one part; no part is empty unless the text is.
     """
     lims = (limits,) if isinstance(limits, int) else tuple(limits)
     if not lims or min(lims) < 2:
@@ -240,7 +247,9 @@ def join(parts: Sequence[Part]) -> FormattedText:
             if e.offset == 0 and key in open_ends:
                 k = open_ends.pop(key)
                 prev = entities[k]
-                entities[k] = Entity(e.kind, prev.offset, offset + e.end - prev.offset, e.url, e.language, e.user_id)
+                entities[k] = Entity(
+                    e.kind, prev.offset, offset + e.end - prev.offset, e.url, e.language, e.user_id
+                )
             else:
                 k = len(entities)
                 entities.append(e.shifted(offset))
@@ -264,7 +273,9 @@ def _slice(s: str, m: U16Map, spans: list[_Span], start: int, end: int) -> Forma
         cx, cy = max(x, start), min(y, end)
         if cy > cx:
             ux = m.to_u16(cx)
-            entities.append(Entity(e.kind, ux - base, m.to_u16(cy) - ux, e.url, e.language, e.user_id))
+            entities.append(
+                Entity(e.kind, ux - base, m.to_u16(cy) - ux, e.url, e.language, e.user_id)
+            )
     return FormattedText(s[start:end], tuple(entities))
 
 
@@ -326,7 +337,11 @@ def _find_cut(
             return None
     else:
         lo = min(max(m.to_index(ustart + limit // 2), start + 1), pmax)
+    # Entities that could fit a part are kept whole; failing that, those that fit this one;
+    # failing that (overlapping entities chained longer than the limit), none.
     tiers = [max(limit, next_limit), limit, 0] if spans else [0]
+    if tail is not None:
+        tiers = tiers[:1]
     for threshold in dict.fromkeys(tiers):
         blocked = _blocked(m, spans, start, threshold if threshold else -1)
         if tail is not None:

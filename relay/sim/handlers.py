@@ -37,10 +37,16 @@ def _me(world: SimTelegram, sender: SimSender, request: Any) -> Account:
     return world.accounts[sender.user_id]
 
 
+def _hash_ok(me: Account, given: int, real: int, *, member: bool = True) -> bool:
+    """Bots may use access hash 0 for chats they are in and users who wrote to them."""
+    return given == real or (bool(me.user.bot) and given == 0 and member)
+
+
 def _chan(world: SimTelegram, me: Account, ref: Any, request: Any, *, read: bool = True) -> Chan:
     channel_id = getattr(ref, "channel_id", None)
     chan = world.chans.get(channel_id)
-    if chan is None or ref.access_hash != chan.channel.access_hash:
+    if chan is None or not _hash_ok(me, ref.access_hash, chan.channel.access_hash,
+                                    member=me.id in chan.members):
         raise rpc_error("CHANNEL_INVALID", request)
     if me.id in chan.banned or (read and not chan.channel.username and me.id not in chan.members):
         raise rpc_error("CHANNEL_PRIVATE", request)
@@ -54,7 +60,7 @@ def _peer(world: SimTelegram, me: Account, peer: Any, request: Any) -> Chan | Ac
         return me
     if isinstance(peer, types.InputPeerUser | types.InputUser):
         other = world.accounts.get(peer.user_id)
-        if other is None or other.user.access_hash != peer.access_hash:
+        if other is None or not _hash_ok(me, peer.access_hash, other.user.access_hash):
             raise rpc_error("PEER_ID_INVALID", request)
         return other
     raise rpc_error("PEER_ID_INVALID", request)
@@ -464,7 +470,7 @@ def _edit_message(world: SimTelegram, sender: SimSender, request: Any) -> Any:
     _check_text(text, limit, request, allow_empty=bool(msg.media))
     _check_entities(text, request.entities, request)
     _check_markup(request.reply_markup, request)
-    markup = request.reply_markup if request.reply_markup is not None else msg.reply_markup
+    markup = request.reply_markup  # as on Telegram: an edit without markup removes the buttons
     entities = request.entities if request.message is not None else msg.entities
     if (text == msg.message and (entities or None) == (msg.entities or None)
             and markup == msg.reply_markup):
@@ -516,17 +522,23 @@ def _set_bot_commands(world: SimTelegram, sender: SimSender, request: Any) -> bo
     me = _me(world, sender, request)
     if not me.user.bot:
         raise rpc_error("USER_BOT_REQUIRED", request)
-    scope = request.scope
-    key = type(scope).__name__ + (f":{scope.peer.user_id}" if hasattr(scope, "peer")
-                                  and hasattr(scope.peer, "user_id") else "")
-    world.bot_commands[(key, request.lang_code)] = list(request.commands)
+    world.bot_commands[(scope_key(request.scope), request.lang_code)] = list(request.commands)
     return True
+
+
+def scope_key(scope: Any) -> str:
+    """``Default``, ``Peer:<user id>`` or ``PeerUser:<chat id>:<user id>``."""
+    name = type(scope).__name__.removeprefix("BotCommandScope")
+    peer = getattr(scope, "peer", None)
+    ids = [getattr(peer, "user_id", None) or getattr(peer, "channel_id", None)] if peer else []
+    if getattr(scope, "user_id", None) is not None:
+        ids.append(scope.user_id.user_id)
+    return ":".join([name, *(str(i) for i in ids)])
 
 
 def _reset_bot_commands(world: SimTelegram, sender: SimSender, request: Any) -> bool:
     _me(world, sender, request)
-    world.bot_commands = {k: v for k, v in world.bot_commands.items()
-                          if k[1] != request.lang_code or not k[0].startswith(type(request.scope).__name__)}
+    world.bot_commands.pop((scope_key(request.scope), request.lang_code), None)
     return True
 
 

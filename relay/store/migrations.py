@@ -106,6 +106,44 @@ MIGRATIONS: list[tuple[int, str]] = [
         );
         """,
     ),
+    (
+        2,
+        """
+        -- Review: job versions (stale buttons), the source text a draft was made from, and
+        -- every bot message tied to a job (cards, previews, prompts), so they can be edited.
+        ALTER TABLE jobs ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE jobs ADD COLUMN draft_source_text TEXT;
+        ALTER TABLE jobs ADD COLUMN drafted_at INTEGER;
+
+        CREATE TABLE bot_messages (
+            chat_id     INTEGER NOT NULL,
+            message_id  INTEGER NOT NULL,
+            job_id      INTEGER NOT NULL REFERENCES jobs(id),
+            kind        TEXT NOT NULL CHECK (kind IN
+                ('card', 'preview', 'edit_prompt', 'reject_prompt', 'confirm')),
+            for_user    INTEGER,                      -- prompts: the person who was asked
+            created_at  INTEGER NOT NULL,
+            PRIMARY KEY (chat_id, message_id)
+        );
+        CREATE INDEX bot_messages_job ON bot_messages (job_id, kind);
+
+        CREATE INDEX jobs_translator ON jobs (translator_id) WHERE translator_id IS NOT NULL;
+        CREATE INDEX jobs_claims ON jobs (claimed_at) WHERE claimed_by IS NOT NULL;
+
+        -- Full-text search of the archive (/search), kept in step by triggers.
+        CREATE VIRTUAL TABLE messages_fts USING fts5(
+            text, content='messages', content_rowid='pk', tokenize='unicode61 remove_diacritics 2'
+        );
+        INSERT INTO messages_fts (rowid, text) SELECT pk, text FROM messages;
+        CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+            INSERT INTO messages_fts (rowid, text) VALUES (new.pk, new.text);
+        END;
+        CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN
+            INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.pk, old.text);
+            INSERT INTO messages_fts (rowid, text) VALUES (new.pk, new.text);
+        END;
+        """,
+    ),
 ]
 
 

@@ -1,0 +1,136 @@
+"""What a job card says and which buttons it carries, for a given state. Pure.
+
+A card must always tell the truth about its job, so it is re-rendered from the stored job
+every time the job changes, and edited in place.
+"""
+
+from __future__ import annotations
+
+import difflib
+import time
+from dataclasses import dataclass
+
+from relay.formatting import Entity, FormattedText, utf16_len
+from relay.publish.links import post_link
+from relay.review.jobview import JobView
+from relay.review.texts import status_name, t
+from relay.review.workflow import Rules, Status, claim_active
+
+CARD_SOURCE_CHARS = 2800  # room left in 4096 for the header, status lines and notes
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonSpec:
+    label: str
+    action: str  # a key of relay.review.callbacks.CODES
+
+
+def fmt_time(ts: int | None) -> str:
+    if ts is None:
+        return "?"
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(ts))
+
+
+def fmt_age(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    if seconds < 3600:
+        return f"{seconds // 60}m"
+    if seconds < 86400:
+        return f"{seconds // 3600}h{(seconds % 3600) // 60:02d}m"
+    return f"{seconds // 86400}d{(seconds % 86400) // 3600}h"
+
+
+def change_summary(old: str, new: str, limit: int = 300) -> str:
+    """A short word-level account of what changed between two versions of a text."""
+    a, b = old.split(), new.split()
+    parts = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op in ("delete", "replace"):
+            parts.append("−[" + " ".join(a[i1:i2]) + "]")
+        if op in ("insert", "replace"):
+            parts.append("+[" + " ".join(b[j1:j2]) + "]")
+    text = " ".join(parts) or "(whitespace only)"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def source_link(job: JobView) -> str:
+    return post_link(job.channel_username, job.channel_id, job.message_id)
+
+
+def render_card(job: JobView, names: dict[int, str], rules: Rules, now: int, lang: str = "en",
+                publication_link: str | None = None) -> FormattedText:
+    """The card's text: header (bold), source, status, notes, then the original text."""
+    def name(uid: int | None) -> str:
+        return names.get(uid, str(uid)) if uid is not None else "relay"
+
+    title = t(lang, "card.title", job=job.id, lang=job.lang or "?", target=job.target.upper(),
+              status=status_name(lang, job.status).upper())
+    lines = [
+        t(lang, "card.source", name=job.channel_name or "?", date=fmt_time(job.message_date)),
+        source_link(job),
+        t(lang, "card.detected", lang=job.lang or "?",
+          confidence=f"{job.lang_confidence or 0:.2f}",
+          media=job.media_kind or t(lang, "card.no_media")),
+        _status_line(job, name, rules, now, lang, publication_link),
+    ]
+    if job.source_deleted:
+        lines.append(t(lang, "card.deleted"))
+    if job.status in (Status.DRAFTED, Status.APPROVED) and job.draft_outdated:
+        lines.append(t(lang, "card.outdated",
+                       diff=change_summary(job.draft_source_text or "", job.source_text)))
+    if job.status == Status.STALE and job.draft_source_text is not None:
+        lines.append(t(lang, "card.stale",
+                       diff=change_summary(job.draft_source_text, job.source_text)))
+    source = job.source_text
+    if len(source) > CARD_SOURCE_CHARS:
+        source = source[:CARD_SOURCE_CHARS].rsplit(" ", 1)[0] + " " + t(lang, "card.truncated",
+                                                                          job=job.id)
+    body = "\n".join(lines) + "\n\n" + source
+    text = title + "\n" + body
+    return FormattedText(text, (Entity("bold", 0, utf16_len(title)),))
+
+
+def _status_line(job: JobView, name, rules: Rules, now: int, lang: str,
+                 publication_link: str | None) -> str:
+    if job.status == Status.QUEUED:
+        if claim_active(job.state, rules, now):
+            return t(lang, "card.claimed", name=name(job.claimed_by),
+                     until=fmt_time(job.claimed_at + rules.claim_seconds))
+        if job.reason and job.translator_id:
+            return t(lang, "card.rejected", name=name(job.editor_id), reason=job.reason) \
+                + "\n" + t(lang, "card.open")
+        return t(lang, "card.open")
+    if job.status == Status.DRAFTED:
+        return t(lang, "card.drafted", name=name(job.translator_id))
+    if job.status == Status.APPROVED:
+        return t(lang, "card.approved", editor=name(job.editor_id), name=name(job.translator_id))
+    if job.status in (Status.PUBLISHED, Status.STALE):
+        if publication_link:
+            return t(lang, "card.published", link=publication_link)
+        return t(lang, "card.published_nolink")
+    if job.status == Status.SKIPPED:
+        return t(lang, "card.skipped", name=name(job.editor_id), reason=job.reason or "")
+    return status_name(lang, job.status)
+
+
+def card_buttons(job: JobView, rules: Rules, now: int, lang: str = "en") -> list[list[ButtonSpec]]:
+    """The buttons a card shows in the job's current state."""
+    def b(action: str) -> ButtonSpec:
+        return ButtonSpec(t(lang, f"button.{action}"), action)
+
+    if job.status == Status.QUEUED:
+        first = b("release") if claim_active(job.state, rules, now) else b("claim")
+        return [[first, b("skip"), b("notfa")]]
+    if job.status == Status.SKIPPED:
+        return [[b("reopen")]]
+    return []
+
+
+def preview_buttons(lang: str = "en") -> list[list[ButtonSpec]]:
+    return [[ButtonSpec(t(lang, "button.approve"), "approve"),
+             ButtonSpec(t(lang, "button.edit"), "edit"),
+             ButtonSpec(t(lang, "button.reject"), "reject")]]
+
+
+def confirm_buttons(lang: str = "en") -> list[list[ButtonSpec]]:
+    return [[ButtonSpec(t(lang, "button.confirm"), "confirm")]]

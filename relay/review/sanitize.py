@@ -1,0 +1,77 @@
+"""Cleaning what volunteers type before relay keeps or shows it. Pure."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from relay.formatting import Entity, utf16_len
+
+#: A translation longer than this is refused (the publisher splits up to a few messages).
+MAX_TRANSLATION_CHARS = 12_000
+MAX_REASON_CHARS = 500
+
+# Invisible characters that can hide or reorder text. U+200C (zero-width non-joiner) is a
+# real letter joiner in Persian and stays.
+_INVISIBLE = frozenset(
+    [chr(c) for c in (0x200B, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x00AD)]
+    + [chr(c) for c in range(0x202A, 0x202F)]
+    + [chr(c) for c in range(0x2066, 0x206A)]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Cleaned:
+    text: str
+    entities: tuple[Entity, ...]
+
+
+class InputError(ValueError):
+    """What was typed cannot be used; ``code`` names the message to show."""
+
+    def __init__(self, code: str, **fields: object):
+        super().__init__(code)
+        self.code = code
+        self.fields = fields
+
+
+def clean_text(text: str, entities: tuple[Entity, ...] = (), *,
+               max_chars: int = MAX_TRANSLATION_CHARS) -> Cleaned:
+    """Drop invisible and control characters (keeping entity offsets right), trim, check size."""
+    text = unicodedata.normalize("NFC", text or "")
+    if len(text) > max_chars * 2:
+        raise InputError("too_long", limit=max_chars, got=len(text))
+    keep: list[str] = []
+    # old UTF-16 offset -> new UTF-16 offset, for every position (including the end)
+    mapping: list[int] = []
+    new_pos = 0
+    for ch in text:
+        units = 2 if ord(ch) > 0xFFFF else 1
+        dropped = ch in _INVISIBLE or (unicodedata.category(ch) == "Cc" and ch not in "\n\t")
+        for _ in range(units):
+            mapping.append(new_pos)
+        if not dropped:
+            keep.append(ch)
+            new_pos += units
+    mapping.append(new_pos)
+    cleaned = "".join(keep)
+    lead = len(cleaned) - len(cleaned.lstrip())
+    stripped = cleaned.strip()
+    if not stripped:
+        raise InputError("empty")
+    if len(stripped) > max_chars:
+        raise InputError("too_long", limit=max_chars, got=len(stripped))
+    lead_units = utf16_len(cleaned[:lead])
+    total = utf16_len(stripped)
+    out = []
+    for e in entities:
+        start = mapping[min(e.offset, len(mapping) - 1)] - lead_units
+        end = mapping[min(e.end, len(mapping) - 1)] - lead_units
+        start, end = max(0, start), min(total, end)
+        if end > start:
+            out.append(Entity(e.kind, start, end - start, e.url, e.language, e.user_id))
+    return Cleaned(stripped, tuple(out))
+
+
+def clean_reason(text: str) -> str:
+    return clean_text(text, max_chars=MAX_REASON_CHARS).text

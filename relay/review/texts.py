@@ -1,0 +1,185 @@
+"""Everything the bot says to translators and editors, in English and Farsi. Pure.
+
+``t(lang, key, **fields)`` picks the person's language (English when a text has no Farsi).
+Field values are inserted as plain text: nothing here is ever parsed as markup.
+"""
+
+from __future__ import annotations
+
+TEXTS: dict[str, tuple[str, str]] = {
+    # ---- statuses
+    "status.queued": ("queued", "در صف"),
+    "status.drafted": ("drafted", "ترجمه شده"),
+    "status.approved": ("approved", "تأیید شده"),
+    "status.published": ("published", "منتشر شده"),
+    "status.skipped": ("skipped", "کنار گذاشته شده"),
+    "status.rejected": ("closed", "بسته شده"),
+    "status.stale": ("published, source edited since", "منتشر شده، منبع بعداً ویرایش شده"),
+    # ---- card
+    "card.title": ("Job {job} · {lang} → {target} · {status}",
+                   "کار {job} · {lang} ← {target} · {status}"),
+    "card.source": ("Source: {name} · {date}", "منبع: {name} · {date}"),
+    "card.detected": ("Detected: {lang} ({confidence}) · media: {media}",
+                      "زبان تشخیص‌داده‌شده: {lang} ({confidence}) · رسانه: {media}"),
+    "card.no_media": ("none", "ندارد"),
+    "card.claimed": ("Being translated by {name} (claim ends {until})",
+                     "در حال ترجمه توسط {name} (تا {until})"),
+    "card.open": ("Open: press Claim, then reply to this card with the translation.",
+                  "آزاد: «برمی‌دارم» را بزنید و سپس ترجمه را در پاسخ به همین پیام بفرستید."),
+    "card.drafted": ("Translated by {name}; waiting for an editor.",
+                     "ترجمه توسط {name}؛ در انتظار ویراستار."),
+    "card.approved": ("Approved by {editor} (translation: {name}); waiting to be published.",
+                      "تأیید توسط {editor} (ترجمه: {name})؛ در انتظار انتشار."),
+    "card.published": ("Published: {link}", "منتشر شد: {link}"),
+    "card.published_nolink": ("Published.", "منتشر شد."),
+    "card.skipped": ("Skipped by {name}. {reason}", "کنار گذاشته شد توسط {name}. {reason}"),
+    "card.rejected": ("Sent back by {name}: {reason}", "برگشت داده شد توسط {name}: {reason}"),
+    "card.outdated": ("⚠ The source was edited after this draft was made. What changed: {diff}",
+                      "⚠ منبع پس از این ترجمه ویرایش شده است. تغییرات: {diff}"),
+    "card.deleted": ("⚠ The source post was deleted by the channel.",
+                     "⚠ پست منبع توسط کانال حذف شده است."),
+    "card.stale": ("⚠ The source was edited after publication. What changed: {diff}",
+                   "⚠ منبع پس از انتشار ویرایش شده است. تغییرات: {diff}"),
+    "card.truncated": ("… (text shortened; full text: /show {job})",
+                       "… (متن کوتاه شده؛ متن کامل: /show {job})"),
+    # ---- buttons
+    "button.claim": ("✋ Claim", "✋ برمی‌دارم"),
+    "button.release": ("↩ Release", "↩ رها کردن"),
+    "button.skip": ("⏭ Skip", "⏭ رد شدن"),
+    "button.notfa": ("Not Farsi", "فارسی نیست"),
+    "button.approve": ("✅ Approve", "✅ تأیید"),
+    "button.confirm": ("✅ Approve anyway", "✅ با این حال تأیید"),
+    "button.edit": ("✏ Edit", "✏ ویرایش"),
+    "button.reject": ("❌ Reject", "❌ رد"),
+    "button.reopen": ("↺ Back to queue", "↺ بازگشت به صف"),
+    # ---- answers
+    "ok.claim": ("Job {job} is yours for {minutes} minutes. Reply to the card with the "
+                 "translation.", "کار {job} تا {minutes} دقیقه با شماست. ترجمه را در پاسخ به "
+                 "کارت بفرستید."),
+    "ok.release": ("Job {job} is open again.", "کار {job} دوباره آزاد است."),
+    "ok.submit": ("Thank you. Job {job}: this is how subscribers will see it. An editor will "
+                  "review it.", "سپاس. کار {job}: مشترکان آن را این‌گونه خواهند دید. ویراستار "
+                  "آن را بررسی می‌کند."),
+    "ok.approve": ("Job {job} approved. It will be published.",
+                   "کار {job} تأیید شد و منتشر خواهد شد."),
+    "ok.reject": ("Job {job} is back in the queue; {name} has been told.",
+                  "کار {job} به صف برگشت؛ به {name} اطلاع داده شد."),
+    "ok.skip": ("Job {job} skipped.", "کار {job} کنار گذاشته شد."),
+    "ok.reopen": ("Job {job} is back in the queue.", "کار {job} به صف برگشت."),
+    "ok.relang_keep": ("Job {job}: language set to {lang}; it stays in the queue.",
+                       "کار {job}: زبان {lang} ثبت شد؛ در صف می‌ماند."),
+    "ok.relang_drop": ("Job {job}: language set to {lang}; not translated from it, so it is "
+                       "dropped.", "کار {job}: زبان {lang} ثبت شد؛ از این زبان ترجمه نمی‌شود و "
+                       "کنار گذاشته شد."),
+    "told.rejected": ("Your translation of job {job} was sent back by {editor}: {reason}\n"
+                      "Reply to the card with a new version.",
+                      "ترجمه شما برای کار {job} توسط {editor} برگشت داده شد: {reason}\n"
+                      "نسخه تازه را در پاسخ به کارت بفرستید."),
+    "told.approved": ("Your translation of job {job} was approved by {editor}.",
+                      "ترجمه شما برای کار {job} توسط {editor} تأیید شد."),
+    "prompt.reject": ("Job {job}: reply to this message with the reason for sending it back.",
+                      "کار {job}: دلیل برگرداندن را در پاسخ به همین پیام بنویسید."),
+    "prompt.edit": ("Job {job}: reply to this message with the corrected translation. "
+                    "The current draft follows.",
+                    "کار {job}: ترجمه اصلاح‌شده را در پاسخ به همین پیام بفرستید. پیش‌نویس فعلی در "
+                    "ادامه است."),
+    "prompt.confirm": ("Job {job}: the source was edited after this translation was made. "
+                       "What changed: {diff}\nApprove it anyway?",
+                       "کار {job}: منبع پس از ترجمه ویرایش شده است. تغییرات: {diff}\n"
+                       "با این حال تأیید شود؟"),
+    # ---- refusals
+    "no.not_configured": ("You are not on this relay's team; ask an admin to add your "
+                          "Telegram id ({user}).", "شما در فهرست این رله نیستید؛ از مدیر بخواهید "
+                          "شناسه تلگرام شما ({user}) را اضافه کند."),
+    "no.not_translator": ("Only translators and editors can do that.",
+                          "این کار فقط از مترجمان و ویراستاران برمی‌آید."),
+    "no.not_editor": ("Only editors can do that.", "این کار فقط از ویراستاران برمی‌آید."),
+    "no.wrong_state": ("Job {job} is {status} now; that can't be done.",
+                       "کار {job} اکنون {status} است؛ این کار ممکن نیست."),
+    "no.claimed_by_other": ("{name} claimed job {job} first ({at}).",
+                            "{name} زودتر کار {job} را برداشت ({at})."),
+    "no.already_yours": ("Job {job} is already yours.", "کار {job} از قبل با شماست."),
+    "no.not_your_claim": ("Job {job} was claimed by {name}, not you.",
+                          "کار {job} را {name} برداشته است، نه شما."),
+    "no.own_translation": ("You translated job {job}: another editor must approve it.",
+                           "ترجمه کار {job} با شما بوده است؛ ویراستار دیگری باید تأیید کند."),
+    "no.needs_confirmation": ("The source changed after this draft: confirm first.",
+                              "منبع پس از این ترجمه تغییر کرده است؛ ابتدا تأیید کنید."),
+    "no.outdated_button": ("That button is out of date: {name} did “{action}” at {at}; job "
+                           "{job} is {status} now.",
+                           "این دکمه قدیمی است: {name} در {at} «{action}» را انجام داد؛ کار {job} "
+                           "اکنون {status} است."),
+    "no.no_reason": ("Please give a reason.", "لطفاً دلیل را بنویسید."),
+    "no.unknown_job": ("There is no job {job}.", "کار {job} وجود ندارد."),
+    "no.bad_button": ("That button is not valid.", "این دکمه معتبر نیست."),
+    "no.empty": ("The translation is empty.", "ترجمه خالی است."),
+    "no.too_long": ("That is {got} characters; the limit is {limit}.",
+                    "متن {got} نویسه است؛ حداکثر {limit} است."),
+    "no.bad_language": ("“{code}” is not a language code (examples: fa, ckb, ar, en).",
+                        "«{code}» کد زبان نیست (مثلاً fa، ckb، ar، en)."),
+    "no.not_a_card": ("Reply to a job card, a preview or a prompt from me.",
+                      "به کارت یک کار، پیش‌نمایش یا پرسش من پاسخ دهید."),
+    "no.prompt_not_yours": ("That question was for someone else.", "آن پرسش برای فرد دیگری بود."),
+    "usage": ("Usage: {usage}", "طرز استفاده: {usage}"),
+    # ---- commands
+    "help.head": ("relay review bot. Your roles: {roles}.", "ربات بازبینی رله. نقش‌های شما: {roles}."),
+    "help.translator": ("Translate: /queue, then /claim <job> (or the Claim button) and reply "
+                        "to the card with your translation (bold, italic and links are kept), "
+                        "or /tr <job> <text>.",
+                        "ترجمه: /queue، سپس /claim <job> (یا دکمه «برمی‌دارم») و ترجمه را در پاسخ "
+                        "به کارت بفرستید (پررنگ، کج و پیوندها حفظ می‌شوند)، یا /tr <job> <text>."),
+    "help.editor": ("Edit: Approve, Edit or Reject under a preview, or /approve <job>, "
+                    "/reject <job> <reason>, /skip <job>, /reopen <job>.",
+                    "ویرایش: «تأیید»، «ویرایش» یا «رد» زیر پیش‌نمایش، یا /approve <job>، "
+                    "/reject <job> <reason>، /skip <job>، /reopen <job>."),
+    "help.all": ("Also: /show <job>, /lang <job> <code>, /search <words>, /stats, /whoami.",
+                 "همچنین: /show <job>، /lang <job> <code>، /search <words>، /stats، /whoami."),
+    "whoami": ("You are {name} (Telegram id {user}); roles: {roles}; language: {lang}.",
+               "شما {name} هستید (شناسه تلگرام {user})؛ نقش‌ها: {roles}؛ زبان: {lang}."),
+    "queue.head": ("Queue: {total} job(s) waiting, oldest first (page {page} of {pages}).",
+                   "صف: {total} کار در انتظار، قدیمی‌ترین اول (صفحه {page} از {pages})."),
+    "queue.empty": ("The queue is empty.", "صف خالی است."),
+    "queue.line": ("#{job} → {target} · {name} · {age} ago{claim}",
+                   "#{job} ← {target} · {name} · {age} پیش{claim}"),
+    "queue.claimed": (" · {name} is on it", " · {name} مشغول است"),
+    "queue.more": ("Next page: /queue {next}", "صفحه بعد: /queue {next}"),
+    "stats.head": ("Jobs by state: {states}", "کارها بر اساس وضعیت: {states}"),
+    "stats.oldest": ("Oldest queued: {age} ago", "قدیمی‌ترین کار در صف: {age} پیش"),
+    "stats.none_queued": ("Nothing queued.", "چیزی در صف نیست."),
+    "stats.translator": ("{name}: {counts}", "{name}: {counts}"),
+    "search.none": ("Nothing found for “{words}”.", "برای «{words}» چیزی پیدا نشد."),
+    "search.head": ("Found (newest first):", "یافته‌ها (تازه‌ترین اول):"),
+    "search.line": ("{name} · {date} · {link}\n{snippet}{jobs}",
+                    "{name} · {date} · {link}\n{snippet}{jobs}"),
+    "search.jobs": ("\njobs: {jobs}", "\nکارها: {jobs}"),
+    "show.draft": ("Current draft by {name}:", "پیش‌نویس فعلی از {name}:"),
+    "show.source": ("Source text:", "متن منبع:"),
+    "unknown_command": ("Unknown command. /help lists what you can do.",
+                        "فرمان ناشناخته. /help کارهای ممکن را نشان می‌دهد."),
+}
+
+COMMAND_HELP: dict[str, tuple[str, str]] = {
+    "help": ("what I can do", "راهنما"),
+    "queue": ("jobs waiting, oldest first", "کارهای در انتظار"),
+    "show": ("<job> show a job", "<job> نمایش یک کار"),
+    "claim": ("<job> take a job to translate", "<job> برداشتن کار برای ترجمه"),
+    "tr": ("<job> <text> submit a translation", "<job> <text> فرستادن ترجمه"),
+    "approve": ("<job> approve a translation", "<job> تأیید ترجمه"),
+    "reject": ("<job> <reason> send a translation back", "<job> <reason> برگرداندن ترجمه"),
+    "skip": ("<job> do not translate this post", "<job> کنار گذاشتن پست"),
+    "reopen": ("<job> put a skipped job back in the queue", "<job> بازگرداندن به صف"),
+    "lang": ("<job> <code> correct the detected language", "<job> <code> اصلاح زبان"),
+    "search": ("<words> search the archive", "<words> جستجو در آرشیو"),
+    "stats": ("queue and translator figures", "آمار صف و مترجمان"),
+    "whoami": ("your roles", "نقش‌های شما"),
+}
+
+
+def t(lang: str, key: str, /, **fields: object) -> str:
+    english, farsi = TEXTS[key]
+    template = farsi if lang == "fa" and farsi else english
+    return template.format(**fields)
+
+
+def status_name(lang: str, status: str) -> str:
+    return t(lang, f"status.{status}")

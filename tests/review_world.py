@@ -1,0 +1,170 @@
+"""A review team on the simulated Telegram: a watcher, a bot, a review group and volunteers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from telethon.tl import types
+
+from relay.config import Settings, load_settings
+from relay.ingest.client import ReadOnlyClient
+from relay.review.callbacks import CallbackSigner
+from relay.service import Service
+from relay.sim.world import Account, Callback, Chan, SimTelegram, callback_data
+from relay.store.db import Database
+
+BOT_TOKEN = "123456:SIM-bot-token-for-tests"
+
+CONFIG = """\
+[storage]
+data_dir = "{data}"
+
+[review]
+{review_chat}
+claim_minutes = 30
+four_eyes = {four_eyes}
+
+[[sources]]
+channel = "@vahed"
+name = "Syndicate of Workers of Tehran and Suburbs Vahed Bus Company"
+
+[[targets]]
+key = "en"
+channel = "@relay_en"
+language = "en"
+credit = "Shahrokh Zamani Action Campaign"
+
+[[targets]]
+key = "es"
+channel = "@relay_es"
+language = "es"
+credit = "Campaña Shahrokh Zamani"
+
+[[people]]
+id = 5001
+name = "Sara"
+roles = ["translator"]
+
+[[people]]
+id = 5002
+name = "Reza"
+roles = ["editor"]
+
+[[people]]
+id = 5003
+name = "Mina"
+roles = ["translator", "editor"]
+language = "fa"
+
+[[people]]
+id = 5004
+name = "Omid"
+roles = ["editor"]
+"""
+
+
+class Clock:
+    def __init__(self, start: float = 1_800_000_000.0):
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class ReviewWorld:
+    def __init__(self, tmp: Path, *, group: bool = True, four_eyes: bool = True):
+        self.tg = tg = SimTelegram()
+        self.clock = Clock()
+        self.watcher = tg.add_user("Watcher", username="watcher_acct")
+        self.bot = tg.add_bot("Relay", username="relay_review_bot", token=BOT_TOKEN)
+        self.sara = tg.add_user("Sara", user_id=5001)
+        self.reza = tg.add_user("Reza", user_id=5002)
+        self.mina = tg.add_user("Mina", user_id=5003)
+        self.omid = tg.add_user("Omid", user_id=5004)
+        self.stranger = tg.add_user("Stranger", user_id=6666)
+        self.vahed = tg.add_channel("Vahed", username="vahed", members=[self.watcher])
+        self.out_en = tg.add_channel("Relay EN", username="relay_en", admins=[self.bot])
+        self.out_es = tg.add_channel("Relay ES", username="relay_es", admins=[self.bot])
+        people = [self.sara, self.reza, self.mina, self.omid, self.stranger]
+        self.group = tg.add_channel("Relay review", megagroup=True, members=people,
+                                    admins=[self.bot])
+        self.other_group = tg.add_channel("Chit-chat", megagroup=True, members=people,
+                                          admins=[self.bot])
+        chat = f"chat = {self.group.marked_id}" if group else ""
+        path = tmp / "relay.toml"
+        path.write_text(CONFIG.format(data=tmp.as_posix(), review_chat=chat,
+                                      four_eyes=str(four_eyes).lower()), encoding="utf-8")
+        self.settings: Settings = load_settings(path, env={"RELAY_BOT_TOKEN": BOT_TOKEN})
+        self.signer = CallbackSigner.from_secret(BOT_TOKEN)
+        self.db: Database | None = None
+        self.service: Service | None = None
+
+    async def start(self) -> Service:
+        self.db = await Database.open(self.settings.storage.database)
+        self.service = Service(self.settings, self.db,
+                               self.tg.client(self.watcher, cls=ReadOnlyClient),
+                               self.tg.client(None), clock=self.clock)
+        await self.service.start()
+        await self.settle()
+        return self.service
+
+    async def stop(self) -> None:
+        if self.service:
+            await self.service.stop()
+        if self.db:
+            await self.db.close()
+
+    async def settle(self) -> None:
+        await self.tg.settle()
+        bot = self.service.bot
+        await bot.post_pending_cards()
+        await self.tg.settle()
+        await bot._idle.wait()
+        await self.tg.settle()
+
+    # ---------------------------------------------------------------- looking at chats
+    def group_messages(self) -> list[types.Message]:
+        return self.tg.history(self.group)
+
+    def cards(self, chat: Chan | None = None) -> list[types.Message]:
+        chat = chat or self.group
+        return [m for m in self.tg.history(chat) if (m.message or "").startswith(("Job ", "کار "))
+                and getattr(m, "_sim_author", None) == self.bot.id]
+
+    def card(self, job_id: int) -> types.Message:
+        return next(m for m in self.cards() if m.message.startswith((f"Job {job_id} ",
+                                                                      f"کار {job_id} ")))
+
+    def last_from_bot(self, chat: Chan | None = None) -> types.Message:
+        chat = chat or self.group
+        return [m for m in self.tg.history(chat) if m._sim_author == self.bot.id][-1]
+
+    def bot_said_to(self, account: Account) -> list[str]:
+        return [m.message for m in self.tg.private_history(account, self.bot)
+                if m.from_id and m.from_id.user_id == self.bot.id]
+
+    @staticmethod
+    def buttons(msg: types.Message) -> list[tuple[str, bytes]]:
+        markup = msg.reply_markup
+        if not isinstance(markup, types.ReplyInlineMarkup):
+            return []
+        return [(b.text, callback_data(b)) for row in markup.rows for b in row.buttons]
+
+    def button(self, msg: types.Message, label: str) -> bytes:
+        for text, data in self.buttons(msg):
+            if label.lower() in text.lower():
+                return data
+        raise AssertionError(f"no button {label!r} on message: {self.buttons(msg)}")
+
+    def press(self, who: Account, msg: types.Message, label: str, chat: Chan | None = None
+              ) -> Callback:
+        return self.tg.press(who, chat or self.group, msg.id, self.button(msg, label))
+
+    def say(self, who: Account, text: str, *, reply_to: int | None = None,
+            entities: list[Any] | None = None, chat: Chan | None = None) -> types.Message:
+        return self.tg.send_group(who, chat or self.group, text, reply_to=reply_to,
+                                  entities=entities)
+
+    async def rows(self, sql: str, *params: object) -> list[tuple]:
+        return [tuple(r) for r in await self.db.read(lambda c: c.execute(sql, params).fetchall())]
