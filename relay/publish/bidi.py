@@ -3,7 +3,7 @@
 Telegram clients choose each paragraph's direction (every ``\\n``-separated line is a bidi
 paragraph) from its first strong character, and then lay out mixed runs by the Unicode
 bidirectional algorithm. An English translation of a Farsi post may open a line with a Farsi
-name, and a Farsi name followed by a number ("علی نجاتی 55") swallows the number into its run.
+name, and a Farsi name followed by a number ("علی نجاتی 55") pulls the number into its run.
 The approach, mirrored for right-to-left targets (fa, ar, he, ur, ...):
 
 * **Control characters in input are dropped first** (:func:`clean` and :func:`strip_controls`):
@@ -16,9 +16,11 @@ The approach, mirrored for right-to-left targets (fa, ar, he, ur, ...):
   leading mark (U+200E LRM for LTR targets, U+200F RLM for RTL ones), so it reads in the
   target direction. A line with *no* target-direction text (a Farsi slogan quoted on its own)
   is left alone and keeps its natural direction. Inside target-direction lines, an
-  other-direction run followed by more text on the line is closed by the same mark, so
-  following numbers and punctuation attach to the paragraph, not to the run. No mark is put
-  inside hashtags, mentions, URLs, code, or before a word-joining character.
+  other-direction run followed (past spaces and punctuation only) by a number is closed by
+  the same mark: without it the bidi algorithm glues the number, and the punctuation before
+  it, to the run ("علی نجاتی 55" would show the 55 on the wrong side of the name). Before
+  letters or at the line end no mark is needed: neutrals there take the paragraph direction.
+  No mark goes inside hashtags, mentions, URLs or code, nor before a word-joining character.
   Marks (not isolates) are used in the translation because it may be split into several
   messages: a lone mark is always balanced, an isolate pair could be cut in two.
 * **Field values** in the template text (source name, translator, credit, ...) that contain
@@ -67,9 +69,10 @@ RTL_LANGUAGES = frozenset(
     }
 )
 
-_CONTROLS = re.compile("[\u200b\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]+")
+_CONTROL_CHARS = "\u200b\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
+_CONTROLS = re.compile(f"[{_CONTROL_CHARS}]+")
 
-_WORDISH = re.compile(r"\w")
+_NUMBER_NEXT = re.compile(r"[^\w\n]*\d")
 
 #: Entity kinds whose text must not get marks inside it (they are parsed, not just shown).
 _PROTECTED = frozenset(
@@ -87,13 +90,16 @@ def is_rtl_language(code: str) -> bool:
 
 def clean(value: str) -> str:
     """A field value without invisible/bidi control characters (ZWNJ and ZWJ stay)."""
+    if not any(c in value for c in _CONTROL_CHARS):  # ~6x faster than a regex scan
+        return value
     return _CONTROLS.sub("", value)
 
 
 def strip_controls(ft: FormattedText) -> FormattedText:
     """:func:`clean` for formatted text, with entities adjusted."""
-    edits = [(m.start(), m.end(), "") for m in _CONTROLS.finditer(ft.text)]
-    return apply_edits(ft, edits) if edits else ft
+    if not any(c in ft.text for c in _CONTROL_CHARS):
+        return ft
+    return apply_edits(ft, [(m.start(), m.end(), "") for m in _CONTROLS.finditer(ft.text)])
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,9 +145,9 @@ def _class_ranges() -> dict[str, str]:
 def _regexes() -> _Regexes:
     c = _class_ranges()
     ltr, rtl, nsm = c["L"], c["R"], c["NSM"]
-    # A run of words of one direction: its letters, combining marks, inner spaces, joiners and
-    # its script's digits (ASCII digits belong to LTR runs, Arabic-Indic ones to RTL runs).
-    inner_l = f"{ltr}{nsm}0-9"
+    # A run of words of one direction: letters, combining marks, inner spaces and joiners;
+    # Arabic-Indic digits belong to RTL runs, ASCII digits to none (they are what follows).
+    inner_l = f"{ltr}{nsm}"
     inner_r = f"{rtl}{nsm}\u0660-\u0669\u06f0-\u06f9"
     return _Regexes(
         ltr=re.compile(f"[{ltr}]"),
@@ -216,28 +222,24 @@ def anchor(
             edits.append((m.start(), m.start(), mark))
     if body and not first_line_only:
         for m in (r.ltr_run if rtl else r.rtl_run).finditer(text):
-            line_start = text.rfind("\n", 0, m.start()) + 1
-            line_end = text.find("\n", m.end())
-            if line_end < 0:
-                line_end = len(text)
-            if _closes(text, m.start(), m.end(), line_end) and wanted(line_start, m.end()):
+            if _closes(text, m.start(), m.end()) and wanted(
+                text.rfind("\n", 0, m.start()) + 1, m.end()
+            ):
                 edits.append((m.end(), m.end(), mark))
         edits.sort()
     return apply_edits(ft, edits) if edits else ft
 
 
-def _closes(text: str, run_start: int, run_end: int, line_end: int) -> bool:
-    """Should a mark follow this run? Only if more text follows on the line, the next
-    character does not continue a token, and the run is not part of a hashtag/mention/URL."""
-    if _WORDISH.search(text, run_end, line_end) is None:
-        return False  # only punctuation follows: it takes the paragraph direction anyway
-    nxt = text[run_end]
-    if nxt in _JOINERS or not (nxt.isspace() or unicodedata.category(nxt)[0] in "PS"):
+def _closes(text: str, run_start: int, run_end: int) -> bool:
+    """Should a mark follow this run? Only if a number comes next (after neutral characters
+    only), the next character does not continue a token, and the run is not part of a
+    hashtag, mention or URL."""
+    if _NUMBER_NEXT.match(text, run_end) is None or text[run_end] in _JOINERS:
         return False
     tok_start, tok_end = run_start, run_end
     while tok_start > 0 and not text[tok_start - 1].isspace():
         tok_start -= 1
-    while tok_end < line_end and not text[tok_end].isspace():
+    while tok_end < len(text) and not text[tok_end].isspace():
         tok_end += 1
     token = text[tok_start:tok_end]
     return not any(c in token for c in "#@/")

@@ -68,6 +68,7 @@ class ReviewBot:
         self.review_chat = settings.review.chat
         self.targets = {t_.key: t_ for t_ in settings.targets}
         self._wake = asyncio.Event()
+        self._cards_lock = asyncio.Lock()
         self._loop_task: asyncio.Task | None = None
         self._stopping = False
         self._inflight = 0
@@ -143,7 +144,15 @@ class ReviewBot:
     def now(self) -> int:
         return int(self.clock())
 
+    def chat_lang(self, chat_id: int, person: Person) -> str:
+        """Shared messages in the review group are in English; a private chat is personal."""
+        return "en" if self.review_chat and chat_id == self.review_chat else person.language
+
     async def post_pending_cards(self) -> int:
+        async with self._cards_lock:  # never two posters: a job would get two cards
+            return await self._post_pending_cards()
+
+    async def _post_pending_cards(self) -> int:
         posted = 0
         while not self._stopping:
             job_ids = await self.db.read(store.jobs_without_cards, 20)
@@ -306,7 +315,8 @@ class ReviewBot:
             return
         log.info(event("job.drafted", job=job_id, translator=person.id))
         await self.say(chat_id, t(lang, "ok.submit", job=job_id), reply_to=reply_to)
-        await self.send_preview(chat_id, tr.job, lang, reply_to=reply_to)
+        await self.send_preview(chat_id, tr.job, self.chat_lang(chat_id, person),
+                                reply_to=reply_to)
         await self.refresh(job_id)
 
     def render_preview(self, job: JobView) -> list[FormattedText]:
@@ -397,7 +407,7 @@ class ReviewBot:
     async def ask_confirmation(self, person: Person, chat_id: int, job: JobView | None) -> None:
         if job is None:
             return
-        lang = person.language
+        lang = self.chat_lang(chat_id, person)
         text = t(lang, "prompt.confirm", job=job.id,
                  diff=cards.change_summary(job.draft_source_text or "", job.source_text))
         sent = await self.send(chat_id, FormattedText(text), cards.confirm_buttons(lang), job)
@@ -490,7 +500,8 @@ class ReviewBot:
             tr = store.Transition(False, job, job.status, Refusal.OUTDATED_BUTTON,
                                   await self.db.read(store.last_change, job.id))
             return self.refusal_text(tr, lang, job.id), True
-        sent = await self.send(chat_id, FormattedText(t(lang, key, job=job.id)))
+        prompt = t(self.chat_lang(chat_id, person), key, job=job.id)
+        sent = await self.send(chat_id, FormattedText(prompt))
         await self.db.run(store.add_bot_message, chat_id, sent.id, job.id, kind, self.now(),
                           person.id)
         if kind == "edit_prompt" and job.draft_text:

@@ -92,10 +92,10 @@ def apply(conn: sqlite3.Connection, job_id: int, action: Action, actor: Actor, r
                  "draft_source_text = source_text", "translator_id = ?", "drafted_at = ?",
                  "reason = NULL"]
         params += [draft.text, entities_to_json(draft.entities), actor.user_id, now]
-    elif action == Action.APPROVE:
-        sets.append("editor_id = ?")
+    if action in (Action.APPROVE, Action.REJECT, Action.SKIP):
+        sets.append("editor_id = ?")  # the editor who decided last
         params.append(actor.user_id)
-    elif action in (Action.REJECT, Action.SKIP, Action.RELANG) and reason:
+    if action in (Action.REJECT, Action.SKIP, Action.RELANG) and reason:
         sets.append("reason = ?")
         params.append(reason)
     params.append(job_id)
