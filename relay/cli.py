@@ -13,6 +13,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from dotenv import dotenv_values
+
 from relay import __version__
 from relay.config import ConfigError, Settings, load_settings, resolve_config_path
 
@@ -58,7 +60,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    path = resolve_config_path(args.config, os.environ)
+    # RELAY_CONFIG may sit in ./.env like the secrets; the real environment wins.
+    env = {**dotenv_values(".env"), **os.environ} if Path(".env").is_file() else os.environ
+    path = resolve_config_path(args.config, {k: v for k, v in env.items() if v is not None})
     return load_settings(path)
 
 
