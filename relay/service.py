@@ -17,6 +17,7 @@ from relay.config import Settings
 from relay.ingest.client import ReadOnlyClient
 from relay.ingest.watcher import Watcher
 from relay.logs import event
+from relay.publish.publisher import Publisher
 from relay.review.bot import ReviewBot
 from relay.review.callbacks import CallbackSigner
 from relay.store.db import Database
@@ -59,7 +60,8 @@ def make_bot_client(settings: Settings) -> TelegramClient:
 
 
 class Service:
-    """The long-lived process: the watcher and, when people are configured, the review bot."""
+    """The long-lived process: the watcher and, when people are configured, the review bot
+    and the publisher (both on the bot's client)."""
 
     def __init__(self, settings: Settings, db: Database, watcher_client: ReadOnlyClient,
                  bot_client: TelegramClient | None = None, *,
@@ -73,6 +75,12 @@ class Service:
             token = settings.secrets.bot_token or "relay-simulated-bot"
             self.bot = ReviewBot(bot_client, db, settings,
                                  signer=CallbackSigner.from_secret(token), clock=clock)
+        self.publisher: Publisher | None = None
+        if bot_client is not None and settings.targets:
+            self.publisher = Publisher(bot_client, db, settings, clock=clock,
+                                       on_published=self.bot.published,
+                                       on_failed=self.bot.publish_failed)
+            self.bot.on_approved = self.publisher.wake
         self.watcher = Watcher(watcher_client, db, settings, clock=clock,
                                on_jobs_changed=self.bot.notify if self.bot else None)
         self.stopping = asyncio.Event()
@@ -85,6 +93,8 @@ class Service:
         if self.bot is not None:
             await self._start_bot_client()
             await self.bot.start()
+        if self.publisher is not None:
+            await self.publisher.start()
         await self.watcher.start()
         log.info(event("service.started", sources=len(self.watcher.watched),
                        resolved=len(self.watcher.by_channel), bot=self.bot is not None))
@@ -112,6 +122,8 @@ class Service:
         await self.watcher.stop()
         if self.bot is not None:
             await self.bot.stop()
+        if self.publisher is not None:
+            await self.publisher.stop()
         await self.watcher_client.disconnect()
         if self.bot_client is not None:
             await self.bot_client.disconnect()

@@ -116,9 +116,14 @@ class ReviewWorld:
             await self.db.close()
 
     async def settle(self) -> None:
+        """Until the watcher, the bot and the publisher have done everything they can now."""
         await self.tg.settle()
         bot = self.service.bot
         await bot.post_pending_cards()
+        await self.tg.settle()
+        await bot._idle.wait()
+        if self.service.publisher is not None:
+            await self.service.publisher.run_once()
         await self.tg.settle()
         await bot._idle.wait()
         await self.tg.settle()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from relay.formatting import Entity, FormattedText, utf16_len
 from relay.publish.bidi import FSI, LRM, PDI, RLM, is_rtl_language
@@ -365,3 +367,70 @@ def test_header_goes_on_the_first_part():
     assert parts[0].text.startswith("Vahed reports:\n\nA sentence")
     assert parts[-1].text.endswith(CAMPAIGN)
     assert sum("Vahed reports" in p.text for p in parts) == 1
+
+
+# --- properties ---------------------------------------------------------------------------------------
+
+_PIECES = [
+    "Haft Tappeh",
+    "workers",
+    "علی نجاتی",
+    "کارگران",
+    "می\u200cروند",
+    " ",
+    " ",
+    ", ",
+    "\n",
+    "\n\n",
+    "55",
+    "(62)",
+    "😀",
+    "👨\u200d👩\u200d👧",
+    "#هفت_تپه",
+    "\u200b",
+    "\u200f",
+    "\u202b",
+    "\u2067",
+    "\ufeff",
+]
+_STRIPPED = "\u200b\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
+
+
+@st.composite
+def _translations(draw) -> FormattedText:
+    text = "".join(draw(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=40)))
+    bounds = [0]
+    for ch in text:
+        bounds.append(bounds[-1] + utf16_len(ch))
+    picks = sorted(set(draw(st.lists(st.sampled_from(bounds), max_size=8))))
+    entities = tuple(
+        Entity(draw(st.sampled_from(["bold", "italic", "text_url"])), a, b - a)
+        for a, b in zip(picks[::2], picks[1::2], strict=False)
+        if b > a
+    )
+    return FormattedText(text, entities)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_translations(), st.sampled_from(["en", "es", "fa"]))
+def test_entities_survive_stripping_and_marks(translation, language):
+    body = render(DEFAULT_TEMPLATE, ctx(translation, language=language)).body
+    # Reference: drop control characters, then trim whitespace; marks are the only additions.
+    kept = [(i, c) for i, c in enumerate(translation.text) if c not in _STRIPPED]
+    while kept and kept[0][1].isspace():
+        kept.pop(0)
+    while kept and kept[-1][1].isspace():
+        kept.pop()
+    visible = body.text.replace(LRM, "").replace(RLM, "")
+    assert visible == "".join(c for _, c in kept)
+    assert not any(c in body.text for c in _STRIPPED.replace(LRM, "").replace(RLM, ""))
+    units = [0]
+    for c in translation.text:
+        units.append(units[-1] + utf16_len(c))
+    expected = []
+    for e in translation.entities:
+        inside = "".join(c for i, c in kept if e.offset <= units[i] < e.end)
+        if inside:
+            expected.append((e.kind, inside))
+    got = [(e.kind, covered(body, e).replace(LRM, "").replace(RLM, "")) for e in body.entities]
+    assert got == expected

@@ -74,14 +74,18 @@ async def test_whole_path_from_post_to_approval(w):
     answer = w.press(w.reza, preview, "approve")
     await w.settle()
     assert "approved" in answer.message
-    assert await status(w) == "approved"
-    assert "Approved by Reza (translation: Sara)" in w.card(1).message
+    assert await status(w) == "published"
+    assert "Published: https://t.me/relay_en/1" in w.card(1).message
     audit = await w.rows("SELECT actor_id, action, from_status, to_status FROM audit"
-                         " WHERE job_id = 1 ORDER BY id")
+                         " WHERE job_id = 1 AND to_status IS NOT NULL ORDER BY id")
     assert audit == [(None, "queue", None, "queued"), (5001, "claim", "queued", "queued"),
                      (5001, "submit", "queued", "drafted"),
-                     (5002, "approve", "drafted", "approved")]
+                     (5002, "approve", "drafted", "approved"),
+                     (None, "publish", "approved", "published")]
     assert "Your translation of job 1 was approved by Reza." in w.bot_said_to(w.sara)
+    [post] = w.tg.history(w.out_en)
+    assert post.message == preview.message  # subscribers see exactly what was approved
+    assert w.tg.history(w.out_es) == []  # the Spanish job is still waiting
 
 
 async def test_every_callback_fits_64_bytes(w):
@@ -133,7 +137,7 @@ async def test_four_eyes_translator_may_not_approve_own_work(w):
     assert await status(w) == "drafted"
     w.press(w.reza, preview, "approve")
     await w.settle()
-    assert await status(w) == "approved"
+    assert await status(w) == "published"
 
 
 async def test_without_four_eyes_an_editor_may_approve_own_translation(tmp_path):
@@ -143,7 +147,7 @@ async def test_without_four_eyes_an_editor_may_approve_own_translation(tmp_path)
         preview = await drafted(world, translator=world.mina)
         world.press(world.mina, preview, "approve")
         await world.settle()
-        assert await status(world) == "approved"
+        assert await status(world) == "published"
     finally:
         await world.stop()
 
@@ -170,7 +174,8 @@ async def test_two_approvals_at_once_exactly_one_wins(w):
     first = w.press(w.reza, preview, "approve")
     second = w.press(w.omid, preview, "approve")
     await w.settle()
-    assert await status(w) == "approved"
+    assert await status(w) == "published"
+    assert len(w.tg.history(w.out_en)) == 1
     approvals = await w.rows("SELECT actor_id FROM audit WHERE action = 'approve'")
     assert len(approvals) == 1
     loser = second if approvals[0][0] == 5002 else first
@@ -185,7 +190,7 @@ async def test_approve_against_reject_exactly_one_wins(w):
     await w.settle()
     rows = await w.rows("SELECT action FROM audit WHERE action IN ('approve', 'reject')")
     assert len(rows) == 1
-    assert await status(w) == ("approved" if rows[0][0] == "approve" else "queued")
+    assert await status(w) == ("published" if rows[0][0] == "approve" else "queued")
     assert approve.answered.is_set()
 
 
@@ -327,7 +332,7 @@ async def test_source_edited_after_draft_needs_confirmation(w):
     assert "Approve it anyway?" in confirm.message
     w.press(w.reza, confirm, "approve anyway")
     await w.settle()
-    assert await status(w) == "approved"
+    assert await status(w) == "published"
 
 
 async def test_outdated_button_is_refused_with_who_acted(w):

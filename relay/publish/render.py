@@ -290,7 +290,7 @@ def assemble(
         return [whole]
     if head_len + 2 > first_limit:
         raise ValueError("the template text before {translation} does not fit in the first message")
-    if u16len(attribution.text.lstrip()) > text_limit:
+    if u16len(attribution.text.strip()) > text_limit - 1:  # alone it may need a leading mark
         raise ValueError("the attribution does not fit in one message")
     # Parts after the first keep one unit free for the direction mark that may open them.
     limits = [first_limit - head_len, text_limit - 1]

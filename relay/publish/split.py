@@ -86,6 +86,9 @@ class U16Map:
 
 def concat(*parts: FormattedText) -> FormattedText:
     """Join formatted texts, shifting each one's entities by the length before it."""
+    parts = tuple(p for p in parts if p.text)
+    if len(parts) == 1:
+        return parts[0]
     texts: list[str] = []
     entities: list[Entity] = []
     offset = 0

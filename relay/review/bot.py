@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -22,7 +21,8 @@ from telethon.tl import types
 from relay.config import Person, Settings
 from relay.formatting import FormattedText
 from relay.logs import event
-from relay.publish.render import RenderContext, render_parts
+from relay.publish.compose import compose
+from relay.publish.links import post_link
 from relay.review import cards
 from relay.review.callbacks import CallbackSigner, Press
 from relay.review.commands import CommandContext, run_command
@@ -31,6 +31,7 @@ from relay.review.menu import install_command_menus
 from relay.review.sanitize import InputError, clean_reason, clean_text
 from relay.review.texts import status_name, t
 from relay.review.workflow import SYSTEM, Action, Actor, Refusal, Rules
+from relay.store import outbox
 from relay.store import review as store
 from relay.store.db import Database
 from relay.tgentities import from_telethon, to_telethon
@@ -44,6 +45,7 @@ _PRESS_ACTIONS = {
     "approve": Action.APPROVE,
     "confirm": Action.APPROVE,
     "reopen": Action.REOPEN,
+    "keep": Action.ACKNOWLEDGE,
 }
 
 
@@ -76,6 +78,7 @@ class ReviewBot:
         self._idle.set()
         self._handlers: list[tuple[Any, Any]] = []
         self.me: types.User | None = None
+        self.on_approved: Callable[[], Any] | None = None  # wakes the publisher
 
     # ------------------------------------------------------------------ lifecycle
     async def start(self) -> None:
@@ -106,10 +109,46 @@ class ReviewBot:
             log.warning(event("bot.stop_timeout", inflight=self._inflight))
 
     def notify(self, changed_jobs: Iterable[int] = ()) -> None:
-        """The watcher stored something: post new cards, refresh cards of changed jobs."""
+        """The watcher stored something: post new cards, refresh cards of changed jobs, and
+        tell editors when a published post's source was edited or deleted."""
         for job_id in changed_jobs:
-            asyncio.get_running_loop().create_task(self._guarded(self.refresh(job_id)))
+            asyncio.get_running_loop().create_task(self._guarded(self._source_changed(job_id)))
         self._wake.set()
+
+    async def _source_changed(self, job_id: int) -> None:
+        await self.refresh(job_id)
+        job = await self.db.read(store.load_job, job_id)
+        if job is None or job.status not in ("published", "stale"):
+            return
+        link = await self.publication_link(job) or ""
+        if job.source_deleted:
+            await self.tell_editors("told.deleted", job=job.id, link=link,
+                                    action=self.settings.publish.on_source_deleted)
+        elif job.status == "stale":
+            await self.tell_editors("told.stale", job=job.id, link=link, diff=cards.change_summary(
+                job.draft_source_text or "", job.source_text))
+
+    def published(self, job_id: int) -> None:
+        """The publisher posted (or corrected) a job: its cards show the link."""
+        asyncio.get_running_loop().create_task(self._guarded(self.refresh(job_id)))
+
+    def publish_failed(self, job_id: int, reason: str) -> None:
+        async def tell() -> None:
+            await self.refresh(job_id)
+            await self.tell_editors("told.failed", job=job_id, reason=reason)
+        asyncio.get_running_loop().create_task(self._guarded(tell()))
+
+    async def tell_editors(self, key: str, **fields: object) -> None:
+        """A notice for editors: in the review group, or in each editor's private chat."""
+        if self.review_chat:
+            chats = [(self.review_chat, "en")]
+        else:
+            chats = [(p.id, p.language) for p in self.settings.people if p.is_editor]
+        for chat, lang in chats:
+            try:
+                await self.say(chat, t(lang, key, **fields))
+            except (errors.RPCError, ValueError) as exc:
+                log.warning(event("bot.tell_failed", chat=chat, error=type(exc).__name__))
 
     async def _guarded(self, coro: Any) -> None:
         self._inflight += 1
@@ -167,9 +206,10 @@ class ReviewBot:
         job = await self.db.read(store.load_job, job_id)
         if job is None:
             return
+        link, failure = await self.card_info(job)
         for chat, lang in self.card_chats():
-            text = cards.render_card(job, self.names, self.rules, self.now(), lang)
-            buttons = cards.card_buttons(job, self.rules, self.now(), lang)
+            text = cards.render_card(job, self.names, self.rules, self.now(), lang, link, failure)
+            buttons = cards.card_buttons(job, self.rules, self.now(), lang, failure)
             try:
                 sent = await self.send(chat, text, buttons, job)
             except (errors.RPCError, ValueError) as exc:
@@ -185,16 +225,24 @@ class ReviewBot:
         if job is None:
             return
         langs = dict(self.card_chats())
+        link, failure = await self.card_info(job)
         for chat, message_id in await self.db.read(store.bot_messages_of, job_id, "card"):
             lang = langs.get(chat, "en")
-            text = cards.render_card(job, self.names, self.rules, self.now(), lang,
-                                     await self.publication_link(job))
-            buttons = cards.card_buttons(job, self.rules, self.now(), lang)
+            text = cards.render_card(job, self.names, self.rules, self.now(), lang, link,
+                                     failure)
+            buttons = cards.card_buttons(job, self.rules, self.now(), lang, failure)
             await self.edit(chat, message_id, text, buttons, job)
 
+    async def card_info(self, job: JobView) -> tuple[str | None, str | None]:
+        """(link to the published post, why publishing failed) for a card."""
+        return await self.publication_link(job), await self.db.read(outbox.failure_of, job.id)
+
     async def publication_link(self, job: JobView) -> str | None:
-        """Filled in by the publisher; None until then."""
-        return None
+        parts = await self.db.read(outbox.posted_parts, job.id)
+        target = self.targets.get(job.target)
+        if not parts or target is None:
+            return None
+        return post_link(target.ref.username, parts[0].channel_id, parts[0].message_id)
 
     async def expire_claims(self) -> None:
         now = self.now()
@@ -324,18 +372,7 @@ class ReviewBot:
         target = self.targets.get(job.target)
         if target is None:
             return [FormattedText(job.draft_text or "", job.draft_entities)]
-        ctx = RenderContext(
-            translation=FormattedText(job.draft_text or "", job.draft_entities),
-            source_name=job.channel_name or "",
-            source_link=cards.source_link(job),
-            date=dt.datetime.fromtimestamp(job.message_date, dt.UTC),
-            translator=self.names.get(job.translator_id, ""),
-            credit=target.credit,
-            language=target.language,
-        )
-        media = job.media_kind or ""
-        caption = any(k in media for k in ("photo", "video", "document", "audio", "animation"))
-        return render_parts(target.template, ctx, caption=caption)
+        return compose(job, target, self.names.get(job.translator_id, ""))
 
     async def send_preview(self, chat_id: int, job: JobView, lang: str,
                            reply_to: int | None = None) -> None:
@@ -364,6 +401,8 @@ class ReviewBot:
             return False, self.refusal_text(tr, lang, job_id)
         log.info(event(f"job.{action.value}", job=job_id, user=person.id,
                        to=tr.job.status if tr.job else None))
+        if tr.job and tr.job.status == "approved" and self.on_approved:
+            self.on_approved()
         await self.refresh(job_id)
         await self.after(person, action, tr.job, reason)
         return True, self.ok_text(action, tr.job, lang, keep=keep, lang_code=lang_code)
@@ -475,6 +514,9 @@ class ReviewBot:
             return await self._prompt(person, chat_id, press, "reject_prompt", "prompt.reject")
         if press.action == "edit":
             return await self._prompt(person, chat_id, press, "edit_prompt", "prompt.edit")
+        if press.action == "retry":
+            done, text = await self.retry(person, press.job_id)
+            return text, not done
         if press.action == "notfa":
             done, text = await self.relang(person, chat_id, press.job_id, "und",
                                            expected_version=press.version)
@@ -509,6 +551,19 @@ class ReviewBot:
             await self.db.run(store.add_bot_message, chat_id, draft.id, job.id, kind,
                               self.now(), person.id)
         return t(lang, key, job=job.id), False
+
+    async def retry(self, person: Person, job_id: int) -> tuple[bool, str]:
+        lang = person.language
+        if not person.is_editor:
+            return False, t(lang, "no.not_editor")
+        count = await self.db.run(outbox.retry_failed, job_id, self.now())
+        if not count:
+            return False, t(lang, "no.nothing_to_retry", job=job_id)
+        log.info(event("publish.retry_requested", job=job_id, user=person.id))
+        await self.refresh(job_id)
+        if self.on_approved:
+            self.on_approved()
+        return True, t(lang, "ok.retry", job=job_id)
 
     async def relang(self, person: Person, chat_id: int, job_id: int, code: str, *,
                      expected_version: int | None = None) -> tuple[bool, str]:

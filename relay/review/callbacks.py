@@ -26,6 +26,8 @@ CODES = {
     "reject": "r",
     "edit": "e",
     "reopen": "o",
+    "keep": "p",
+    "retry": "t",
 }
 _ACTIONS = {code: name for name, code in CODES.items()}
 

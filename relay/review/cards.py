@@ -58,7 +58,7 @@ def source_link(job: JobView) -> str:
 
 
 def render_card(job: JobView, names: dict[int, str], rules: Rules, now: int, lang: str = "en",
-                publication_link: str | None = None) -> FormattedText:
+                publication_link: str | None = None, failure: str | None = None) -> FormattedText:
     """The card's text: header (bold), source, status, notes, then the original text."""
     def name(uid: int | None) -> str:
         return names.get(uid, str(uid)) if uid is not None else "relay"
@@ -81,6 +81,9 @@ def render_card(job: JobView, names: dict[int, str], rules: Rules, now: int, lan
     if job.status == Status.STALE and job.draft_source_text is not None:
         lines.append(t(lang, "card.stale",
                        diff=change_summary(job.draft_source_text, job.source_text)))
+        lines.append(t(lang, "card.stale_hint"))
+    if failure and job.status == Status.APPROVED:
+        lines.append(t(lang, "card.failed", reason=failure, job=job.id))
     source = job.source_text
     if len(source) > CARD_SOURCE_CHARS:
         source = source[:CARD_SOURCE_CHARS].rsplit(" ", 1)[0] + " " + t(lang, "card.truncated",
@@ -113,7 +116,8 @@ def _status_line(job: JobView, name, rules: Rules, now: int, lang: str,
     return status_name(lang, job.status)
 
 
-def card_buttons(job: JobView, rules: Rules, now: int, lang: str = "en") -> list[list[ButtonSpec]]:
+def card_buttons(job: JobView, rules: Rules, now: int, lang: str = "en",
+                 failure: str | None = None) -> list[list[ButtonSpec]]:
     """The buttons a card shows in the job's current state."""
     def b(action: str) -> ButtonSpec:
         return ButtonSpec(t(lang, f"button.{action}"), action)
@@ -123,6 +127,10 @@ def card_buttons(job: JobView, rules: Rules, now: int, lang: str = "en") -> list
         return [[first, b("skip"), b("notfa")]]
     if job.status == Status.SKIPPED:
         return [[b("reopen")]]
+    if job.status == Status.STALE:
+        return [[b("edit"), b("keep")]]
+    if job.status == Status.APPROVED and failure:
+        return [[b("retry")]]
     return []
 
 

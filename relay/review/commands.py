@@ -30,6 +30,7 @@ USAGE = {
     "reject": "/reject <job> <reason>",
     "skip": "/skip <job>",
     "reopen": "/reopen <job>",
+    "retry": "/retry <job>",
     "lang": "/lang <job> <code>",
     "search": "/search <words>",
     "queue": "/queue [page]",
@@ -71,7 +72,8 @@ async def run_command(ctx: CommandContext) -> str | None:
         return None
     if name not in commands_for(ctx.person) and name != "start":
         if name in _HANDLERS:
-            return t(ctx.lang, "no.not_editor" if name in ("approve", "reject", "skip", "reopen")
+            return t(ctx.lang, "no.not_editor" if name in ("approve", "reject", "skip", "reopen",
+                                                          "retry")
                      else "no.not_translator")
         return t(ctx.lang, "unknown_command")
     return await _HANDLERS[name](ctx, args)
@@ -133,8 +135,8 @@ async def _show(ctx: CommandContext, args: str) -> str | None:
     job = await bot.db.read(store.load_job, job_id)
     if job is None:
         return t(ctx.lang, "no.unknown_job", job=job_id)
-    card = cards.render_card(job, bot.names, bot.rules, bot.now(), ctx.lang,
-                             await bot.publication_link(job))
+    link, failure = await bot.card_info(job)
+    card = cards.render_card(job, bot.names, bot.rules, bot.now(), ctx.lang, link, failure)
     head = card.text.split("\n\n", 1)[0]
     await bot.send(ctx.chat_id, FormattedText(head, card.entities), reply_to=ctx.message.id)
     await send_long(bot, ctx.chat_id,
@@ -188,6 +190,13 @@ async def _reject(ctx: CommandContext, args: str) -> str | None:
         return _usage(ctx, "reject")
     await ctx.bot.reject(ctx.person, ctx.chat_id, job_id, reason, reply_to=ctx.message.id)
     return None
+
+
+async def _retry(ctx: CommandContext, args: str) -> str:
+    job_id, _ = job_and_rest(args)
+    if job_id is None:
+        return _usage(ctx, "retry")
+    return (await ctx.bot.retry(ctx.person, job_id))[1]
 
 
 async def _lang(ctx: CommandContext, args: str) -> str:
@@ -244,6 +253,7 @@ _HANDLERS: dict[str, Callable[[CommandContext, str], Awaitable[str | None]]] = {
     "reject": _reject,
     "skip": _simple(Action.SKIP, "skip"),
     "reopen": _simple(Action.REOPEN, "reopen"),
+    "retry": _retry,
     "lang": _lang,
     "search": _search,
     "stats": _stats,

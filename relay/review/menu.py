@@ -10,7 +10,7 @@ from relay.review.texts import COMMAND_HELP
 
 TRANSLATOR_COMMANDS = ("help", "queue", "show", "claim", "tr", "lang", "search", "stats",
                        "whoami")
-EDITOR_COMMANDS = TRANSLATOR_COMMANDS[:5] + ("approve", "reject", "skip", "reopen") \
+EDITOR_COMMANDS = TRANSLATOR_COMMANDS[:5] + ("approve", "reject", "skip", "reopen", "retry") \
     + TRANSLATOR_COMMANDS[5:]
 EVERYONE_COMMANDS = ("whoami",)
 

@@ -40,6 +40,13 @@ TEXTS: dict[str, tuple[str, str]] = {
                      "⚠ پست منبع توسط کانال حذف شده است."),
     "card.stale": ("⚠ The source was edited after publication. What changed: {diff}",
                    "⚠ منبع پس از انتشار ویرایش شده است. تغییرات: {diff}"),
+    "card.failed": ("⚠ Could not publish: {reason}. Fix it, then press Retry (or /retry {job}).",
+                    "⚠ انتشار ممکن نشد: {reason}. مشکل را رفع کنید و «تلاش دوباره» را بزنید "
+                    "(یا /retry {job})."),
+    "card.stale_hint": ("Reply to this card with a corrected translation (an editor approves "
+                        "it, and the relay post is edited), or keep it as published.",
+                        "ترجمه اصلاح‌شده را در پاسخ به این کارت بفرستید (پس از تأیید ویراستار، "
+                        "پست رله ویرایش می‌شود) یا آن را همان‌طور نگه دارید."),
     "card.truncated": ("… (text shortened; full text: /show {job})",
                        "… (متن کوتاه شده؛ متن کامل: /show {job})"),
     # ---- buttons
@@ -52,6 +59,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "button.edit": ("✏ Edit", "✏ ویرایش"),
     "button.reject": ("❌ Reject", "❌ رد"),
     "button.reopen": ("↺ Back to queue", "↺ بازگشت به صف"),
+    "button.keep": ("✔ Keep as published", "✔ همان‌طور که منتشر شده بماند"),
+    "button.retry": ("🔁 Retry publishing", "🔁 تلاش دوباره برای انتشار"),
     # ---- answers
     "ok.claim": ("Job {job} is yours for {minutes} minutes. Reply to the card with the "
                  "translation.", "کار {job} تا {minutes} دقیقه با شماست. ترجمه را در پاسخ به "
@@ -66,6 +75,20 @@ TEXTS: dict[str, tuple[str, str]] = {
                   "کار {job} به صف برگشت؛ به {name} اطلاع داده شد."),
     "ok.skip": ("Job {job} skipped.", "کار {job} کنار گذاشته شد."),
     "ok.reopen": ("Job {job} is back in the queue.", "کار {job} به صف برگشت."),
+    "ok.acknowledge": ("Job {job}: the publication stays as it is.",
+                       "کار {job}: انتشار همان‌طور باقی می‌ماند."),
+    "ok.retry": ("Job {job}: publishing will be tried again.",
+                 "کار {job}: انتشار دوباره امتحان می‌شود."),
+    "no.nothing_to_retry": ("Job {job} has no failed publication.",
+                            "کار {job} انتشار ناموفقی ندارد."),
+    "told.stale": ("Job {job}: the source was edited after publication. What changed: {diff}\n"
+                   "{link}", "کار {job}: منبع پس از انتشار ویرایش شد. تغییرات: {diff}\n{link}"),
+    "told.deleted": ("Job {job}: the source post was deleted by the channel. Relay post: {link} "
+                     "(configured action: {action}).",
+                     "کار {job}: پست منبع توسط کانال حذف شد. پست رله: {link} (اقدام تنظیم‌شده: "
+                     "{action})."),
+    "told.failed": ("Job {job} could not be published: {reason}", "کار {job} منتشر نشد: {reason}"),
+    "told.published": ("Job {job} is published: {link}", "کار {job} منتشر شد: {link}"),
     "ok.relang_keep": ("Job {job}: language set to {lang}; it stays in the queue.",
                        "کار {job}: زبان {lang} ثبت شد؛ در صف می‌ماند."),
     "ok.relang_drop": ("Job {job}: language set to {lang}; not translated from it, so it is "
@@ -129,9 +152,9 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "ترجمه: /queue، سپس /claim <job> (یا دکمه «برمی‌دارم») و ترجمه را در پاسخ "
                         "به کارت بفرستید (پررنگ، کج و پیوندها حفظ می‌شوند)، یا /tr <job> <text>."),
     "help.editor": ("Edit: Approve, Edit or Reject under a preview, or /approve <job>, "
-                    "/reject <job> <reason>, /skip <job>, /reopen <job>.",
+                    "/reject <job> <reason>, /skip <job>, /reopen <job>, /retry <job>.",
                     "ویرایش: «تأیید»، «ویرایش» یا «رد» زیر پیش‌نمایش، یا /approve <job>، "
-                    "/reject <job> <reason>، /skip <job>، /reopen <job>."),
+                    "/reject <job> <reason>، /skip <job>، /reopen <job>، /retry <job>."),
     "help.all": ("Also: /show <job>, /lang <job> <code>, /search <words>, /stats, /whoami.",
                  "همچنین: /show <job>، /lang <job> <code>، /search <words>، /stats، /whoami."),
     "whoami": ("You are {name} (Telegram id {user}); roles: {roles}; language: {lang}.",
@@ -168,6 +191,7 @@ COMMAND_HELP: dict[str, tuple[str, str]] = {
     "reject": ("<job> <reason> send a translation back", "<job> <reason> برگرداندن ترجمه"),
     "skip": ("<job> do not translate this post", "<job> کنار گذاشتن پست"),
     "reopen": ("<job> put a skipped job back in the queue", "<job> بازگرداندن به صف"),
+    "retry": ("<job> try publishing again", "<job> تلاش دوباره برای انتشار"),
     "lang": ("<job> <code> correct the detected language", "<job> <code> اصلاح زبان"),
     "search": ("<words> search the archive", "<words> جستجو در آرشیو"),
     "stats": ("queue and translator figures", "آمار صف و مترجمان"),

@@ -1,7 +1,7 @@
 """The job state machine: who may do what to a job, and what it becomes. Pure logic.
 
-    queued -> drafted -> approved -> published -> stale
-       |         |
+    queued -> drafted -> approved -> published -> stale -> drafted (a correction)
+       |         |                                   +-> published (acknowledged as is)
        |         +-> queued (rejected, with a reason)
        +---------+-> skipped (-> queued again with /reopen)
 
@@ -37,6 +37,7 @@ class Action(StrEnum):
     RELANG = "relang"  # a corrected language; ``keep`` says whether it is still queued
     PUBLISH = "publish"
     MARK_STALE = "stale"
+    ACKNOWLEDGE = "acknowledge"  # a stale job's publication stands as it is
     EXPIRE_CLAIM = "expire_claim"
 
 
@@ -150,7 +151,7 @@ def _release(job: JobState, actor: Actor, rules: Rules, now: int, **_: object) -
 def _submit(job: JobState, actor: Actor, rules: Rules, now: int, **_: object) -> Outcome:
     if not actor.is_translator:
         return Outcome.no(Refusal.NOT_TRANSLATOR)
-    if job.status not in (Status.QUEUED, Status.DRAFTED):
+    if job.status not in (Status.QUEUED, Status.DRAFTED, Status.STALE):
         return Outcome.no(Refusal.WRONG_STATE)
     if (job.status == Status.QUEUED and claim_active(job, rules, now)
             and job.claimed_by != actor.user_id and not actor.is_editor):
@@ -214,7 +215,15 @@ def _relang(job: JobState, actor: Actor, rules: Rules, now: int, *, keep: bool,
 def _publish(job: JobState, actor: Actor, rules: Rules, now: int, **_: object) -> Outcome:
     if not actor.is_system:
         return Outcome.no(Refusal.NOT_EDITOR)
-    if job.status not in (Status.APPROVED, Status.STALE):
+    if job.status != Status.APPROVED:
+        return Outcome.no(Refusal.WRONG_STATE)
+    return Outcome.go(Status.PUBLISHED)
+
+
+def _acknowledge(job: JobState, actor: Actor, rules: Rules, now: int, **_: object) -> Outcome:
+    if not actor.is_editor:
+        return Outcome.no(Refusal.NOT_EDITOR)
+    if job.status != Status.STALE:
         return Outcome.no(Refusal.WRONG_STATE)
     return Outcome.go(Status.PUBLISHED)
 
@@ -243,4 +252,5 @@ _DECIDERS = {
     Action.PUBLISH: _publish,
     Action.MARK_STALE: _mark_stale,
     Action.EXPIRE_CLAIM: _expire_claim,
+    Action.ACKNOWLEDGE: _acknowledge,
 }

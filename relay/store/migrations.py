@@ -144,6 +144,43 @@ MIGRATIONS: list[tuple[int, str]] = [
         END;
         """,
     ),
+    (
+        3,
+        """
+        -- Publishing: what must be posted where (outbox), and what was posted (publications).
+        CREATE TABLE outbox (
+            id           INTEGER PRIMARY KEY,             -- approval order
+            job_id       INTEGER NOT NULL REFERENCES jobs(id),
+            target       TEXT NOT NULL,
+            kind         TEXT NOT NULL CHECK (kind IN ('post', 'correction', 'annotate', 'delete')),
+            status       TEXT NOT NULL DEFAULT 'pending'
+                         CHECK (status IN ('pending', 'sent', 'failed', 'cancelled')),
+            not_before   INTEGER NOT NULL DEFAULT 0,       -- flood wait or backoff: not earlier
+            attempts     INTEGER NOT NULL DEFAULT 0,
+            last_error   TEXT,
+            sending_part INTEGER,                          -- a send was started: check first
+            created_at   INTEGER NOT NULL,
+            updated_at   INTEGER NOT NULL
+        );
+        CREATE INDEX outbox_pending ON outbox (status, target, id);
+        CREATE INDEX outbox_job ON outbox (job_id);
+
+        CREATE TABLE publications (
+            id          INTEGER PRIMARY KEY,
+            outbox_id   INTEGER NOT NULL REFERENCES outbox(id),
+            job_id      INTEGER NOT NULL REFERENCES jobs(id),
+            target      TEXT NOT NULL,
+            channel_id  INTEGER NOT NULL,                  -- the outgoing channel (bare id)
+            part        INTEGER NOT NULL,
+            message_id  INTEGER NOT NULL,
+            text_hash   TEXT NOT NULL,                     -- what this part said when posted
+            posted_at   INTEGER NOT NULL,
+            UNIQUE (outbox_id, part)
+        );
+        CREATE INDEX publications_job ON publications (job_id, part);
+        CREATE INDEX publications_channel ON publications (channel_id, message_id);
+        """,
+    ),
 ]
 
 

@@ -11,7 +11,7 @@ from relay.formatting import entities_from_json, entities_to_json
 from relay.review.jobview import JobView
 from relay.review.sanitize import Cleaned
 from relay.review.workflow import Action, Actor, Outcome, Refusal, Rules, decide
-from relay.store import audit
+from relay.store import audit, outbox
 
 _JOB_SELECT = """
 SELECT j.id, j.status, j.version, j.target, j.language, j.channel_id, j.message_id, j.unit_key,
@@ -61,7 +61,8 @@ class Transition:
 
 def last_change(conn: sqlite3.Connection, job_id: int) -> LastChange | None:
     row = conn.execute(
-        "SELECT actor_id, action, at FROM audit WHERE job_id = ? ORDER BY id DESC LIMIT 1",
+        "SELECT actor_id, action, at FROM audit WHERE job_id = ? AND to_status IS NOT NULL"
+        " ORDER BY id DESC LIMIT 1",
         (job_id,),
     ).fetchone()
     return LastChange(*row) if row else None
@@ -109,6 +110,8 @@ def apply(conn: sqlite3.Connection, job_id: int, action: Action, actor: Actor, r
         )
     audit.record(conn, job_id=job_id, actor_id=actor.user_id, action=action.value,
                  from_status=job.status, to_status=outcome.to_status, at=now, detail=reason)
+    if outcome.to_status == "approved":
+        outbox.enqueue_for_approval(conn, job_id, job.target, now)  # same transaction
     return Transition(True, load_job(conn, job_id), job.status)
 
 

@@ -1,0 +1,171 @@
+"""The outbox (what must be posted where) and publications (what was posted, under which id).
+
+A send is bracketed: ``mark_sending`` is committed before the request leaves, ``record_part``
+after it came back. An item found with ``sending_part`` set and no publication for that part
+may or may not have reached the channel: the publisher looks in the channel before it sends
+again, so a crash anywhere never doubles or loses a post.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from dataclasses import dataclass
+
+from relay.review.workflow import SYSTEM, Action, Rules
+from relay.store import audit
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    id: int
+    job_id: int
+    target: str
+    kind: str
+    status: str
+    not_before: int
+    attempts: int
+    last_error: str | None
+    sending_part: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    outbox_id: int
+    part: int
+    channel_id: int
+    message_id: int
+    text_hash: str
+
+
+_ITEM = ("SELECT id, job_id, target, kind, status, not_before, attempts, last_error, sending_part"
+         " FROM outbox")
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def enqueue(conn: sqlite3.Connection, job_id: int, target: str, kind: str, now: int) -> int:
+    cur = conn.execute(
+        "INSERT INTO outbox (job_id, target, kind, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+        (job_id, target, kind, now, now),
+    )
+    audit.record(conn, job_id=job_id, actor_id=None, action=f"outbox_{kind}", from_status=None,
+                 to_status=None, at=now, detail=f"outbox {cur.lastrowid} -> {target}")
+    return int(cur.lastrowid)
+
+
+def enqueue_for_approval(conn: sqlite3.Connection, job_id: int, target: str, now: int) -> int:
+    """An approved job goes out as a post, or as a correction of what was already posted."""
+    posted = conn.execute("SELECT 1 FROM publications WHERE job_id = ? LIMIT 1",
+                          (job_id,)).fetchone()
+    return enqueue(conn, job_id, target, "correction" if posted else "post", now)
+
+
+def heads(conn: sqlite3.Connection) -> list[OutboxItem]:
+    """The oldest pending item of each target: items of one target go out in approval order."""
+    rows = conn.execute(
+        _ITEM + " WHERE id IN (SELECT MIN(id) FROM outbox WHERE status = 'pending'"
+        " GROUP BY target) ORDER BY not_before, id"
+    ).fetchall()
+    return [OutboxItem(*r) for r in rows]
+
+
+def get_item(conn: sqlite3.Connection, outbox_id: int) -> OutboxItem | None:
+    row = conn.execute(_ITEM + " WHERE id = ?", (outbox_id,)).fetchone()
+    return OutboxItem(*row) if row else None
+
+
+def parts_of(conn: sqlite3.Connection, outbox_id: int) -> dict[int, Publication]:
+    return {r[1]: Publication(*r) for r in conn.execute(
+        "SELECT outbox_id, part, channel_id, message_id, text_hash FROM publications"
+        " WHERE outbox_id = ? ORDER BY part", (outbox_id,))}
+
+
+def posted_parts(conn: sqlite3.Connection, job_id: int) -> list[Publication]:
+    """The parts of the job's original post (what a correction edits), in order."""
+    row = conn.execute(
+        "SELECT MIN(o.id) FROM outbox o JOIN publications p ON p.outbox_id = o.id"
+        " WHERE o.job_id = ? AND o.kind = 'post'", (job_id,)).fetchone()
+    return list(parts_of(conn, row[0]).values()) if row and row[0] else []
+
+
+def newest_message_id(conn: sqlite3.Connection, channel_id: int) -> int:
+    row = conn.execute("SELECT MAX(message_id) FROM publications WHERE channel_id = ?",
+                       (channel_id,)).fetchone()
+    return row[0] or 0
+
+
+def mark_sending(conn: sqlite3.Connection, outbox_id: int, part: int, now: int) -> None:
+    conn.execute("UPDATE outbox SET sending_part = ?, updated_at = ? WHERE id = ?",
+                 (part, now, outbox_id))
+
+
+def record_part(conn: sqlite3.Connection, item: OutboxItem, channel_id: int, part: int,
+                message_id: int, hashed: str, now: int) -> None:
+    conn.execute(
+        "INSERT OR IGNORE INTO publications (outbox_id, job_id, target, channel_id, part,"
+        " message_id, text_hash, posted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (item.id, item.job_id, item.target, channel_id, part, message_id, hashed, now),
+    )
+    conn.execute("UPDATE outbox SET sending_part = NULL, updated_at = ? WHERE id = ?",
+                 (now, item.id))
+
+
+def finish(conn: sqlite3.Connection, item: OutboxItem, now: int) -> bool:
+    """Mark the item sent and, for a post or correction, the job published: one transaction.
+    Returns whether the job changed state."""
+    from relay.store.review import apply
+
+    conn.execute("UPDATE outbox SET status = 'sent', sending_part = NULL, updated_at = ?"
+                 " WHERE id = ?", (now, item.id))
+    if item.kind in ("post", "correction"):
+        return apply(conn, item.job_id, Action.PUBLISH, SYSTEM, Rules(), now).ok
+    audit.record(conn, job_id=item.job_id, actor_id=None, action=f"source_deleted_{item.kind}",
+                 from_status=None, to_status=None, at=now)
+    return False
+
+
+def delay(conn: sqlite3.Connection, outbox_id: int, until: int, error: str, now: int, *,
+          count_attempt: bool) -> None:
+    conn.execute(
+        "UPDATE outbox SET not_before = ?, last_error = ?, attempts = attempts + ?,"
+        " updated_at = ? WHERE id = ?",
+        (until, error, int(count_attempt), now, outbox_id),
+    )
+
+
+def fail(conn: sqlite3.Connection, item: OutboxItem, error: str, now: int) -> None:
+    conn.execute(
+        "UPDATE outbox SET status = 'failed', last_error = ?, attempts = attempts + 1,"
+        " updated_at = ? WHERE id = ?", (error, now, item.id))
+    audit.record(conn, job_id=item.job_id, actor_id=None, action="publish_failed",
+                 from_status=None, to_status=None, at=now, detail=error)
+
+
+def retry_failed(conn: sqlite3.Connection, job_id: int, now: int) -> int:
+    cur = conn.execute(
+        "UPDATE outbox SET status = 'pending', not_before = 0, last_error = NULL, updated_at = ?"
+        " WHERE job_id = ? AND status = 'failed'", (now, job_id))
+    return cur.rowcount
+
+
+def failure_of(conn: sqlite3.Connection, job_id: int) -> str | None:
+    row = conn.execute("SELECT last_error FROM outbox WHERE job_id = ? AND status = 'failed'"
+                       " ORDER BY id DESC LIMIT 1", (job_id,)).fetchone()
+    return row[0] if row else None
+
+
+def deleted_sources_to_handle(conn: sqlite3.Connection, kind: str) -> list[tuple[int, str]]:
+    """Published jobs whose source was deleted and that have no ``kind`` item yet."""
+    return [tuple(r) for r in conn.execute(
+        "SELECT j.id, j.target FROM jobs j JOIN messages m ON m.channel_id = j.channel_id"
+        " AND m.message_id = j.message_id WHERE m.deleted_at IS NOT NULL"
+        " AND j.status IN ('published', 'stale')"
+        " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.job_id = j.id AND o.kind = ?)",
+        (kind,))]
+
+
+def backlog(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT COUNT(*) FROM outbox WHERE status = 'pending'").fetchone()[0]
