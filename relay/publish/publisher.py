@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -57,7 +58,13 @@ class MediaMissing(Exception):
 
 
 def _reason(exc: BaseException) -> str:
+    """One line for editors and logs: Telegram's error code, or the exception and message."""
     if isinstance(exc, errors.RPCError):
+        name = type(exc).__name__
+        if name.endswith("Error") and type(exc).__module__.endswith("rpcerrorlist"):
+            # Known errors carry a generic ``message``; the class name is Telegram's code.
+            code = re.sub(r"(?<!^)(?=[A-Z])", "_", name.removesuffix("Error")).upper()
+            return f"Telegram: {code}"
         return f"Telegram: {exc.message}"
     return f"{type(exc).__name__}: {exc}"
 
@@ -119,17 +126,22 @@ class Publisher:
         """Send what may be sent now; return seconds until something else may be due."""
         async with self._lock:
             await self.enqueue_deleted_source_actions()
-            next_due = 5.0
-            for item in await self.db.read(outbox.heads):
-                if self._stopping:
-                    break
-                now = self.clock()
-                if item.not_before > now:
-                    next_due = min(next_due, item.not_before - now)
-                    continue
-                await self.process(item)
-                next_due = 0.0
-            return next_due
+            while not self._stopping:
+                next_due, sent = 5.0, 0
+                for item in await self.db.read(outbox.heads):
+                    now = self.clock()
+                    if item.not_before > now:
+                        next_due = min(next_due, item.not_before - now)
+                        continue
+                    if item.not_before:
+                        # Our stored wait is the one that counts; Telethon's own memory of a
+                        # flood wait would otherwise refuse the request again without sending.
+                        getattr(self.client, "_flood_waited_requests", {}).clear()
+                    await self.process(item)
+                    sent += 1
+                if not sent:
+                    return next_due
+            return 5.0
 
     async def enqueue_deleted_source_actions(self) -> None:
         policy = self.settings.publish.on_source_deleted

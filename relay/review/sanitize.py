@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from relay.formatting import Entity, utf16_len
+from relay.formatting import Entity, utf16_len, utf16_to_index
 
 #: A translation longer than this is refused (the publisher splits up to a few messages).
 MAX_TRANSLATION_CHARS = 12_000
@@ -14,7 +14,7 @@ MAX_REASON_CHARS = 500
 # Invisible characters that can hide or reorder text. U+200C (zero-width non-joiner) is a
 # real letter joiner in Persian and stays.
 _INVISIBLE = frozenset(
-    [chr(c) for c in (0x200B, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x00AD)]
+    [chr(c) for c in (0x061C, 0x200B, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x00AD)]
     + [chr(c) for c in range(0x202A, 0x202F)]
     + [chr(c) for c in range(0x2066, 0x206A)]
 )
@@ -38,9 +38,10 @@ class InputError(ValueError):
 def clean_text(text: str, entities: tuple[Entity, ...] = (), *,
                max_chars: int = MAX_TRANSLATION_CHARS) -> Cleaned:
     """Drop invisible and control characters (keeping entity offsets right), trim, check size."""
-    text = unicodedata.normalize("NFC", text or "")
+    text = text or ""
     if len(text) > max_chars * 2:
         raise InputError("too_long", limit=max_chars, got=len(text))
+    text, entities = _nfc(text, entities)
     keep: list[str] = []
     # old UTF-16 offset -> new UTF-16 offset, for every position (including the end)
     mapping: list[int] = []
@@ -71,6 +72,26 @@ def clean_text(text: str, entities: tuple[Entity, ...] = (), *,
         if end > start:
             out.append(Entity(e.kind, start, end - start, e.url, e.language, e.user_id))
     return Cleaned(stripped, tuple(out))
+
+
+def _nfc(text: str, entities: tuple[Entity, ...]) -> tuple[str, tuple[Entity, ...]]:
+    """NFC-normalise, one stretch between entity boundaries at a time, so that every entity
+    still covers exactly its own (normalised) text."""
+    if unicodedata.is_normalized("NFC", text):
+        return text, entities
+    cuts = sorted({0, utf16_len(text), *(e.offset for e in entities), *(e.end for e in entities)})
+    moved: dict[int, int] = {0: 0}
+    pieces: list[str] = []
+    new_units = 0
+    for start, end in zip(cuts, cuts[1:], strict=False):
+        piece = unicodedata.normalize(
+            "NFC", text[utf16_to_index(text, start):utf16_to_index(text, end)])
+        pieces.append(piece)
+        new_units += utf16_len(piece)
+        moved[end] = new_units
+    shifted = tuple(Entity(e.kind, moved[e.offset], moved[e.end] - moved[e.offset], e.url,
+                           e.language, e.user_id) for e in entities)
+    return "".join(pieces), shifted
 
 
 def clean_reason(text: str) -> str:

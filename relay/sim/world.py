@@ -130,6 +130,7 @@ class SimTelegram:
         self._hashes = itertools.count(7_000_000_001, 7919)
         self._failures: list[tuple[int | None, type, str, int]] = []
         self._hooks: list[Callable[[SimSender, TLRequest], Any]] = []
+        self._response_hooks: list[Callable[[SimSender, TLRequest, Any], Any]] = []
         self._pending = 0
         from relay.sim.handlers import HANDLERS
 
@@ -276,6 +277,15 @@ class SimTelegram:
     def on_request(self, hook: Callable[[SimSender, TLRequest], Any]) -> None:
         """Call ``hook(sender, request)`` before each request is handled; it may raise."""
         self._hooks.append(hook)
+
+    def on_response(self, hook: Callable[[SimSender, TLRequest, Any], Any]) -> None:
+        """Call ``hook(sender, request, answer)`` after Telegram has acted on a request and
+        before the client gets the answer; raising here loses the answer, not the action."""
+        self._response_hooks.append(hook)
+
+    def clear_hooks(self) -> None:
+        self._hooks.clear()
+        self._response_hooks.clear()
 
     # ------------------------------------------------------------------ what happens in Telegram
     def post(self, chan: Chan, text: str = "", *, entities: list[Any] | None = None,
@@ -493,7 +503,10 @@ class SimTelegram:
             handler = self._handlers.get(type(request))
             if handler is None:
                 raise NotImplementedError(f"simulated Telegram does not answer {type(request).__name__}")
-            return handler(self, sender, request)
+            result = handler(self, sender, request)
+            for hook in list(self._response_hooks):
+                hook(sender, request, result)
+            return result
         finally:
             self._pending -= 1
 
