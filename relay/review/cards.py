@@ -10,13 +10,13 @@ import difflib
 import time
 from dataclasses import dataclass
 
-from relay.formatting import Entity, FormattedText, utf16_len
+from relay.formatting import Entity, FormattedText, utf16_len, utf16_to_index
 from relay.publish.links import post_link
 from relay.review.jobview import JobView
 from relay.review.texts import status_name, t
 from relay.review.workflow import Rules, Status, claim_active
 
-CARD_SOURCE_CHARS = 2800  # room left in 4096 for the header, status lines and notes
+CARD_SOURCE_UNITS = 2800  # room left in 4096 for the header, status lines and notes
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +85,10 @@ def render_card(job: JobView, names: dict[int, str], rules: Rules, now: int, lan
     if failure and job.status == Status.APPROVED:
         lines.append(t(lang, "card.failed", reason=failure, job=job.id))
     source = job.source_text
-    if len(source) > CARD_SOURCE_CHARS:
-        source = source[:CARD_SOURCE_CHARS].rsplit(" ", 1)[0] + " " + t(lang, "card.truncated",
-                                                                          job=job.id)
+    if utf16_len(source) > CARD_SOURCE_UNITS:  # Telegram counts UTF-16 units, not characters
+        cut = source[:utf16_to_index(source, CARD_SOURCE_UNITS)]
+        source = (cut.rsplit(" ", 1)[0] if " " in cut else cut) + " " + t(
+            lang, "card.truncated", job=job.id)
     body = "\n".join(lines) + "\n\n" + source
     text = title + "\n" + body
     return FormattedText(text, (Entity("bold", 0, utf16_len(title)),))

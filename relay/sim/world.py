@@ -32,6 +32,9 @@ from relay.sim.sender import SimSender
 from relay.sim.wire import copy_object
 
 
+KEEP = object()  # "leave as it is"
+
+
 def rpc_error(message: str, request: TLRequest | None = None, code: int = 400) -> errors.RPCError:
     """The exact exception Telethon raises for an RPC error with this message."""
     if message.startswith("FLOOD_WAIT_"):
@@ -325,12 +328,13 @@ class SimTelegram:
                 for text, media in items]
 
     def edit(self, chan: Chan, message_id: int, text: str, *, entities: list[Any] | None = None,
-             reply_markup: Any = None) -> types.Message:
+             reply_markup: Any = KEEP) -> types.Message:
+        """The post is edited; ``reply_markup`` replaces its buttons (None removes them)."""
         msg = chan.messages[message_id]
         msg.message = text
         msg.entities = entities or None
         msg.edit_date = self.clock()
-        if reply_markup is not None:
+        if reply_markup is not KEEP:
             msg.reply_markup = reply_markup
         self._channel_update(chan, types.UpdateEditChannelMessage(msg, 0, 1), None)
         return msg
