@@ -69,13 +69,17 @@ def test_demo_runs_and_leaves_a_database(tmp_path):
     assert "SIMULATED" in out.stdout
     conn = sqlite3.connect(tmp_path / "demo" / "relay.db")
     langs = dict(conn.execute("SELECT lang, COUNT(*) FROM messages GROUP BY lang").fetchall())
-    jobs = conn.execute("SELECT COUNT(*) FROM jobs WHERE status='queued'").fetchone()[0]
+    jobs = dict(conn.execute("SELECT status, COUNT(*) FROM jobs GROUP BY status").fetchall())
     revisions = conn.execute("SELECT COUNT(*) FROM message_revisions").fetchone()[0]
     deleted = conn.execute("SELECT COUNT(*) FROM messages WHERE deleted_at IS NOT NULL").fetchone()
+    published = conn.execute("SELECT COUNT(DISTINCT job_id) FROM publications").fetchone()[0]
     conn.close()
     assert {"fa", "en", "ar", "ckb"} <= set(langs)
-    assert jobs >= 6 and revisions == 1 and deleted == (1,)
+    assert jobs == {"queued": 5, "published": 3} and revisions == 1 and deleted == (1,)
+    assert published == 3
     assert "@no_such_channel_demo could not be resolved" in out.stdout
+    assert "@worker_news_en_demo — what subscribers see:" in out.stdout
+    assert "Translation: Campaña Shahrokh Zamani" in out.stdout
 
 
 async def test_login_with_phone_and_code_prints_a_string_session(world, settings, monkeypatch,

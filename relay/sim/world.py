@@ -31,7 +31,6 @@ from telethon.tl.tlobject import TLRequest
 from relay.sim.sender import SimSender
 from relay.sim.wire import copy_object
 
-
 KEEP = object()  # "leave as it is"
 
 
