@@ -12,7 +12,8 @@ MAX_TRANSLATION_CHARS = 12_000
 MAX_REASON_CHARS = 500
 
 # Invisible characters that can hide or reorder text. U+200C (zero-width non-joiner) is a
-# real letter joiner in Persian and stays.
+# real letter joiner in Persian and stays; so does U+200D (zero-width joiner), which holds
+# emoji sequences such as 👨‍👩‍👧 together and reorders nothing.
 _INVISIBLE = frozenset(
     [chr(c) for c in (0x061C, 0x200B, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x00AD)]
     + [chr(c) for c in range(0x202A, 0x202F)]

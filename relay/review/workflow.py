@@ -229,6 +229,8 @@ def _acknowledge(job: JobState, actor: Actor, rules: Rules, now: int, **_: objec
 
 
 def _mark_stale(job: JobState, actor: Actor, rules: Rules, now: int, **_: object) -> Outcome:
+    if not actor.is_system:
+        return Outcome.no(Refusal.NOT_EDITOR)
     if job.status != Status.PUBLISHED:
         return Outcome.no(Refusal.WRONG_STATE)
     return Outcome.go(Status.STALE)
