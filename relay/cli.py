@@ -50,6 +50,10 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="validate the configuration without connecting",
                    description="Load and validate config and secrets; print a summary. "
                    "Exit 2 with a one-line error when something is wrong.")
+    sub.add_parser("health", help="exit 0 only if the service is alive and connected",
+                   description="Read the running service's heartbeat from the database: exit 0 "
+                   "when it is recent and every part is connected, 1 otherwise. Used by the "
+                   "Docker HEALTHCHECK.")
     demo = sub.add_parser("demo", help="run relay against a simulated Telegram",
                           description="Run the real watcher, store, language detection and "
                           "queue against a simulated Telegram fed sample posts. No "
@@ -118,7 +122,16 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"run": _cmd_run, "login": _cmd_login, "check": _cmd_check, "demo": _cmd_demo}
+def _cmd_health(args: argparse.Namespace) -> int:
+    from relay.health import check_health
+
+    healthy, why = check_health(_settings(args).storage.database)
+    print(why, file=sys.stdout if healthy else sys.stderr)
+    return EXIT_OK if healthy else EXIT_FAILURE
+
+
+_COMMANDS = {"run": _cmd_run, "login": _cmd_login, "check": _cmd_check, "demo": _cmd_demo,
+             "health": _cmd_health}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

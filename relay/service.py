@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from telethon import TelegramClient, errors
 from telethon.sessions import StringSession
@@ -20,9 +23,14 @@ from relay.logs import event
 from relay.publish.publisher import Publisher
 from relay.review.bot import ReviewBot
 from relay.review.callbacks import CallbackSigner
+from relay.store import service_state
 from relay.store.db import Database
 
 log = logging.getLogger("relay.service")
+
+HEARTBEAT_SECONDS = 15
+#: `relay health` fails when the last heartbeat is older than this.
+HEARTBEAT_STALE_SECONDS = 3 * HEARTBEAT_SECONDS
 
 
 class ServiceError(Exception):
@@ -59,15 +67,30 @@ def make_bot_client(settings: Settings) -> TelegramClient:
     return TelegramClient(str(path), secrets.api_id, secrets.api_hash, catch_up=False)
 
 
+@dataclass
+class Component:
+    """A part of the service the supervisor keeps alive."""
+
+    name: str
+    start: Callable[[], Awaitable[Any]]
+    stop: Callable[[], Awaitable[Any]]
+    healthy: Callable[[], bool]
+    failures: int = 0
+    retry_at: float = 0.0
+
+
 class Service:
     """The long-lived process: the watcher and, when people are configured, the review bot
-    and the publisher (both on the bot's client)."""
+    and the publisher (both on the bot's client), each supervised: one that fails is logged
+    and restarted with backoff while the others keep running."""
 
     def __init__(self, settings: Settings, db: Database, watcher_client: ReadOnlyClient,
                  bot_client: TelegramClient | None = None, *,
-                 clock: Callable[[], float] = time.time):
+                 clock: Callable[[], float] = time.time, check_seconds: float = 1.0):
         self.settings = settings
         self.db = db
+        self.clock = clock
+        self.check_seconds = check_seconds
         self.watcher_client = watcher_client
         self.bot_client = bot_client
         self.bot: ReviewBot | None = None
@@ -83,8 +106,27 @@ class Service:
             self.bot.on_approved = self.publisher.wake
         self.watcher = Watcher(watcher_client, db, settings, clock=clock,
                                on_jobs_changed=self.bot.notify if self.bot else None)
+        self.components = self._components()
         self.stopping = asyncio.Event()
+        self._tasks: list[asyncio.Task] = []
 
+    def _components(self) -> list[Component]:
+        watcher = self.watcher
+        parts = [Component(
+            "watcher", self._restart_watcher, watcher.stop,
+            lambda: self.watcher_client.is_connected() and watcher.running)]
+        if self.bot is not None:
+            bot = self.bot
+            parts.append(Component(
+                "bot", self._restart_bot, bot.stop,
+                lambda: self.bot_client.is_connected() and bot.running))
+        if self.publisher is not None:
+            publisher = self.publisher
+            parts.append(Component("publisher", publisher.start, publisher.stop,
+                                   lambda: publisher.running))
+        return parts
+
+    # ------------------------------------------------------------------ start and stop
     async def start(self) -> None:
         if not self.watcher_client.is_connected():
             await self.watcher_client.connect()
@@ -96,8 +138,11 @@ class Service:
         if self.publisher is not None:
             await self.publisher.start()
         await self.watcher.start()
+        self._tasks = [asyncio.create_task(self._supervise(), name="supervisor"),
+                       asyncio.create_task(self._heartbeat(), name="heartbeat")]
         log.info(event("service.started", sources=len(self.watcher.watched),
-                       resolved=len(self.watcher.by_channel), bot=self.bot is not None))
+                       resolved=len(self.watcher.by_channel), bot=self.bot is not None,
+                       publisher=self.publisher is not None))
 
     async def _start_bot_client(self) -> None:
         client = self.bot_client
@@ -116,18 +161,32 @@ class Service:
         if not me.bot:
             raise ServiceError("the bot session belongs to a user account, not a bot")
 
-    async def stop(self) -> None:
-        """Stop taking work, let the writes in progress finish, disconnect."""
+    async def stop(self, timeout: float = 9.0) -> None:
+        """Stop taking work, let the writes in progress finish, disconnect: within ``timeout``
+        seconds whatever happens (a write already handed to the database still completes)."""
         log.info(event("service.stopping"))
-        await self.watcher.stop()
-        if self.bot is not None:
-            await self.bot.stop()
-        if self.publisher is not None:
-            await self.publisher.stop()
-        await self.watcher_client.disconnect()
-        if self.bot_client is not None:
-            await self.bot_client.disconnect()
+        self.stopping.set()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        try:
+            await asyncio.wait_for(self._stop_parts(), timeout)
+        except TimeoutError:
+            log.warning(event("service.stop_timeout", seconds=timeout))
+        with contextlib.suppress(Exception):
+            await self.db.run(service_state.beat, int(self.clock()), os.getpid(), "stopped",
+                              "clean stop")
         log.info(event("service.stopped"))
+
+    async def _stop_parts(self) -> None:
+        for component in self.components:  # watcher first: no new work comes in
+            try:
+                await component.stop()
+            except Exception:  # noqa: BLE001 - stop the others all the same
+                log.exception(event("component.stop_failed", component=component.name))
+        for client in (self.watcher_client, self.bot_client):
+            if client is not None:
+                await client.disconnect()
 
     async def run_until_stopped(self) -> None:
         await self.start()
@@ -140,6 +199,60 @@ class Service:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stopping.set)
+
+    # ------------------------------------------------------------------ supervision
+    def health(self) -> dict[str, bool]:
+        return {c.name: bool(c.healthy()) for c in self.components}
+
+    async def _supervise(self) -> None:
+        loop = asyncio.get_running_loop()
+        while not self.stopping.is_set():
+            await asyncio.sleep(self.check_seconds)
+            for component in self.components:
+                if self.stopping.is_set():
+                    return
+                if component.healthy():
+                    component.failures = 0
+                    continue
+                if loop.time() < component.retry_at:
+                    continue
+                await self._restart(component, loop.time())
+
+    async def _restart(self, component: Component, now: float) -> None:
+        component.failures += 1
+        backoff = min(300.0, 2.0 ** component.failures)
+        component.retry_at = now + backoff
+        log.warning(event("component.restart", component=component.name,
+                          attempt=component.failures, next_in=backoff))
+        try:
+            await component.stop()
+            await component.start()
+        except Exception as exc:  # noqa: BLE001 - try again after the backoff
+            log.error(event("component.restart_failed", component=component.name,
+                            error=f"{type(exc).__name__}: {exc}"))
+        else:
+            log.info(event("component.restarted", component=component.name))
+
+    async def _restart_watcher(self) -> None:
+        if not self.watcher_client.is_connected():
+            await self.watcher_client.connect()
+        await self.watcher.start()
+
+    async def _restart_bot(self) -> None:
+        await self._start_bot_client()
+        await self.bot.start()
+
+    async def _heartbeat(self) -> None:
+        while not self.stopping.is_set():
+            health = self.health()
+            state = "running" if all(health.values()) else "degraded"
+            detail = " ".join(f"{k}={'ok' if v else 'down'}" for k, v in health.items())
+            try:
+                await self.db.run(service_state.beat, int(self.clock()), os.getpid(), state,
+                                  detail)
+            except Exception:  # noqa: BLE001 - a missed beat shows as a stale heartbeat
+                log.exception(event("service.heartbeat_failed"))
+            await asyncio.sleep(HEARTBEAT_SECONDS)
 
 
 async def run_service(settings: Settings) -> None:

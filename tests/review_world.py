@@ -104,13 +104,13 @@ class ReviewWorld:
         self.db = await Database.open(self.settings.storage.database)
         self.service = Service(self.settings, self.db,
                                self.tg.client(self.watcher, cls=ReadOnlyClient),
-                               self.tg.client(None), clock=self.clock)
+                               self.tg.client(None), clock=self.clock, check_seconds=0.02)
         await self.service.start()
         await self.settle()
         return self.service
 
     async def stop(self) -> None:
-        if self.service:
+        if self.service and not self.service.stopping.is_set():
             await self.service.stop()
         if self.db:
             await self.db.close()

@@ -65,12 +65,17 @@ class Watcher:
         self._reported: dict[str, str] = {}  # source -> the unresolved reason last logged
 
     # ------------------------------------------------------------------ lifecycle
+    @property
+    def running(self) -> bool:
+        return not self._stopping and self._timer is not None and not self._timer.done()
+
     async def start(self) -> None:
         """Resolve sources, listen live, catch up once, then keep catching up on a timer."""
+        self._stopping = False
         await self.resolve_sources()
         self.client.add_event_handler(self._on_update, self._handler)
         reconnect = getattr(self.client, "on_reconnect", None)
-        if reconnect is not None:
+        if reconnect is not None and self.catch_up not in reconnect:
             reconnect.append(self.catch_up)
         await self.catch_up()
         self._timer = asyncio.create_task(self._catch_up_loop(), name="watcher-catch-up")

@@ -93,18 +93,26 @@ class Publisher:
         self._lock = asyncio.Lock()
 
     # ------------------------------------------------------------------ lifecycle
+    @property
+    def running(self) -> bool:
+        return not self._stopping and self._task is not None and not self._task.done()
+
     async def start(self) -> None:
+        self._stopping = False
         # Flood waits must reach us (to be stored and honoured), not be slept through inside
         # Telethon where a restart would forget them.
         self.client.flood_sleep_threshold = 0
         self._task = asyncio.create_task(self._loop(), name="publisher")
 
-    async def stop(self) -> None:
+    async def stop(self, timeout: float = 5.0) -> None:
         self._stopping = True
         self._wake.set()
         if self._task:
-            async with self._lock:  # let a send in progress be recorded
-                self._task.cancel()
+            # Let a send in progress be recorded; a long flood sleep is simply cut short.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._lock.acquire(), timeout)
+                self._lock.release()
+            self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
 
     def wake(self) -> None:

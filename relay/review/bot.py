@@ -81,7 +81,12 @@ class ReviewBot:
         self.on_approved: Callable[[], Any] | None = None  # wakes the publisher
 
     # ------------------------------------------------------------------ lifecycle
+    @property
+    def running(self) -> bool:
+        return not self._stopping and self._loop_task is not None and not self._loop_task.done()
+
     async def start(self) -> None:
+        self._stopping = False
         self.client.parse_mode = None  # nothing anyone types is ever parsed as markup
         self.me = await self.client.get_me()
         for callback, builder in ((self._on_message, events.NewMessage(incoming=True)),
@@ -100,6 +105,7 @@ class ReviewBot:
         self._stopping = True
         for callback, builder in self._handlers:
             self.client.remove_event_handler(callback, builder)
+        self._handlers.clear()
         if self._loop_task:
             self._loop_task.cancel()
             await asyncio.gather(self._loop_task, return_exceptions=True)

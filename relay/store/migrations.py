@@ -181,6 +181,26 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX publications_channel ON publications (channel_id, message_id);
         """,
     ),
+    (
+        4,
+        """
+        -- Operating: the service's heartbeat (`relay health`, `relay status`) and where a
+        -- back-fill of a source got to, so it can resume.
+        CREATE TABLE service_heartbeat (
+            id      INTEGER PRIMARY KEY CHECK (id = 1),
+            at      INTEGER NOT NULL,
+            pid     INTEGER,
+            state   TEXT,
+            detail  TEXT
+        );
+        CREATE TABLE backfill_progress (
+            channel_id  INTEGER PRIMARY KEY REFERENCES channels(id),
+            oldest_id   INTEGER NOT NULL,                 -- everything above it was fetched
+            finished    INTEGER NOT NULL DEFAULT 0,
+            updated_at  INTEGER NOT NULL
+        );
+        """,
+    ),
 ]
 
 

@@ -1,0 +1,32 @@
+"""``relay health``: is the service alive and connected? For Docker's HEALTHCHECK and monitors."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+from relay.service import HEARTBEAT_STALE_SECONDS
+from relay.store.service_state import last_beat
+
+
+def check_health(database: Path, now: float | None = None) -> tuple[bool, str]:
+    """(healthy, one line saying why) from the heartbeat the running service writes."""
+    if not Path(database).is_file():
+        return False, f"no database at {database}: the service has never run"
+    now = time.time() if now is None else now
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)
+    try:
+        beat = last_beat(conn)
+    finally:
+        conn.close()
+    if beat is None:
+        return False, "no heartbeat yet: the service has not started"
+    age = int(now - beat.at)
+    if beat.state == "stopped":
+        return False, f"the service stopped {age}s ago"
+    if age > HEARTBEAT_STALE_SECONDS:
+        return False, f"last heartbeat {age}s ago (pid {beat.pid}): the service is not running"
+    if beat.state != "running":
+        return False, f"degraded ({beat.detail}), heartbeat {age}s ago"
+    return True, f"healthy: {beat.detail}, heartbeat {age}s ago (pid {beat.pid})"

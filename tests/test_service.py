@@ -1,0 +1,117 @@
+"""The service as a whole: supervision, heartbeat and `relay health`, clean and quick stops."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+import pytest
+
+from relay.cli import main
+from relay.health import check_health
+from relay.service import HEARTBEAT_STALE_SECONDS
+from tests.review_world import ReviewWorld
+
+FARSI = "کارگران شرکت واحد امروز در اعتراض به حقوق معوقه دست به اعتصاب زدند."
+
+
+@pytest.fixture
+async def w(tmp_path):
+    world = ReviewWorld(tmp_path)
+    await world.start()
+    yield world
+    await world.stop()
+
+
+async def wait_for(predicate, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.01)
+
+
+async def test_heartbeat_makes_health_pass_and_a_stop_makes_it_fail(w, caplog):
+    database = w.settings.storage.database
+    await wait_for(lambda: check_health(database, w.clock())[0])
+    healthy, why = check_health(database, w.clock())
+    assert healthy and "watcher=ok bot=ok publisher=ok" in why
+    stale, why = check_health(database, w.clock() + HEARTBEAT_STALE_SECONDS + 1)
+    assert not stale and "not running" in why
+    await w.service.stop()
+    w.service = None
+    healthy, why = check_health(database, w.clock())
+    assert not healthy and "stopped" in why
+
+
+def test_health_command_exit_codes(settings, capsys):
+    assert main(["--config", str(settings.path), "health"]) == 1
+    assert "never run" in capsys.readouterr().err
+
+
+async def test_a_failed_watcher_is_restarted_and_catches_up_while_the_bot_keeps_working(
+        w, caplog):
+    w.tg.post(w.vahed, FARSI)
+    await w.settle()
+    with caplog.at_level(logging.INFO, logger="relay.service"):
+        await w.service.watcher_client.disconnect()  # the watcher's connection is lost for good
+        w.tg.post(w.vahed, FARSI + " ۲")  # missed: nobody is listening
+        card = w.card(1)
+        w.press(w.sara, card, "claim")  # the bot is unaffected
+        await w.settle()
+        assert (await w.rows("SELECT claimed_by FROM jobs WHERE id = 1")) == [(5001,)]
+        await wait_for(lambda: w.service.health()["watcher"])
+        await w.settle()
+    assert "component.restart component=watcher attempt=1" in caplog.text
+    assert "component.restarted component=watcher" in caplog.text
+    assert (await w.rows("SELECT COUNT(*) FROM messages")) == [(2,)]
+    assert w.service.health() == {"watcher": True, "bot": True, "publisher": True}
+
+
+async def test_a_dead_publisher_is_restarted(w, caplog):
+    with caplog.at_level(logging.WARNING, logger="relay.service"):
+        task = w.service.publisher._task
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        assert not w.service.health()["publisher"]
+        await wait_for(lambda: w.service.health()["publisher"])
+    assert "component.restart component=publisher" in caplog.text
+    w.tg.post(w.vahed, FARSI)
+    await w.settle()
+    w.say(w.sara, "/tr 1 Vahed workers strike.")
+    await w.settle()
+    w.press(w.reza, w.last_from_bot(), "approve")
+    await w.settle()
+    assert len(w.tg.history(w.out_en)) == 1
+
+
+async def test_restarts_back_off(w, caplog, monkeypatch):
+    async def broken():
+        raise ConnectionError("network unreachable")
+
+    component = next(c for c in w.service.components if c.name == "watcher")
+    monkeypatch.setattr(component, "start", broken)
+    with caplog.at_level(logging.WARNING, logger="relay.service"):
+        await w.service.watcher_client.disconnect()
+        await asyncio.sleep(0.5)
+    attempts = caplog.text.count("component.restart component=watcher")
+    assert attempts == 1  # the next try is 2 s away, not every 10 ms
+    assert "component.restart_failed component=watcher" in caplog.text
+    assert w.service.health()["bot"]
+
+
+async def test_stop_finishes_within_ten_seconds_even_mid_flood_wait(w):
+    w.service.publisher.sleep = lambda s: asyncio.sleep(3600)  # a long rate-limit wait
+    limiter = w.service.publisher.limiter
+    limiter.per_target = 0  # every send would have to wait
+    w.tg.post(w.vahed, FARSI)
+    await w.settle()
+    w.say(w.sara, "/tr 1 Vahed workers strike.")
+    await w.settle()
+    w.press(w.reza, w.last_from_bot(), "approve")
+    await w.tg.settle()
+    started = time.monotonic()
+    await w.service.stop()
+    w.service = None
+    assert time.monotonic() - started < 10
