@@ -25,6 +25,10 @@ class CommandError(Exception):
     """A command failed for a reason the operator can act on; ``str`` is one line."""
 
 
+class UsageError(Exception):
+    """Bad arguments; ``str`` is one line. Exit code 2."""
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="relay",
@@ -47,9 +51,39 @@ def _parser() -> argparse.ArgumentParser:
                            "string session to put in RELAY_SESSION.")
     login.add_argument("--string", action="store_true",
                        help="print a string session instead of writing the session file")
-    sub.add_parser("check", help="validate the configuration without connecting",
-                   description="Load and validate config and secrets; print a summary. "
-                   "Exit 2 with a one-line error when something is wrong.")
+    check = sub.add_parser("check", help="validate the configuration (and, online, the accounts)",
+                           description="Load and validate config and secrets; print a summary. "
+                           "Exit 2 with a one-line error when something is wrong. With "
+                           "--online, also sign in and check every source, target and the "
+                           "review chat (exit 1 if anything fails).")
+    check.add_argument("--online", action="store_true",
+                       help="connect with the real accounts and check what relay needs")
+    status = sub.add_parser("status", help="sources, queue, outbox and the service's heartbeat",
+                            description="What relay knows now, from the database (works while "
+                            "the service runs).")
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+    backfill = sub.add_parser("backfill", help="fetch a source's older history into the store",
+                              description="Read a source's history, newest to oldest, into the "
+                              "store. Resumable: run it again to continue. Stop the service "
+                              "first when the watcher uses a session file.")
+    backfill.add_argument("source", help="a configured source: @username, id, link or name")
+    backfill.add_argument("--since", metavar="DATE", help="go back to this date (YYYY-MM-DD)")
+    backfill.add_argument("--limit", metavar="N", type=int, help="read at most N posts")
+    backfill.add_argument("--no-queue", action="store_true",
+                          help="archive only: queue nothing for translation")
+    imp = sub.add_parser("import", help="import a Telegram Desktop export (result.json)",
+                         description="Import a Telegram Desktop JSON export (one chat, or a "
+                         "full export) into the store; importing twice adds nothing.")
+    imp.add_argument("file", help="the export's result.json")
+    imp.add_argument("--no-queue", action="store_true",
+                     help="archive only: queue nothing for translation")
+    exp = sub.add_parser("export", help="export messages, jobs, translations, publications",
+                         description="Write the archive to standard output, for researchers "
+                         "and for backup.")
+    exp.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    exp.add_argument("--since", metavar="DATE", help="only records from this date (YYYY-MM-DD)")
+    exp.add_argument("--what", choices=("all", "messages", "jobs", "publications", "audit"),
+                     default="all", help="which records (csv: one kind; default messages)")
     sub.add_parser("health", help="exit 0 only if the service is alive and connected",
                    description="Read the running service's heartbeat from the database: exit 0 "
                    "when it is recent and every part is connected, 1 otherwise. Used by the "
@@ -70,8 +104,21 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(path)
 
 
+def _since(args: argparse.Namespace) -> int | None:
+    from relay.export import parse_since
+
+    if not args.since:
+        return None
+    try:
+        return parse_since(args.since)
+    except ValueError as exc:
+        raise UsageError(f"--since: {exc}") from None
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    if args.online:
+        return asyncio.run(_check_online(settings))
     print(f"configuration ok: {settings.path}")
     print(f"  sources: {len(settings.sources)}  "
           + ", ".join(f"{s.ref} ({s.name})" for s in settings.sources))
@@ -122,6 +169,124 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+async def _check_online(settings: Settings) -> int:
+    from relay.check_online import check_bot, check_watcher
+    from relay.service import make_bot_client, make_watcher_client
+
+    settings.require_secrets("api_id", "api_hash", purpose="relay check --online")
+    findings = []
+    watcher = make_watcher_client(settings)
+    try:
+        await watcher.connect()
+        findings += await check_watcher(watcher, settings)
+    finally:
+        await watcher.disconnect()
+    if settings.people or settings.targets:
+        settings.require_secrets("bot_token", purpose="relay check --online")
+        bot = make_bot_client(settings)
+        try:
+            await bot.connect()
+            if not await bot.is_user_authorized():
+                await bot.start(bot_token=settings.secrets.bot_token)
+            findings += await check_bot(bot, settings)
+        finally:
+            await bot.disconnect()
+    for finding in findings:
+        print(finding.line())
+    failed = [f for f in findings if not f.ok]
+    print(f"{len(findings) - len(failed)} ok, {len(failed)} failed")
+    return EXIT_FAILURE if failed else EXIT_OK
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from relay.status import StatusError, read_status, render_status, status_json
+
+    settings = _settings(args)
+    try:
+        status = read_status(settings)
+    except StatusError as exc:
+        raise CommandError(str(exc)) from None
+    print(status_json(status) if args.json else render_status(status))
+    return EXIT_OK
+
+
+def _progress_line(text: str) -> None:
+    if sys.stderr.isatty():
+        print(f"\r{text}\033[K", end="", file=sys.stderr, flush=True)
+
+
+def _cmd_backfill(args: argparse.Namespace) -> int:
+    from relay.backfill import BackfillError, backfill
+    from relay.service import make_watcher_client
+    from relay.store.db import Database
+
+    settings = _settings(args)
+    settings.require_secrets("api_id", "api_hash", purpose="relay backfill")
+    since = _since(args)
+    if args.limit is not None and args.limit < 1:
+        raise UsageError("--limit: must be at least 1")
+
+    async def go() -> str:
+        db = await Database.open(settings.storage.database)
+        client = make_watcher_client(settings)
+        try:
+            await client.connect()
+            if not await client.is_user_authorized():
+                raise CommandError("the watcher account is not signed in: run `relay login`")
+            report = await backfill(client, db, settings, args.source, since=since,
+                                    limit=args.limit, queue=not args.no_queue,
+                                    progress=lambda r: _progress_line(
+                                        f"{r.source}: {r.fetched} posts read, {r.stored} new"))
+            return report.summary()
+        except BackfillError as exc:
+            raise CommandError(str(exc)) from None
+        finally:
+            await client.disconnect()
+            await db.close()
+
+    summary = asyncio.run(go())
+    _progress_line("")
+    print(summary)
+    return EXIT_OK
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from relay.importer import ExportFormatError, import_export
+    from relay.store.db import Database
+
+    settings = _settings(args)
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+
+    async def go() -> str:
+        db = await Database.open(settings.storage.database)
+        try:
+            report = await import_export(db, settings, path, queue=not args.no_queue,
+                                         progress=lambda done, total: _progress_line(
+                                             f"importing: {done}/{total} messages"))
+            return report.summary()
+        except ExportFormatError as exc:
+            raise CommandError(str(exc)) from None
+        finally:
+            await db.close()
+
+    summary = asyncio.run(go())
+    _progress_line("")
+    print(summary)
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from relay.export import run_export
+
+    settings = _settings(args)
+    since = _since(args)
+    counts = run_export(settings, sys.stdout, fmt=args.format, since=since, what=args.what)
+    print("exported " + ", ".join(f"{n} {kind}" for kind, n in counts.items()), file=sys.stderr)
+    return EXIT_OK
+
+
 def _cmd_health(args: argparse.Namespace) -> int:
     from relay.health import check_health
 
@@ -131,7 +296,8 @@ def _cmd_health(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {"run": _cmd_run, "login": _cmd_login, "check": _cmd_check, "demo": _cmd_demo,
-             "health": _cmd_health}
+             "health": _cmd_health, "status": _cmd_status, "backfill": _cmd_backfill,
+             "import": _cmd_import, "export": _cmd_export}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -140,6 +306,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _COMMANDS[args.command](args)
     except ConfigError as exc:
         print(f"relay: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except UsageError as exc:
+        print(f"relay {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except CommandError as exc:
         print(f"relay {args.command}: {exc}", file=sys.stderr)

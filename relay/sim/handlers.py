@@ -287,9 +287,11 @@ def _get_participant(world: SimTelegram, sender: SimSender, request: Any) -> Any
     target = _peer(world, me, request.participant, request)
     date = world.clock()
     if target.id in chan.admins:
+        own = target.id == me.id
         participant: Any = types.ChannelParticipantAdmin(
             user_id=target.id, promoted_by=target.id, date=date,
-            admin_rights=chan.admins[target.id], is_self=target.id == me.id)
+            admin_rights=chan.admins[target.id], is_self=own or None,
+            inviter_id=target.id if own else None)
     elif target.id in chan.members:
         participant = types.ChannelParticipantSelf(user_id=target.id, inviter_id=0, date=date) \
             if target.id == me.id else types.ChannelParticipant(user_id=target.id, date=date)
