@@ -20,6 +20,7 @@ from relay.config import Settings
 from relay.ingest.client import ReadOnlyClient
 from relay.ingest.watcher import Watcher
 from relay.logs import event
+from relay.metrics import MetricsServer
 from relay.publish.publisher import Publisher
 from relay.review.bot import ReviewBot
 from relay.review.callbacks import CallbackSigner
@@ -106,6 +107,12 @@ class Service:
             self.bot.on_approved = self.publisher.wake
         self.watcher = Watcher(watcher_client, db, settings, clock=clock,
                                on_jobs_changed=self.bot.notify if self.bot else None)
+        self.metrics: MetricsServer | None = None
+        if settings.metrics.enabled:
+            self.metrics = MetricsServer(
+                db, settings.metrics.host, settings.metrics.port, clock=clock,
+                flood_wait_total=lambda: self.publisher.flood_wait_seconds
+                if self.publisher else 0.0)
         self.components = self._components()
         self.stopping = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
@@ -138,6 +145,8 @@ class Service:
         if self.publisher is not None:
             await self.publisher.start()
         await self.watcher.start()
+        if self.metrics is not None:
+            await self.metrics.start()
         self._tasks = [asyncio.create_task(self._supervise(), name="supervisor"),
                        asyncio.create_task(self._heartbeat(), name="heartbeat")]
         log.info(event("service.started", sources=len(self.watcher.watched),
@@ -179,6 +188,8 @@ class Service:
         log.info(event("service.stopped"))
 
     async def _stop_parts(self) -> None:
+        if self.metrics is not None:
+            await self.metrics.stop()
         for component in self.components:  # watcher first: no new work comes in
             try:
                 await component.stop()

@@ -115,3 +115,28 @@ async def test_stop_finishes_within_ten_seconds_even_mid_flood_wait(w):
     await w.service.stop()
     w.service = None
     assert time.monotonic() - started < 10
+
+
+async def test_metrics_endpoint_serves_prometheus_text(tmp_path):
+    world = ReviewWorld(tmp_path)
+    world.settings = world.settings.__class__(**{  # port 0: any free local port
+        **world.settings.__dict__,
+        "metrics": world.settings.metrics.__class__(enabled=True, host="127.0.0.1", port=0)})
+    await world.start()
+    try:
+        world.tg.post(world.vahed, FARSI)
+        await world.settle()
+        port = world.service.metrics.port
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"GET /metrics HTTP/1.0\r\n\r\n")
+        body = (await reader.read()).decode()
+        writer.close()
+        assert body.startswith("HTTP/1.0 200 OK")
+        assert "relay_ingested_total 1" in body and 'relay_jobs{state="queued"} 2' in body
+        assert "relay_queue_age_seconds" in body and "relay_flood_wait_seconds_total 0" in body
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"GET /secrets HTTP/1.0\r\n\r\n")
+        assert (await reader.read()).startswith(b"HTTP/1.0 404")
+        writer.close()
+    finally:
+        await world.stop()

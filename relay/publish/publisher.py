@@ -91,6 +91,7 @@ class Publisher:
         self._task: asyncio.Task | None = None
         self._stopping = False
         self._lock = asyncio.Lock()
+        self.flood_wait_seconds = 0.0  # imposed since start, for metrics
 
     # ------------------------------------------------------------------ lifecycle
     @property
@@ -174,6 +175,7 @@ class Publisher:
             else:
                 await self._delete(item, job, target)
         except errors.FloodWaitError as exc:
+            self.flood_wait_seconds += exc.seconds
             until = int(self.clock()) + exc.seconds
             await self.db.run(outbox.delay, item.id, until, f"flood wait {exc.seconds}s",
                               int(self.clock()), count_attempt=False)
