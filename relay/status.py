@@ -46,8 +46,10 @@ __all__ = [
 
 #: Every job state, in the order of the workflow (all are reported, zeros included).
 JOB_STATES = ("queued", "drafted", "approved", "published", "skipped", "rejected", "stale")
-#: A heartbeat older than this is reported as a warning (the service is down or stuck).
-HEARTBEAT_STALE_SECONDS = 180
+#: A heartbeat older than this is reported as a warning (the service is down or stuck). The
+#: same figure as ``relay.service.HEARTBEAT_STALE_SECONDS`` (what ``relay health`` uses; a test
+#: checks they agree), copied because importing the service (Telethon) costs ~0.4 s.
+HEARTBEAT_STALE_SECONDS = 45
 #: How many of the latest publishing failures are listed.
 FAILURES_SHOWN = 5
 
@@ -267,7 +269,8 @@ def _outbox(conn: sqlite3.Connection, now: float) -> dict[str, Any]:
 
 def _publications(conn: sqlite3.Connection, now: float) -> dict[str, Any]:
     count = conn.execute("SELECT COUNT(*) FROM publications").fetchone()[0]
-    row = conn.execute("SELECT posted_at FROM publications ORDER BY id DESC LIMIT 1").fetchone()
+    row = conn.execute("SELECT posted_at FROM publications"
+                       " WHERE id = (SELECT MAX(id) FROM publications)").fetchone()
     return {"count": count, "last": _moment(row[0] if row else None, now)}
 
 
@@ -287,9 +290,14 @@ def _warnings(status: dict[str, Any], stale_after: float) -> list[str]:
     heartbeat = status["service"]["heartbeat"]
     if heartbeat is None:
         out.append(f"service: {status['service']['note']}")
+    elif heartbeat["state"] == "stopped":  # the same verdicts as `relay health`
+        out.append(f"service: stopped {heartbeat['age']} ago")
     elif heartbeat["age_seconds"] > stale_after:
-        out.append(f"service: last heartbeat {heartbeat['age']} ago"
-                   f" (state {heartbeat['state'] or 'unknown'})")
+        out.append(f"service: last heartbeat {heartbeat['age']} ago (pid {heartbeat['pid']}):"
+                   " not running")
+    elif heartbeat["state"] != "running":
+        out.append(f"service: {heartbeat['state'] or 'unknown state'}"
+                   f" ({heartbeat['detail'] or 'no detail'})")
     box = status["outbox"]
     if box["failed"]:
         out.append(f"outbox: {box['failed']} item(s) failed to publish")

@@ -1,0 +1,595 @@
+"""Benchmark ingest end to end: simulated Telegram -> Telethon update loop -> Watcher -> SQLite.
+
+    python bench/ingest.py [--messages N] [--quick] [--batch N] [--no-stages] [--keep-sim]
+                           [--log-info] [--data PATH]
+
+Real Telethon ``Message`` objects, made by the simulated Telegram (``relay.sim``) from the texts
+of the language-ID dev set (mixed languages; every 50th post is a 3-photo album), are posted to
+two source channels and reach the real :class:`relay.ingest.watcher.Watcher` through a real
+:class:`relay.ingest.client.ReadOnlyClient` and Telethon's own update loop; the watcher detects
+the language, stores every post in a real SQLite file, queues translation jobs and downloads the
+media of queued albums. Posts are fed in batches (``--batch`` messages, then ``settle``); the
+clock runs from the first post to the moment the last one is committed, and the number of rows
+in the database is checked against the number of messages posted.
+
+Printed: messages/second end to end (floor >= 5,000 msg/s), resident memory after all messages
+are stored (floor < 150 MB), jobs created, media downloaded, database size, and a per-stage
+breakdown (Telethon dispatch, conversion, language detection, SQLite) timed separately on the
+same inputs. PASS/FAIL is printed per floor; the exit status is 0 either way (a benchmark, not
+a test).
+
+Memory honesty: the simulated Telegram keeps every post it was given (``Chan.messages``,
+``Chan.log``), every request it answered (``SimTelegram.requests``) and every file
+(``SimTelegram.files``). That is the fake server, not relay, so once a batch has settled this
+benchmark clears those for the posts already handled (``--keep-sim`` turns that off, to see the
+difference). What remains in the process is relay, Telethon, aiosqlite and the interpreter.
+
+The dev set is licensed for measurement only: it is read from the shared folder at run time
+($RELAY_LANGID_DEV, else shared/langid/dev.jsonl in an ancestor of this file or of the current
+directory) and never copied into the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import logging
+import os
+import random
+import resource
+import sqlite3
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+try:
+    import relay  # noqa: F401
+except ImportError:  # run from a checkout without the package installed
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from telethon import events  # noqa: E402
+from telethon.tl import types  # noqa: E402
+
+from relay.config import Settings, load_settings  # noqa: E402
+from relay.ingest.client import ReadOnlyClient  # noqa: E402
+from relay.ingest.convert import message_row  # noqa: E402
+from relay.ingest.sources import policy_for  # noqa: E402
+from relay.ingest.watcher import Watcher  # noqa: E402
+from relay.language import detect, warm_up  # noqa: E402
+from relay.logs import setup_logging  # noqa: E402
+from relay.sim.world import Chan, SimTelegram  # noqa: E402
+from relay.store import messages as message_store  # noqa: E402
+from relay.store.db import Database, _configure, _in_transaction  # noqa: E402
+from relay.store.migrations import apply_migrations  # noqa: E402
+
+DEV_RELATIVE = Path("shared") / "langid" / "dev.jsonl"
+RATE_FLOOR = 5_000.0  # messages per second, end to end
+RSS_FLOOR_MB = 150.0  # resident memory after the run
+ALBUM_EVERY = 50  # every 50th post is an album ...
+ALBUM_SIZE = 3  # ... of 3 photos, the caption on the first
+PHOTO_BYTES = b"\x89PNG bench"  # tiny: the download path is measured, not the disk
+SEED = 20240601
+
+CONFIG = """\
+[storage]
+data_dir = "{data}"
+max_media_mb = 1
+
+[watcher]
+catch_up_seconds = 86400
+silent_warning_hours = 48
+first_catch_up_posts = 50
+
+[[sources]]
+channel = "@vahed"
+name = "Syndicate of Workers of Tehran and Suburbs Vahed Bus Company"
+
+[[sources]]
+channel = "@haft_tappeh"
+name = "Haft Tappeh Sugar Cane Workers' Union"
+
+[[targets]]
+key = "en"
+channel = "@relay_en"
+language = "en"
+credit = "Shahrokh Zamani Action Campaign"
+
+[[targets]]
+key = "es"
+channel = "@relay_es"
+language = "es"
+credit = "Campaña Shahrokh Zamani"
+"""
+
+
+# ---------------------------------------------------------------------------------- inputs
+def find_dev_set(explicit: str | None) -> Path:
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("RELAY_LANGID_DEV")
+    if env:
+        return Path(env)
+    for start in (Path(__file__).resolve().parent, Path.cwd().resolve()):
+        for directory in (start, *start.parents):
+            if (directory / DEV_RELATIVE).is_file():
+                return directory / DEV_RELATIVE
+    sys.exit(
+        f"dev set not found: pass --data, set $RELAY_LANGID_DEV, or put it at ../{DEV_RELATIVE}"
+    )
+
+
+def load_texts(path: Path) -> list[tuple[str, str]]:
+    with path.open(encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    return [(r["text"], r["lang"]) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One post: a single text message, or an album (captions, the first one carrying text)."""
+
+    channel: int  # index into the two source channels
+    texts: tuple[str, ...]
+    label: str  # the dev set's language label of the text
+
+    @property
+    def album(self) -> bool:
+        return len(self.texts) > 1
+
+
+def plan(texts: list[tuple[str, str]], messages: int, album_every: int = ALBUM_EVERY) -> list[Unit]:
+    """Deterministic posts adding up to exactly ``messages`` messages."""
+    rng = random.Random(SEED)
+    order = list(range(len(texts)))
+    units: list[Unit] = []
+    total = post = 0
+    cursor = len(order)
+    while total < messages:
+        if cursor == len(order):
+            rng.shuffle(order)
+            cursor = 0
+        text, label = texts[order[cursor]]
+        cursor += 1
+        channel = rng.randrange(2)
+        if (album_every and post % album_every == album_every - 1
+                and messages - total >= ALBUM_SIZE):
+            units.append(Unit(channel, (text,) + ("",) * (ALBUM_SIZE - 1), label))
+            total += ALBUM_SIZE
+        else:
+            units.append(Unit(channel, (text,), label))
+            total += 1
+        post += 1
+    return units
+
+
+def batches(units: list[Unit], size: int) -> Iterator[list[Unit]]:
+    """Runs of about ``size`` messages; an album is never split across two runs."""
+    run: list[Unit] = []
+    count = 0
+    for unit in units:
+        run.append(unit)
+        count += len(unit.texts)
+        if count >= size:
+            yield run
+            run, count = [], 0
+    if run:
+        yield run
+
+
+def post_units(tg: SimTelegram, chans: list[Chan], run: list[Unit]) -> tuple[int, list[int]]:
+    """Post ``run`` in the simulated channels; return (messages posted, file ids created)."""
+    posted = 0
+    files: list[int] = []
+    for unit in run:
+        chan = chans[unit.channel]
+        if unit.album:
+            photos = [tg.photo(PHOTO_BYTES) for _ in unit.texts]
+            files.extend(p.id for p in photos)
+            tg.post_album(chan, list(zip(unit.texts, photos, strict=True)))
+        else:
+            tg.post(chan, unit.texts[0])
+        posted += len(unit.texts)
+    return posted, files
+
+
+def forget_sim(tg: SimTelegram, chans: list[Chan], files: list[int]) -> None:
+    """Drop what the fake server keeps of posts already delivered and handled (not relay's)."""
+    for chan in chans:
+        chan.messages.clear()
+        chan.log.clear()
+    tg.requests.clear()
+    for file_id in files:
+        tg.files.pop(file_id, None)
+
+
+def sim_holdings(tg: SimTelegram, chans: list[Chan]) -> str:
+    return (f"{sum(len(c.messages) for c in chans)} messages, {sum(len(c.log) for c in chans)}"
+            f" log entries, {len(tg.requests)} recorded requests, {len(tg.files)} files")
+
+
+# ---------------------------------------------------------------------------------- process
+def rss_mb() -> tuple[float, float]:
+    """(current VmRSS, peak VmHWM) in MB; from getrusage when /proc is not there."""
+    try:
+        fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text()
+                      .splitlines() if ":" in line)
+        return (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
+    except (OSError, KeyError, ValueError):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return peak, peak
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def machine_load() -> str:
+    """Load average and CPU pressure: other processes on the machine skew wall-clock figures."""
+    text = f"load {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
+    try:
+        some = Path("/proc/pressure/cpu").read_text().split()[1]  # "avg10=.."
+        text += f", cpu pressure {some}%"
+    except (OSError, IndexError):
+        pass
+    return text
+
+
+def write_settings(data: Path) -> Settings:
+    data.mkdir(parents=True, exist_ok=True)
+    path = data / "relay.toml"
+    path.write_text(CONFIG.format(data=data.as_posix()), encoding="utf-8")
+    return load_settings(path, env={})
+
+
+def file_mb(*paths: Path) -> float:
+    return sum(p.stat().st_size for p in paths if p.exists()) / 1e6
+
+
+def count(conn: Any, sql: str) -> int:
+    return int(conn.execute(sql).fetchone()[0])
+
+
+# ---------------------------------------------------------------------------------- end to end
+@dataclass
+class Result:
+    messages: int
+    posts: int
+    albums: int
+    seconds: float
+    cpu: float
+    stored: int
+    jobs: int
+    queued_units: int
+    media_paths: int
+    media_files: int
+    db_mb: float
+    wal_mb: float
+    db_mb_closed: float
+    rss_before: float
+    rss_after: float
+    rss_peak: float
+    sim_left: str
+    settle_seconds: float
+    requests: Counter
+    photos_wanted: int
+    load_before: str
+    load_after: str
+    rss_curve: list[tuple[int, float]]
+
+
+async def end_to_end(units: list[Unit], settings: Settings, batch: int, keep_sim: bool) -> Result:
+    tg = SimTelegram()
+    account = tg.add_user("Watcher", username="watcher_acct")
+    chans = [tg.add_channel("Vahed", username="vahed", members=[account]),
+             tg.add_channel("Haft Tappeh", username="haft_tappeh", members=[account])]
+    client = tg.client(account, cls=ReadOnlyClient)
+    await client.connect()
+    requests: Counter = Counter()
+    tg.on_request(lambda sender, request: requests.update((type(request).__name__,)))
+    db = await Database.open(settings.storage.database)
+    watcher = Watcher(client, db, settings)
+    await watcher.start()
+    await tg.settle()
+    gc.collect()
+    rss_before, _ = rss_mb()
+    load_before = machine_load()
+
+    messages = 0
+    settle_seconds = 0.0
+    rss_curve: list[tuple[int, float]] = []
+    step = max(len(units) // 10, 1)
+    next_sample = step
+    cpu0 = cpu_seconds()
+    start = time.perf_counter()
+    for run in batches(units, batch):
+        posted, files = post_units(tg, chans, run)
+        messages += posted
+        mark = time.perf_counter()
+        await tg.settle(timeout=600)
+        settle_seconds += time.perf_counter() - mark
+        if not keep_sim:
+            forget_sim(tg, chans, files)
+        if messages >= next_sample:  # VmRSS as the run goes: a leak shows as a steady climb
+            rss_curve.append((messages, rss_mb()[0]))
+            next_sample += step
+    await tg.settle(timeout=600)
+    await asyncio.wait_for(watcher._idle.wait(), 600)  # every handler has returned
+    stored = await db.read(count, "SELECT COUNT(*) FROM messages")
+    seconds = time.perf_counter() - start
+    cpu = cpu_seconds() - cpu0
+
+    gc.collect()
+    rss_after, rss_peak = rss_mb()
+    sim_left = sim_holdings(tg, chans)
+    load_after = machine_load()
+    jobs = await db.read(count, "SELECT COUNT(*) FROM jobs")
+    queued_units = await db.read(count, "SELECT COUNT(DISTINCT channel_id || unit_key) FROM jobs")
+    media_paths = await db.read(count, "SELECT COUNT(*) FROM messages WHERE media_path IS NOT NULL")
+    photos_wanted = await db.read(  # photos of albums that got jobs: what should be downloaded
+        count, "SELECT COUNT(*) FROM messages m WHERE media_kind IS NOT NULL AND EXISTS"
+               " (SELECT 1 FROM jobs j WHERE j.channel_id=m.channel_id AND j.grouped_id=m.grouped_id)")
+    db_path = Path(settings.storage.database)
+    wal = db_path.with_name(db_path.name + "-wal")
+    db_mb, wal_mb = file_mb(db_path), file_mb(wal)
+
+    await watcher.stop()
+    await client.disconnect()
+    await db.close()
+    media_dir = Path(settings.storage.media_dir)
+    media_files = sum(1 for p in media_dir.rglob("*") if p.is_file()) if media_dir.exists() else 0
+    return Result(
+        messages=messages, posts=len(units), albums=sum(u.album for u in units),
+        seconds=seconds, cpu=cpu, stored=stored, jobs=jobs, queued_units=queued_units,
+        media_paths=media_paths, media_files=media_files, db_mb=db_mb, wal_mb=wal_mb,
+        db_mb_closed=file_mb(db_path, wal), rss_before=rss_before, rss_after=rss_after,
+        rss_peak=rss_peak, sim_left=sim_left, settle_seconds=settle_seconds,
+        requests=requests, photos_wanted=photos_wanted, load_before=load_before,
+        load_after=load_after, rss_curve=rss_curve,
+    )
+
+
+# ---------------------------------------------------------------------------------- stages
+def sim_messages(units: list[Unit], batch: int) -> Iterator[list[types.Message]]:
+    """The same posts as Telethon ``Message`` objects, a batch at a time (no client attached)."""
+    tg = SimTelegram()
+    chans = [tg.add_channel("Vahed", username="vahed"),
+             tg.add_channel("Haft Tappeh", username="haft_tappeh")]
+    for run in batches(units, batch):
+        _, files = post_units(tg, chans, run)
+        out = [m for chan in chans for m in chan.messages.values()]
+        forget_sim(tg, chans, files)
+        yield out
+
+
+async def time_dispatch(units: list[Unit], batch: int) -> tuple[float, int]:
+    """Simulated Telegram + Telethon's update loop with a handler that does nothing."""
+    tg = SimTelegram()
+    account = tg.add_user("Watcher", username="watcher_acct")
+    chans = [tg.add_channel("Vahed", username="vahed", members=[account]),
+             tg.add_channel("Haft Tappeh", username="haft_tappeh", members=[account])]
+    client = tg.client(account, cls=ReadOnlyClient)
+    await client.connect()
+    seen = 0
+
+    async def handler(update: Any) -> None:
+        nonlocal seen
+        seen += 1
+
+    client.add_event_handler(handler, events.Raw(types=[types.UpdateNewChannelMessage]))
+    start = time.perf_counter()
+    for run in batches(units, batch):
+        _, files = post_units(tg, chans, run)
+        await tg.settle(timeout=600)
+        forget_sim(tg, chans, files)
+    seconds = time.perf_counter() - start
+    await client.disconnect()
+    return seconds, seen
+
+
+async def stages(units: list[Unit], settings: Settings, batch: int, work: Path) -> dict[str, float]:
+    """Seconds spent by each component on the same posts, timed one component at a time."""
+    out: dict[str, float] = {}
+    out["dispatch"], seen = await time_dispatch(units, batch)
+    if seen != sum(len(u.texts) for u in units):
+        print(f"  (warning: the no-op handler saw {seen} updates)")
+
+    policy = policy_for(settings.sources[0], settings)
+    convert = detecting = 0.0
+    db_async = await Database.open(work / "stage-async.db")
+    sync = sqlite3.connect(work / "stage-sync.db", isolation_level=None)
+    _configure(sync)  # the same pragmas and schema as Database.open, without the thread
+    apply_migrations(sync)
+    store_async = store_sync = 0.0
+    now = int(time.time())
+    for msgs in sim_messages(units, batch):
+        mark = time.perf_counter()
+        rows = [message_row(m) for m in msgs]
+        convert += time.perf_counter() - mark
+        mark = time.perf_counter()
+        found = [detect(r.text) for r in rows]
+        detecting += time.perf_counter() - mark
+        mark = time.perf_counter()
+        for r, d in zip(rows, found, strict=True):
+            await db_async.run(message_store.store_message, r, d.lang, d.confidence, policy, now)
+        store_async += time.perf_counter() - mark
+        mark = time.perf_counter()
+        for r, d in zip(rows, found, strict=True):
+            _in_transaction(sync, message_store.store_message,
+                            (r, d.lang, d.confidence, policy, now), {})
+        store_sync += time.perf_counter() - mark
+    await db_async.close()
+    sync.close()
+    out["convert"] = convert
+    out["detect"] = detecting
+    out["db_async"] = store_async
+    out["db_sync"] = store_sync
+    return out
+
+
+# ---------------------------------------------------------------------------------- report
+class WarningCounter(logging.Handler):
+    """Counts the warnings and errors relay (and Telethon) log, by event name."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.counts: Counter = Counter()
+        self.first: dict[str, str] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        fields = getattr(record, "fields", None) or getattr(record.msg, "fields", None) or {}
+        name = str(fields.get("event") or record.getMessage().split(" ", 1)[0])
+        self.counts[name] += 1
+        self.first.setdefault(name, record.getMessage())
+
+
+def engines_loaded() -> str:
+    import relay.language as language
+
+    names = {"_ARABIC_ENGINE": "arabic-script", "_LATIN_ENGINE": "latin-script",
+             "_ANY_ENGINE": "all-languages"}
+    return ", ".join(f"{label} {'loaded' if getattr(language, attr)._factory else 'NOT loaded'}"
+                     for attr, label in names.items())
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def report(res: Result, units: list[Unit], keep_sim: bool, log_info: bool, warmed: bool,
+           engines: str, warnings: WarningCounter, stage: dict[str, float] | None, dev: Path,
+           total_seconds: float) -> None:
+    rate = res.messages / res.seconds if res.seconds else 0.0
+    labels = Counter(u.label for u in units for _ in u.texts)
+    rule = "=" * 78
+    print(rule)
+    print("relay ingest benchmark: sim Telegram -> Telethon update loop -> Watcher -> SQLite")
+    print(rule)
+    print(f"dev set        {dev} (texts cycled, seeded shuffle)")
+    print(f"posted         {res.messages:,} messages in {res.posts:,} posts"
+          f" ({res.albums:,} albums of {ALBUM_SIZE} photos, the caption on the first),"
+          " 2 source channels")
+    print("labels         " + ", ".join(f"{k} {v:,}" for k, v in labels.most_common()))
+    print(f"stored         {res.stored:,} rows in messages"
+          f" ({'matches' if res.stored == res.messages else 'DOES NOT MATCH'} messages posted)")
+    print(f"jobs created   {res.jobs:,} ({res.queued_units:,} queued posts/albums x targets)")
+    print(f"media          {res.media_paths:,} media_path set, {res.media_files:,} files on disk"
+          f" ({res.photos_wanted:,} photos in albums that got jobs)")
+    req = res.requests
+    print(f"requests       {sum(req.values()):,} from the watcher: "
+          + ", ".join(f"{k} {v:,}" for k, v in req.most_common()))
+    print("warnings       " + (", ".join(f"{k} x{v:,}" for k, v in warnings.counts.most_common())
+                               or "none"))
+    for line in warnings.first.values():
+        print(f"                e.g. {line}")
+    print(f"database       {res.db_mb:.1f} MB + {res.wal_mb:.1f} MB WAL while running;"
+          f" {res.db_mb_closed:.1f} MB after close")
+    print(f"logging        relay's setup_logging at {'INFO' if log_info else 'WARNING'}, lines"
+          " to /dev/null (the watcher builds its INFO event strings either way)")
+    print(f"langdetect     {engines}"
+          f" ({'warm_up() called before the clock' if warmed else 'loaded lazily, as relay.service does; --warm-up loads all'})")
+    sim_note = ("kept (--keep-sim): RSS includes the fake server's copies" if keep_sim else
+                "cleared after each settled batch (Chan.messages, Chan.log, requests, files)")
+    print(f"sim storage    {sim_note}; left at the end: {res.sim_left}")
+    print()
+    print(f"wall time      {res.seconds:.2f} s from the first post to the last row committed"
+          f" (waiting in settle: {res.settle_seconds:.2f} s)")
+    print(f"cpu time       {res.cpu:.2f} s (user+sys, all threads) = {res.cpu / res.seconds:.2f}"
+          " cores on average")
+    print(f"cpu per msg    {res.cpu / res.messages * 1e6:.0f} µs, i.e. {res.messages / res.cpu:,.0f}"
+          " msg per cpu-second (what one uncontended core would give, roughly)")
+    print(f"machine        before: {res.load_before}; after: {res.load_after}")
+    print(f"THROUGHPUT     {rate:,.0f} msg/s end to end"
+          f"   [floor >= {RATE_FLOOR:,.0f}]  {verdict(rate >= RATE_FLOOR)}")
+    print(f"RSS            {res.rss_after:.1f} MB after {res.messages:,} messages stored"
+          f" (before the first post: {res.rss_before:.1f} MB; peak VmHWM {res.rss_peak:.1f} MB)")
+    print("RSS curve      " + ", ".join(f"{m // 1000}k {mb:.0f}" for m, mb in res.rss_curve)
+          + " (MB after each ~10% of the posts)")
+    print(f"MEMORY         {res.rss_after:.1f} MB resident"
+          f"   [floor < {RSS_FLOOR_MB:.0f} MB]  {verdict(res.rss_after < RSS_FLOOR_MB)}")
+    if stage:
+        n = res.messages
+        e2e_us = res.seconds / n * 1e6
+        print()
+        print("per-stage breakdown (each component timed alone on the same posts, µs/message)")
+        rows = [
+            ("sim + Telethon update loop (no-op handler)", stage["dispatch"]),
+            ("Telethon Message -> MessageRow (convert)", stage["convert"]),
+            ("language detection (relay.language.detect)", stage["detect"]),
+            ("SQLite store_message via aiosqlite (db.run)", stage["db_async"]),
+            ("  of which SQL itself (same calls, sync sqlite3)", stage["db_sync"]),
+        ]
+        for name, secs in rows:
+            us = secs / n * 1e6
+            print(f"  {name:<50} {us:8.1f} µs  {100 * us / e2e_us:5.1f}% of end to end")
+        parts = stage["dispatch"] + stage["convert"] + stage["detect"] + stage["db_async"]
+        rest = res.seconds - parts
+        print(f"  {'sum of the above (excl. the sync line)':<50} {parts / n * 1e6:8.1f} µs")
+        print(f"  {'end to end, measured':<50} {e2e_us:8.1f} µs")
+        print(f"  {'rest: media, thread hand-offs (GIL), logging':<50} {rest / n * 1e6:8.1f} µs")
+        if parts:
+            print(f"  ceiling if only this stage ran: dispatch {n / stage['dispatch']:,.0f} msg/s,"
+                  f" detect {n / stage['detect']:,.0f} msg/s, db {n / stage['db_async']:,.0f}"
+                  " msg/s")
+    print()
+    print(f"benchmark total {total_seconds:.1f} s")
+    print(rule)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=100_000, help="messages (default 100000)")
+    parser.add_argument("--quick", action="store_true", help="a smoke run of 5000 messages")
+    parser.add_argument("--batch", type=int, default=1_000, help="messages posted per settle")
+    parser.add_argument("--album-every", type=int, default=ALBUM_EVERY,
+                        help=f"every Nth post is a {ALBUM_SIZE}-photo album (default"
+                             f" {ALBUM_EVERY}; 0: no albums)")
+    parser.add_argument("--no-stages", action="store_true", help="skip the per-stage timing")
+    parser.add_argument("--keep-sim", action="store_true",
+                        help="do not clear the fake server's storage between batches")
+    parser.add_argument("--log-info", action="store_true",
+                        help="log at INFO (to /dev/null) as a production service would")
+    parser.add_argument("--warm-up", action="store_true",
+                        help="call relay.language.warm_up() first (loads every langdetect profile)")
+    parser.add_argument("--data", help="path to dev.jsonl")
+    args = parser.parse_args()
+    n = 5_000 if args.quick else args.messages
+    if n < 1 or args.batch < 1 or args.album_every < 0:
+        parser.error("--messages and --batch must be positive")
+
+    overall = time.perf_counter()
+    dev = find_dev_set(args.data)
+    units = plan(load_texts(dev), n, args.album_every)
+    # relay's own log setup; lines go to /dev/null, warnings are counted and summarised.
+    sink = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    setup_logging("INFO" if args.log_info else "WARNING", "kv", stream=sink)
+    warnings = WarningCounter()
+    logging.getLogger().addHandler(warnings)
+    if args.warm_up:
+        warm_up()  # every langdetect profile, before the clock starts
+
+    with tempfile.TemporaryDirectory(prefix="relay-bench-") as tmp:
+        work = Path(tmp)
+        settings = write_settings(work / "data")
+        res = asyncio.run(end_to_end(units, settings, args.batch, args.keep_sim))
+        engines = engines_loaded()
+        stage = None
+        if not args.no_stages:
+            print(f"end to end done in {res.seconds:.1f} s; timing the stages separately ...",
+                  flush=True)
+            stage = asyncio.run(stages(units, settings, args.batch, work))
+    sink.close()
+    report(res, units, args.keep_sim, args.log_info, args.warm_up, engines, warnings, stage, dev,
+           time.perf_counter() - overall)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
