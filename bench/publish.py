@@ -24,9 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import render as render_bench  # noqa: E402
 from telethon.tl import functions as fn  # noqa: E402
 
-import render as render_bench  # noqa: E402
 from relay.review.sanitize import Cleaned  # noqa: E402
 from relay.review.workflow import Action, Actor, Rules  # noqa: E402
 from relay.store import review as review_store  # noqa: E402
