@@ -141,3 +141,31 @@ async def test_an_edit_that_turns_a_post_farsi_queues_it(tmp_path):
 
 def _fields(row: MessageRow) -> dict:
     return {name: getattr(row, name) for name in row.__slots__}
+
+
+async def test_batch_writer_commits_pieces_together_in_order_and_isolates_a_failure(tmp_path):
+    import asyncio
+
+    from relay.store.db import BatchWriter
+
+    db = await Database.open(tmp_path / "relay.db")
+    writer = BatchWriter(db)
+    rows = [MessageRow(**{**_fields(ROW), "message_id": i, "text": f"اعتصاب {i}"})
+            for i in range(1, 6)]
+
+    def broken(conn, row):
+        message_store.store_message(conn, row, "fa", 0.99, POLICY, 1)  # writes, then fails
+        raise ValueError("bad post")
+
+    calls = [writer.run(message_store.store_message, r, "fa", 0.99, POLICY, 1) for r in rows[:2]]
+    calls.append(writer.run(broken, rows[2]))
+    calls += [writer.run(message_store.store_message, r, "fa", 0.99, POLICY, 1) for r in rows[3:]]
+    results = await asyncio.gather(*calls, return_exceptions=True)
+    stored = await db.read(lambda c: [r[0] for r in c.execute(
+        "SELECT message_id FROM messages ORDER BY pk")])
+    jobs = await db.read(lambda c: c.execute("SELECT COUNT(*) FROM jobs").fetchone()[0])
+    await db.close()
+    assert isinstance(results[2], ValueError)
+    assert [r.stored for i, r in enumerate(results) if i != 2] == [True] * 4
+    assert stored == [1, 2, 4, 5]  # the failed piece left nothing behind; order kept
+    assert jobs == 8

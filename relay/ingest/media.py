@@ -37,7 +37,7 @@ async def download_media(client: TelegramClient, message: Any, media_dir: Path, 
     if target.exists():
         return str(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
+    partial = target.with_name(f"{target.name}.{os.getpid()}.{id(message):x}.part")
     await client.download_media(message, file=str(partial))
     os.replace(partial, target)  # a crash mid-download leaves only a .part, never a torn file
     log.info(event("media.downloaded", channel=channel_id, message=message.id, kind=kind,

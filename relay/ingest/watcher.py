@@ -28,7 +28,7 @@ from relay.logs import event
 from relay.model import IngestResult
 from relay.store import channels as channel_store
 from relay.store import messages as message_store
-from relay.store.db import Database
+from relay.store.db import BatchWriter, Database
 
 log = logging.getLogger("relay.watcher")
 
@@ -48,6 +48,7 @@ class Watcher:
                  on_jobs_changed: Callable[[list[int]], Any] | None = None):
         self.client = client
         self.db = db
+        self.writer = BatchWriter(db)  # posts arriving together are committed together
         self.settings = settings
         self.clock = clock
         self.on_jobs_changed = on_jobs_changed  # told the jobs a post created or changed
@@ -63,6 +64,7 @@ class Watcher:
         self._stopping = False
         self._silent_warned: set[int] = set()
         self._reported: dict[str, str] = {}  # source -> the unresolved reason last logged
+        self._downloading: set[int] = set()  # message pks whose media is being fetched
 
     # ------------------------------------------------------------------ lifecycle
     @property
@@ -156,8 +158,8 @@ class Watcher:
             return None
         row = message_row(message)
         detection = detect(row.text)
-        result = await self.db.run(message_store.store_message, row, detection.lang,
-                                   detection.confidence, watched.policy, int(self.clock()))
+        result = await self.writer.run(message_store.store_message, row, detection.lang,
+                                       detection.confidence, watched.policy, int(self.clock()))
         if result.stored or result.edited:
             log.debug(event("message.stored" if result.stored else "message.edited",
                             channel=row.channel_id, message=row.message_id, lang=detection.lang))
@@ -172,8 +174,8 @@ class Watcher:
         return result
 
     async def delete(self, channel_id: int, message_ids: list[int]) -> list[int]:
-        jobs = await self.db.run(message_store.mark_deleted, channel_id, message_ids,
-                                 int(self.clock()))
+        jobs = await self.writer.run(message_store.mark_deleted, channel_id, message_ids,
+                                     int(self.clock()))
         log.info(event("message.deleted", channel=channel_id,
                        messages=",".join(map(str, message_ids)),
                        jobs=",".join(map(str, jobs)) or None))
@@ -191,17 +193,25 @@ class Watcher:
         storage = self.settings.storage
         for pk, mid in wanted:
             msg = by_id.get(mid)
-            if msg is None:
-                continue
+            if msg is None or pk in self._downloading:
+                continue  # another album member's handler is already fetching this one
+            self._downloading.add(pk)
             try:
-                path = await download_media(self.client, msg, Path(storage.media_dir),
-                                            watched.channel_id, storage.max_media_bytes)
-            except Exception as exc:  # noqa: BLE001 - the post is stored; the file can wait
-                log.warning(event("media.failed", channel=watched.channel_id, message=mid,
-                                  error=type(exc).__name__))
-                continue
-            if path:
-                await self.db.run(message_store.set_media_path, pk, path)
+                await self._download_one(watched, msg, pk, storage)
+            finally:
+                self._downloading.discard(pk)
+
+    async def _download_one(self, watched: WatchedSource, msg: Any, pk: int,
+                            storage: Any) -> None:
+        try:
+            path = await download_media(self.client, msg, Path(storage.media_dir),
+                                        watched.channel_id, storage.max_media_bytes)
+        except Exception as exc:  # noqa: BLE001 - the post is stored; the file can wait
+            log.warning(event("media.failed", channel=watched.channel_id, message=msg.id,
+                              error=type(exc).__name__))
+            return
+        if path:
+            await self.writer.run(message_store.set_media_path, pk, path)
 
     # ------------------------------------------------------------------ catch-up
     async def catch_up(self) -> None:

@@ -71,6 +71,7 @@ class ReviewBot:
         self.targets = {t_.key: t_ for t_ in settings.targets}
         self._wake = asyncio.Event()
         self._cards_lock = asyncio.Lock()
+        self._carded_up_to = 0  # every queued job up to this id has its card
         self._loop_task: asyncio.Task | None = None
         self._stopping = False
         self._inflight = 0
@@ -200,11 +201,12 @@ class ReviewBot:
     async def _post_pending_cards(self) -> int:
         posted = 0
         while not self._stopping:
-            job_ids = await self.db.read(store.jobs_without_cards, 20)
+            job_ids = await self.db.read(store.jobs_without_cards, 20, self._carded_up_to)
             if not job_ids:
                 return posted
             for job_id in job_ids:
                 await self.post_card(job_id)
+                self._carded_up_to = max(self._carded_up_to, job_id)
                 posted += 1
         return posted
 

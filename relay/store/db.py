@@ -8,6 +8,7 @@ anything half-written because the function runs to the end in the database threa
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -77,3 +78,70 @@ def _in_transaction(conn: sqlite3.Connection, fn: Callable[..., T], args: tuple,
         raise
     conn.execute("COMMIT")
     return result
+
+
+class BatchWriter:
+    """Group commit: store work submitted by many tasks at once goes into one transaction.
+
+    Each piece keeps its own atomicity through a savepoint (a failing piece is undone alone
+    and its caller gets the exception), pieces are applied in the order they were submitted,
+    and each caller resumes only once the transaction holding its piece has committed. Under
+    load this turns one commit per post into one commit per burst of posts.
+    """
+
+    def __init__(self, db: Database, max_items: int = 256):
+        self.db = db
+        self.max_items = max_items
+        self._pending: list[tuple[Callable[..., Any], tuple, dict, asyncio.Future]] = []
+        self._task: asyncio.Task | None = None
+
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future = loop.create_future()
+        self._pending.append((fn, args, kwargs, future))
+        if self._task is None or self._task.done():
+            self._task = loop.create_task(self._drain())
+        # Shielded: a caller that is cancelled does not take its piece out of the batch.
+        return await asyncio.shield(future)
+
+    async def _drain(self) -> None:
+        while self._pending:
+            batch = self._pending[: self.max_items]
+            del self._pending[: self.max_items]
+            try:
+                outcomes = await self.db._call(_run_batch, [(f, a, k) for f, a, k, _ in batch])
+            except BaseException as exc:  # noqa: BLE001 - the commit failed: tell every caller
+                for *_, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for (*_, future), (ok, value) in zip(batch, outcomes, strict=True):
+                if future.done():
+                    continue
+                if ok:
+                    future.set_result(value)
+                else:
+                    future.set_exception(value)
+
+
+def _run_batch(conn: sqlite3.Connection,
+               items: list[tuple[Callable[..., Any], tuple, dict]]) -> list[tuple[bool, Any]]:
+    outcomes: list[tuple[bool, Any]] = []
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for fn, args, kwargs in items:
+            conn.execute("SAVEPOINT piece")
+            try:
+                value = fn(conn, *args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - undone alone, reported to its caller
+                conn.execute("ROLLBACK TO piece")
+                conn.execute("RELEASE piece")
+                outcomes.append((False, exc))
+            else:
+                conn.execute("RELEASE piece")
+                outcomes.append((True, value))
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return outcomes

@@ -112,6 +112,7 @@ def _sync_unit(conn: sqlite3.Connection, row: MessageRow, policy: QueuePolicy | 
     if row.grouped_id:
         members = conn.execute(
             "SELECT pk, message_id, text, lang, media_kind, media_path FROM messages"
+            " INDEXED BY messages_album_members"
             " WHERE channel_id=? AND grouped_id=? AND deleted_at IS NULL ORDER BY message_id",
             (row.channel_id, row.grouped_id),
         ).fetchall()

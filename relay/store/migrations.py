@@ -201,6 +201,21 @@ MIGRATIONS: list[tuple[int, str]] = [
         );
         """,
     ),
+    (
+        5,
+        """
+        -- Indexes the benchmarks asked for: album members in order, the oldest queued job,
+        -- translators' counts and expired claims without touching every queued job.
+        CREATE INDEX messages_album_members ON messages (channel_id, grouped_id, message_id)
+            WHERE grouped_id IS NOT NULL;
+        CREATE INDEX jobs_status_created ON jobs (status, created_at);
+        DROP INDEX jobs_translator;
+        CREATE INDEX jobs_translator_status ON jobs (translator_id, status)
+            WHERE translator_id IS NOT NULL;
+        DROP INDEX jobs_claims;
+        CREATE INDEX jobs_claims ON jobs (status, claimed_at) WHERE claimed_by IS NOT NULL;
+        """,
+    ),
 ]
 
 

@@ -19,9 +19,9 @@ SELECT j.id, j.status, j.version, j.target, j.language, j.channel_id, j.message_
        j.draft_source_text, j.translator_id, j.editor_id, j.claimed_by, j.claimed_at, j.reason,
        j.created_at, j.updated_at, c.username, COALESCE(c.display_name, c.title), m.date, m.lang,
        m.lang_confidence,
-       (SELECT GROUP_CONCAT(DISTINCT u.media_kind) FROM messages u WHERE u.channel_id = j.channel_id
-          AND ((j.grouped_id IS NOT NULL AND u.grouped_id = j.grouped_id)
-               OR u.message_id = j.message_id)),
+       CASE WHEN j.grouped_id IS NULL THEN m.media_kind ELSE
+         (SELECT GROUP_CONCAT(DISTINCT u.media_kind) FROM messages u
+          WHERE u.channel_id = j.channel_id AND u.grouped_id = j.grouped_id) END,
        m.deleted_at IS NOT NULL
 FROM jobs j
 JOIN channels c ON c.id = j.channel_id
@@ -124,8 +124,8 @@ def unit_jobs(conn: sqlite3.Connection, job_id: int) -> list[int]:
 
 def expired_claims(conn: sqlite3.Connection, now: int, claim_seconds: int) -> list[int]:
     return [r[0] for r in conn.execute(
-        "SELECT id FROM jobs WHERE claimed_by IS NOT NULL AND status = 'queued'"
-        " AND claimed_at <= ?", (now - claim_seconds,))]
+        "SELECT id FROM jobs INDEXED BY jobs_claims WHERE claimed_by IS NOT NULL"
+        " AND status = 'queued' AND claimed_at <= ?", (now - claim_seconds,))]
 
 
 # ---------------------------------------------------------------------------- listings
@@ -147,7 +147,8 @@ class Stats:
 
 def stats(conn: sqlite3.Connection) -> Stats:
     by_status = dict(conn.execute("SELECT status, COUNT(*) FROM jobs GROUP BY status").fetchall())
-    oldest = conn.execute("SELECT MIN(created_at) FROM jobs WHERE status = 'queued'").fetchone()[0]
+    oldest = conn.execute("SELECT MIN(created_at) FROM jobs INDEXED BY jobs_status_created"
+                          " WHERE status = 'queued'").fetchone()[0]
     per: dict[int, dict[str, int]] = {}
     for translator, status, count in conn.execute(
             "SELECT translator_id, status, COUNT(*) FROM jobs WHERE translator_id IS NOT NULL"
@@ -177,6 +178,8 @@ def search(conn: sqlite3.Connection, words: str, limit: int = 10) -> list[Found]
     query = fts_query(words)
     if not query:
         return []
+    # The newest ``limit`` matches are chosen first: snippets and job ids are then worked out
+    # for those rows only, not for every match of a common word.
     rows = conn.execute(
         "SELECT c.username, COALESCE(c.display_name, c.title), m.channel_id, m.message_id,"
         " m.date, snippet(messages_fts, 0, '«', '»', '…', 12),"
@@ -185,7 +188,10 @@ def search(conn: sqlite3.Connection, words: str, limit: int = 10) -> list[Found]
         "  ELSE 'g:' || m.grouped_id END)"
         " FROM messages_fts f JOIN messages m ON m.pk = f.rowid"
         " JOIN channels c ON c.id = m.channel_id"
-        " WHERE messages_fts MATCH ? ORDER BY m.date DESC LIMIT ?",
+        " WHERE messages_fts MATCH ?1 AND f.rowid IN (SELECT m2.pk FROM messages_fts f2"
+        "  JOIN messages m2 ON m2.pk = f2.rowid WHERE f2.messages_fts MATCH ?1"
+        "  ORDER BY m2.date DESC LIMIT ?2)"
+        " ORDER BY m.date DESC",
         (query, limit),
     ).fetchall()
     return [Found(u, n, cid, mid, d, s, tuple(int(x) for x in (jobs or "").split(",") if x))
@@ -223,8 +229,10 @@ def bot_messages_of(conn: sqlite3.Connection, job_id: int, kind: str) -> list[tu
         " ORDER BY created_at, message_id", (job_id, kind))]
 
 
-def jobs_without_cards(conn: sqlite3.Connection, limit: int) -> list[int]:
+def jobs_without_cards(conn: sqlite3.Connection, limit: int, after: int = 0) -> list[int]:
+    """Queued jobs above ``after`` with no card yet. Job ids only grow, so the caller passes
+    the highest id it has already dealt with and this never re-reads the whole queue."""
     return [r[0] for r in conn.execute(
-        "SELECT j.id FROM jobs j WHERE j.status = 'queued' AND NOT EXISTS"
+        "SELECT j.id FROM jobs j WHERE j.id > ? AND j.status = 'queued' AND NOT EXISTS"
         " (SELECT 1 FROM bot_messages b WHERE b.job_id = j.id AND b.kind = 'card')"
-        " ORDER BY j.id LIMIT ?", (limit,))]
+        " ORDER BY j.id LIMIT ?", (after, limit))]
