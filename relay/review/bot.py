@@ -174,6 +174,7 @@ class ReviewBot:
             try:
                 await self.post_pending_cards()
                 await self.expire_claims()
+                await self.db.run(store.index_pending)
             except Exception:  # noqa: BLE001 - keep the loop alive
                 log.exception(event("bot.card_loop_failed"))
             self._wake.clear()

@@ -213,7 +213,7 @@ async def _search(ctx: CommandContext, args: str) -> str:
     if not args.strip():
         return _usage(ctx, "search")
     words = args[:200]
-    found = await ctx.bot.db.read(store.search, words, 10)
+    found = await ctx.bot.db.run(store.search, words, 10)
     if not found:
         return t(ctx.lang, "search.none", words=words)
     lines = [t(ctx.lang, "search.head")]

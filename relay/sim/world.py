@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import itertools
+from copy import copy as shallow_copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -439,13 +440,15 @@ class SimTelegram:
             seq=0,
         )
 
+    # Views are shallow copies with the viewer's own flags: answers to requests go through the
+    # wire (serialised) anyway, and pushed updates only need their top level to be their own.
     def view_user(self, viewer: int | None, user: types.User) -> types.User:
-        copy = copy_object(user)
+        copy = shallow_copy(user)
         copy.is_self = user.id == viewer
         return copy
 
     def view_chat(self, viewer: int | None, channel: types.Channel) -> types.Channel:
-        copy = copy_object(channel)
+        copy = shallow_copy(channel)
         chan = self.chans[channel.id]
         copy.left = viewer not in chan.members
         if viewer in chan.admins:
@@ -453,7 +456,7 @@ class SimTelegram:
         return copy
 
     def view_message(self, viewer: int | None, msg: types.Message) -> types.Message:
-        copy = copy_object(msg)
+        copy = shallow_copy(msg)
         copy.out = getattr(msg, "_sim_author", None) == viewer and viewer is not None
         return copy
 

@@ -106,6 +106,10 @@ class BatchWriter:
 
     async def _drain(self) -> None:
         while self._pending:
+            # Let every task that is ready to run add its piece first: a commit costs far
+            # more than a piece, so a fuller batch is cheaper per post; it costs no wait.
+            for _ in range(3):
+                await asyncio.sleep(0)
             batch = self._pending[: self.max_items]
             del self._pending[: self.max_items]
             try:

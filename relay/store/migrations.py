@@ -216,6 +216,26 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX jobs_claims ON jobs (status, claimed_at) WHERE claimed_by IS NOT NULL;
         """,
     ),
+    (
+        6,
+        """
+        -- Full-text indexing leaves the ingest transaction: a new or edited post is noted in
+        -- fts_pending and indexed in bulk (by /search itself, and every few seconds), which
+        -- writes one index segment per burst instead of one per post.
+        CREATE TABLE fts_pending (pk INTEGER PRIMARY KEY);
+        DROP TRIGGER messages_fts_insert;
+        DROP TRIGGER messages_fts_update;
+        CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+            INSERT OR IGNORE INTO fts_pending (pk) VALUES (new.pk);
+        END;
+        CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN
+            INSERT INTO messages_fts (messages_fts, rowid, text)
+                SELECT 'delete', old.pk, old.text
+                WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE pk = old.pk);
+            INSERT OR IGNORE INTO fts_pending (pk) VALUES (new.pk);
+        END;
+        """,
+    ),
 ]
 
 

@@ -174,7 +174,21 @@ def fts_query(words: str) -> str:
     return " ".join(f'"{t}"' for t in tokens)
 
 
+def index_pending(conn: sqlite3.Connection) -> int:
+    """Add the posts stored or edited since the last call to the full-text index (run inside
+    a write transaction); returns how many."""
+    count = conn.execute("SELECT COUNT(*) FROM fts_pending").fetchone()[0]
+    if count:
+        conn.execute("INSERT INTO messages_fts (rowid, text) SELECT m.pk, m.text"
+                     " FROM fts_pending p JOIN messages m ON m.pk = p.pk ORDER BY m.pk")
+        conn.execute("DELETE FROM fts_pending")
+    return count
+
+
 def search(conn: sqlite3.Connection, words: str, limit: int = 10) -> list[Found]:
+    """Newest posts matching every word. Run it in a write transaction: the index is first
+    brought up to date, so a post stored a moment ago is found too."""
+    index_pending(conn)
     query = fts_query(words)
     if not query:
         return []
