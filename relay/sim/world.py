@@ -19,8 +19,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import itertools
-from copy import copy as shallow_copy
 from collections.abc import Callable, Iterable
+from copy import copy as shallow_copy
 from dataclasses import dataclass, field
 from typing import Any
 
