@@ -7,13 +7,10 @@ input (configuration, arguments). Errors are one line on stderr; never a traceba
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-
-from dotenv import dotenv_values
 
 from relay import __version__
 from relay.config import ConfigError, Settings, load_settings, resolve_config_path
@@ -82,7 +79,8 @@ def _parser() -> argparse.ArgumentParser:
                          "and for backup.")
     exp.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     exp.add_argument("--since", metavar="DATE", help="only records from this date (YYYY-MM-DD)")
-    exp.add_argument("--what", choices=("all", "messages", "jobs", "publications", "audit"),
+    exp.add_argument("--what", choices=("all", "channels", "messages", "jobs", "publications",
+                                        "audit"),
                      default="all", help="which records (csv: one kind; default messages)")
     sub.add_parser("health", help="exit 0 only if the service is alive and connected",
                    description="Read the running service's heartbeat from the database: exit 0 "
@@ -99,7 +97,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def _settings(args: argparse.Namespace) -> Settings:
     # RELAY_CONFIG may sit in ./.env like the secrets; the real environment wins.
-    env = {**dotenv_values(".env"), **os.environ} if Path(".env").is_file() else os.environ
+    if Path(".env").is_file():
+        from dotenv import dotenv_values
+
+        env = {**dotenv_values(".env"), **os.environ}
+    else:
+        env = dict(os.environ)
     path = resolve_config_path(args.config, {k: v for k, v in env.items() if v is not None})
     return load_settings(path)
 
@@ -116,6 +119,8 @@ def _since(args: argparse.Namespace) -> int | None:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    import asyncio
+
     settings = _settings(args)
     if args.online:
         return asyncio.run(_check_online(settings))
@@ -142,6 +147,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    import asyncio
+
     from relay.logs import setup_logging
     from relay.service import ServiceError, run_service
 
@@ -155,6 +162,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_login(args: argparse.Namespace) -> int:
+    import asyncio
+
     from relay.login import login
 
     settings = _settings(args)
@@ -163,6 +172,8 @@ def _cmd_login(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
+    import asyncio
+
     from relay.demo import run_demo
 
     asyncio.run(run_demo(Path(args.data)))
@@ -216,6 +227,8 @@ def _progress_line(text: str) -> None:
 
 
 def _cmd_backfill(args: argparse.Namespace) -> int:
+    import asyncio
+
     from relay.backfill import BackfillError, backfill
     from relay.service import make_watcher_client
     from relay.store.db import Database
@@ -251,6 +264,8 @@ def _cmd_backfill(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    import asyncio
+
     from relay.importer import ExportFormatError, import_export
     from relay.store.db import Database
 
@@ -265,8 +280,11 @@ def _cmd_import(args: argparse.Namespace) -> int:
             report = await import_export(db, settings, path, queue=not args.no_queue,
                                          progress=lambda done, total: _progress_line(
                                              f"importing: {done}/{total} messages"))
-            return report.summary()
+            return "\n".join([*report.lines(), report.summary()])
         except ExportFormatError as exc:
+            _progress_line("")
+            if exc.report is not None:
+                print("\n".join(exc.report.lines()))
             raise CommandError(str(exc)) from None
         finally:
             await db.close()
@@ -279,10 +297,14 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from relay.export import run_export
+    from relay.status import StatusError
 
     settings = _settings(args)
     since = _since(args)
-    counts = run_export(settings, sys.stdout, fmt=args.format, since=since, what=args.what)
+    try:
+        counts = run_export(settings, sys.stdout, fmt=args.format, since=since, what=args.what)
+    except StatusError as exc:
+        raise CommandError(str(exc)) from None
     print("exported " + ", ".join(f"{n} {kind}" for kind, n in counts.items()), file=sys.stderr)
     return EXIT_OK
 
