@@ -429,3 +429,23 @@ async def test_private_chat_mode_sends_cards_to_each_volunteer(tmp_path):
         assert "Sara" in mina_card.message  # every copy of the card tells the truth
     finally:
         await world.stop()
+
+
+async def test_a_flood_wait_delays_cards_but_loses_none(w, monkeypatch):
+    from telethon.tl import functions as fn
+
+    slept: list[float] = []
+    real_sleep = __import__("asyncio").sleep
+
+    async def fake_sleep(seconds: float, *args):
+        if seconds > 1:
+            slept.append(seconds)
+            return
+        await real_sleep(seconds, *args)
+
+    monkeypatch.setattr("relay.review.bot.asyncio.sleep", fake_sleep)
+    w.tg.fail_next("FLOOD_WAIT_30", request=fn.messages.SendMessageRequest, account=w.bot)
+    w.tg.post(w.vahed, FARSI)
+    await w.settle()
+    assert slept == [31]
+    assert [m.message.split(" ·")[0] for m in w.cards()] == ["Job 1", "Job 2"]

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from telethon import Button, TelegramClient, errors, events
@@ -206,16 +206,19 @@ class ReviewBot:
             if not job_ids:
                 return posted
             for job_id in job_ids:
-                await self.post_card(job_id)
+                if not await self.post_card(job_id):
+                    return posted  # no review chat took it: try again next round
                 self._carded_up_to = max(self._carded_up_to, job_id)
                 posted += 1
         return posted
 
-    async def post_card(self, job_id: int) -> None:
+    async def post_card(self, job_id: int) -> bool:
+        """Post the job's card to every review chat; False if no chat could take it."""
         job = await self.db.read(store.load_job, job_id)
         if job is None:
-            return
+            return True
         link, failure = await self.card_info(job)
+        posted = 0
         for chat, lang in self.card_chats():
             text = cards.render_card(job, self.names, self.rules, self.now(), lang, link, failure)
             buttons = cards.card_buttons(job, self.rules, self.now(), lang, failure)
@@ -226,7 +229,10 @@ class ReviewBot:
                                   error=type(exc).__name__))
                 continue
             await self.db.run(store.add_bot_message, chat, sent.id, job_id, "card", self.now())
-        log.info(event("card.posted", job=job_id))
+            posted += 1
+        if posted:
+            log.info(event("card.posted", job=job_id))
+        return posted > 0
 
     async def refresh(self, job_id: int) -> None:
         """Edit every card of the job to show its current state."""
@@ -270,13 +276,26 @@ class ReviewBot:
         return [[Button.inline(b.label, self.signer.encode(b.action, job.id, job.version, chat))
                  for b in row] for row in buttons]
 
+    async def _patiently(self, request: Callable[[], Awaitable[Any]]) -> Any:
+        """Make a request, waiting out flood waits: Telegram allows a bot about 20 messages a
+        minute in a group, and a burst of new posts means a burst of cards. Nothing is
+        dropped; it just goes out later."""
+        while True:
+            try:
+                return await request()
+            except errors.FloodWaitError as exc:
+                log.warning(event("bot.flood_wait", seconds=exc.seconds))
+                await asyncio.sleep(exc.seconds + 1)
+                # Waited out: Telethon's own note of the wait must not refuse the retry.
+                getattr(self.client, "_flood_waited_requests", {}).clear()
+
     async def send(self, chat: int, text: FormattedText,
                    buttons: list[list[cards.ButtonSpec]] | None = None,
                    job: JobView | None = None, reply_to: int | None = None) -> Any:
-        return await self.client.send_message(
+        return await self._patiently(lambda: self.client.send_message(
             chat, text.text, formatting_entities=to_telethon(text.entities),
             buttons=self.markup(buttons, job, chat) if job else None, reply_to=reply_to,
-            link_preview=False, parse_mode=None)
+            link_preview=False, parse_mode=None))
 
     async def say(self, chat: int, text: str, reply_to: int | None = None) -> Any:
         return await self.send(chat, FormattedText(text), reply_to=reply_to)
@@ -284,9 +303,9 @@ class ReviewBot:
     async def edit(self, chat: int, message_id: int, text: FormattedText,
                    buttons: list[list[cards.ButtonSpec]] | None, job: JobView) -> None:
         try:
-            await self.client.edit_message(
+            await self._patiently(lambda: self.client.edit_message(
                 chat, message_id, text.text, formatting_entities=to_telethon(text.entities),
-                buttons=self.markup(buttons, job, chat), link_preview=False, parse_mode=None)
+                buttons=self.markup(buttons, job, chat), link_preview=False, parse_mode=None))
         except errors.MessageNotModifiedError:
             pass
         except (errors.RPCError, ValueError) as exc:
