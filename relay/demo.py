@@ -14,6 +14,7 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
+from telethon.sessions import StringSession
 from telethon.tl import types
 
 from relay.config import load_settings
@@ -107,8 +108,11 @@ class Demo:
                 self.say(f"  (links: {', '.join(links)})")
 
 
-async def run_demo(data_dir: Path, *, quiet: bool = False) -> Path:
-    """Run the demo; return the database path it leaves behind."""
+async def run_demo(data_dir: Path, *, quiet: bool = False,
+                   secrets: dict[str, str] | None = None) -> Path:
+    """Run the demo; return the database path it leaves behind. ``secrets`` (environment
+    variables such as RELAY_API_HASH, RELAY_SESSION) are used as a real run would use them:
+    tests check that none of them ever reaches the logs."""
     say = (lambda *_: None) if quiet else _say
     data_dir = data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -122,7 +126,8 @@ async def run_demo(data_dir: Path, *, quiet: bool = False) -> Path:
     config_path.write_text(d.DEMO_CONFIG.format(data=data_dir.as_posix(),
                                                 review_chat=demo.group.marked_id),
                            encoding="utf-8")
-    settings = load_settings(config_path, env={"RELAY_BOT_TOKEN": DEMO_BOT_TOKEN})
+    settings = load_settings(config_path, env={"RELAY_BOT_TOKEN": DEMO_BOT_TOKEN,
+                                               **(secrets or {})})
     setup_logging("WARNING", "kv", settings.secrets.values())
 
     say("relay demo: Telegram is SIMULATED here (no network, no account). Everything else is")
@@ -133,8 +138,13 @@ async def run_demo(data_dir: Path, *, quiet: bool = False) -> Path:
     tg.post(demo.oil, d.ARABIC_NEWS)
 
     db = await Database.open(db_path)
-    demo.service = Service(settings, db, tg.client(demo.watcher, cls=ReadOnlyClient),
-                           tg.client(None))
+    credentials = {"api_id": settings.secrets.api_id or 1,
+                   "api_hash": settings.secrets.api_hash or "sim-api-hash"}
+    watcher_session = StringSession(settings.secrets.session_string) \
+        if settings.secrets.session_string else None
+    demo.service = Service(settings, db, tg.client(demo.watcher, cls=ReadOnlyClient,
+                                                   session=watcher_session, **credentials),
+                           tg.client(None, **credentials))
     try:
         say("1. Start: resolve sources, catch up on what was posted while relay was down.")
         await demo.service.start()

@@ -228,12 +228,13 @@ class SimTelegram:
 
     # ------------------------------------------------------------------ clients
     def client(self, account: Account | None, *, cls: type[TelegramClient] = TelegramClient,
-               session: Any = None, **kwargs: Any) -> TelegramClient:
+               session: Any = None, api_id: int = 1, api_hash: str = "sim-api-hash",
+               **kwargs: Any) -> TelegramClient:
         """A real ``TelegramClient`` (or subclass) whose network is this world.
 
         ``account`` None gives a client that still has to log in (``relay login`` or a bot token).
         """
-        client = cls(session if session is not None else MemorySession(), 1, "sim-api-hash",
+        client = cls(session if session is not None else MemorySession(), api_id, api_hash,
                      **kwargs)
         client._sender = SimSender(self, client._updates_queue, account.id if account else None)
         self._clients.append(client)
