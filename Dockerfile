@@ -1,4 +1,4 @@
-# relay: watcher (and, soon, review bot and publisher) as one long-lived process.
+# relay: watcher, review bot and publisher as one long-lived process.
 #
 #   docker build -t relay .
 #   docker run -d --env-file .env -v "$PWD/data:/data" \
@@ -32,8 +32,8 @@ WORKDIR /data
 VOLUME ["/data"]
 USER relay
 
-# `relay health` is planned, not yet implemented: until it exists this check reports
-# "unhealthy" (it does not stop the container).
+# `relay health` exits 0 only while the service's heartbeat is recent and every part
+# (watcher, bot, publisher) is connected.
 HEALTHCHECK --interval=60s --timeout=10s --start-period=60s --retries=3 \
     CMD ["relay", "health"]
 

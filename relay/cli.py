@@ -14,6 +14,7 @@ from pathlib import Path
 
 from relay import __version__
 from relay.config import ConfigError, Settings, load_settings, resolve_config_path
+from relay.store.migrations import SchemaTooNew
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -87,9 +88,10 @@ def _parser() -> argparse.ArgumentParser:
                    "when it is recent and every part is connected, 1 otherwise. Used by the "
                    "Docker HEALTHCHECK.")
     demo = sub.add_parser("demo", help="run relay against a simulated Telegram",
-                          description="Run the real watcher, store, language detection and "
-                          "queue against a simulated Telegram fed sample posts. No "
-                          "credentials or network needed.")
+                          description="Run the real watcher, store, language detection, queue, "
+                          "review bot (with simulated volunteers) and publisher against a "
+                          "simulated Telegram fed sample posts. No credentials or network "
+                          "needed.")
     demo.add_argument("--data", metavar="DIR", default="demo-data",
                       help="folder for the demo database and files (default: demo-data)")
     return parser
@@ -271,8 +273,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     path = Path(args.file)
-    if not path.is_file():
-        raise UsageError(f"{path}: no such file")
+    if not path.exists():
+        raise UsageError(f"{path}: no such file or folder")
 
     async def go() -> str:
         db = await Database.open(settings.storage.database)
@@ -333,6 +335,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"relay {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except CommandError as exc:
+        print(f"relay {args.command}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except SchemaTooNew as exc:
         print(f"relay {args.command}: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:

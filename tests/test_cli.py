@@ -126,3 +126,22 @@ async def test_sigterm_stops_the_service_cleanly(world, settings):
     await db.close()
     assert check == "ok"
     assert stored[1] == 2 * stored[0]  # every stored post has its jobs: nothing half-written
+
+
+def test_a_database_from_a_newer_relay_is_one_line_not_a_traceback(settings, tmp_path):
+    import json
+
+    path = settings.storage.database
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,"
+                 " applied_at INTEGER NOT NULL)")
+    conn.execute("INSERT INTO schema_migrations VALUES (999, 0)")
+    conn.commit()
+    conn.close()
+    export = tmp_path / "result.json"
+    export.write_text(json.dumps({"name": "x", "type": "public_channel", "id": 1,
+                                  "messages": []}))
+    out = run_cli("--config", str(settings.path), "import", str(export), cwd=tmp_path)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and "newer than this relay" in out.stderr

@@ -414,3 +414,14 @@ async def test_source_deleted_after_publication(tmp_path, policy):
         assert len(world.tg.history(world.out_en)) == len(channel)  # done once, not repeated
     finally:
         await world.stop()
+
+
+async def test_media_relay_was_told_not_to_keep_goes_out_as_text(w):
+    big = w.tg.document(b"x" * (21 * 1024 * 1024), "video/mp4", "long.mp4", video=True)
+    w.tg.post(w.vahed, FARSI, media=big)  # over max_media_mb (20): never downloaded
+    await w.settle()
+    await approve_in_store(w.db, 1)
+    await w.settle()
+    [post] = w.tg.history(w.out_en)
+    assert post.media is None and post.message.startswith(TRANSLATION)
+    assert await status(w) == "published"

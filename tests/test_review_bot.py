@@ -427,6 +427,15 @@ async def test_private_chat_mode_sends_cards_to_each_volunteer(tmp_path):
         mina_card = [m for m in world.tg.private_history(world.mina, world.bot)
                      if m.message.startswith("کار 1")][0]
         assert "Sara" in mina_card.message  # every copy of the card tells the truth
+        world.tg.send_private(world.sara, world.bot, TRANSLATION, reply_to=bot_card.id)
+        await world.settle()
+        previews = [m for m in world.tg.private_history(world.bot, world.reza)
+                    if m.message.startswith(TRANSLATION)]
+        assert len(previews) == 1  # the editor gets the translation to decide on
+        world.tg.press(world.reza, world.bot, previews[0].id,
+                       world.button(previews[0], "approve"))
+        await world.settle()
+        assert await status(world) == "published"
     finally:
         await world.stop()
 

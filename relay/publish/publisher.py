@@ -211,9 +211,10 @@ class Publisher:
         return self._peers[target.key]
 
     async def _post(self, item: outbox.OutboxItem, job: JobView, target: Target) -> None:
-        parts = compose(job, target, self.names.get(job.translator_id, ""))
-        peer = await self._peer(target)
         files = await self._media_files(job) if has_media(job) else []
+        parts = compose(job, target, self.names.get(job.translator_id, ""),
+                        with_media=bool(files))
+        peer = await self._peer(target)
         await self._send_parts(item, parts, peer, target, files)
 
     async def _send_parts(self, item: outbox.OutboxItem, parts: list[FormattedText],
@@ -262,13 +263,28 @@ class Publisher:
         return sent[0].id
 
     async def _media_files(self, job: JobView) -> list[str]:
+        """The files to re-post. Media relay was told not to keep (``download_media = false``,
+        or over ``max_media_mb``) is left out: the translation goes out as text. A file relay
+        did download but that is gone now is an error editors must see."""
         rows = await self.db.read(_unit_media, job.channel_id, job.message_id, job.unit_key)
+        wanted = self._keeps_media(job)
         files = []
-        for message_id, kind, path in rows:
+        for message_id, kind, path, size in rows:
+            too_big = size is not None and size > self.settings.storage.max_media_bytes
+            if not path and (not wanted or too_big):
+                continue
             if not path or not Path(path).is_file():
                 raise MediaMissing(f"the {kind} of source message {message_id} is not on disk")
             files.append(path)
         return files[:10]  # an album holds at most 10 items
+
+    def _keeps_media(self, job: JobView) -> bool:
+        for source in self.settings.sources:
+            ref = source.ref
+            if (ref.id and ref.id == job.channel_id) or (
+                    ref.username and (job.channel_username or "").lower() == ref.username):
+                return source.download_media
+        return True
 
     async def _recover(self, item: outbox.OutboxItem, part: FormattedText, peer: Any,
                        channel_id: int) -> None:
@@ -344,16 +360,17 @@ class Publisher:
 
 
 def _unit_media(conn: Any, channel_id: int, message_id: int,
-                unit_key: str) -> list[tuple[int, str, str | None]]:
+                unit_key: str) -> list[tuple[int, str, str | None, int | None]]:
     if unit_key.startswith("g:"):
         rows = conn.execute(
-            "SELECT message_id, media_kind, media_path FROM messages WHERE channel_id = ?"
-            " AND grouped_id = ? AND media_kind IS NOT NULL AND deleted_at IS NULL"
-            " ORDER BY message_id", (channel_id, int(unit_key[2:])))
+            "SELECT message_id, media_kind, media_path, media_size FROM messages"
+            " WHERE channel_id = ? AND grouped_id = ? AND media_kind IS NOT NULL"
+            " AND deleted_at IS NULL ORDER BY message_id", (channel_id, int(unit_key[2:])))
     else:
         rows = conn.execute(
-            "SELECT message_id, media_kind, media_path FROM messages WHERE channel_id = ?"
-            " AND message_id = ? AND media_kind IS NOT NULL", (channel_id, message_id))
+            "SELECT message_id, media_kind, media_path, media_size FROM messages"
+            " WHERE channel_id = ? AND message_id = ? AND media_kind IS NOT NULL",
+            (channel_id, message_id))
     downloadable = ("photo", "video", "document", "audio", "animation", "voice", "round")
     return [tuple(r) for r in rows if r[1] in downloadable]
 

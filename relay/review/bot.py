@@ -96,7 +96,7 @@ class ReviewBot:
             self._handlers.append((callback, builder))
         try:
             await install_command_menus(self.client, self.settings)
-        except errors.RPCError as exc:
+        except (errors.RPCError, ValueError) as exc:
             log.warning(event("bot.menu_failed", error=type(exc).__name__))
         self._loop_task = asyncio.create_task(self._card_loop(), name="bot-cards")
         log.info(event("bot.started", username=self.me.username, people=len(self.people),
@@ -393,6 +393,14 @@ class ReviewBot:
         await self.say(chat_id, t(lang, "ok.submit", job=job_id), reply_to=reply_to)
         await self.send_preview(chat_id, tr.job, self.chat_lang(chat_id, person),
                                 reply_to=reply_to)
+        if not self.review_chat:  # private chats: every editor gets the preview to decide on
+            for editor in self.settings.people:
+                if editor.is_editor and editor.id != person.id:
+                    try:
+                        await self.send_preview(editor.id, tr.job, editor.language)
+                    except (errors.RPCError, ValueError) as exc:
+                        log.warning(event("bot.preview_failed", user=editor.id,
+                                          error=type(exc).__name__))
         await self.refresh(job_id)
 
     def render_preview(self, job: JobView) -> list[FormattedText]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telethon import TelegramClient, utils
+from telethon import TelegramClient, errors, utils
 from telethon.tl import functions, types
 
 from relay.config import Person, Settings
@@ -38,7 +38,10 @@ async def install_command_menus(client: TelegramClient, settings: Settings) -> N
         commands=bot_commands(EVERYONE_COMMANDS, "en")))
     group = await client.get_input_entity(settings.review.chat) if settings.review.chat else None
     for person in settings.people:
-        user = await client.get_input_entity(person.id)
+        try:
+            user = await client.get_input_entity(person.id)
+        except (ValueError, errors.RPCError):
+            continue  # someone who never wrote to the bot: their menu comes with the default
         commands = bot_commands(commands_for(person), person.language)
         await client(functions.bots.SetBotCommandsRequest(
             scope=types.BotCommandScopePeer(peer=user), lang_code="", commands=commands))

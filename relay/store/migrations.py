@@ -239,6 +239,10 @@ MIGRATIONS: list[tuple[int, str]] = [
 ]
 
 
+class SchemaTooNew(RuntimeError):
+    """The database was written by a newer relay; nothing is changed."""
+
+
 def apply_migrations(conn: sqlite3.Connection) -> list[int]:
     """Apply every migration not yet recorded; return the versions applied now."""
     conn.execute(
@@ -248,7 +252,7 @@ def apply_migrations(conn: sqlite3.Connection) -> list[int]:
     done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
     newest_known = max(v for v, _ in MIGRATIONS)
     if done and max(done) > newest_known:
-        raise RuntimeError(
+        raise SchemaTooNew(
             f"database schema version {max(done)} is newer than this relay knows ({newest_known});"
             " upgrade relay"
         )
