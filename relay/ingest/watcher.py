@@ -160,7 +160,7 @@ class Watcher:
         detection = detect(row.text)
         result = await self.writer.run(message_store.store_message, row, detection.lang,
                                        detection.confidence, watched.policy, int(self.clock()))
-        if result.stored or result.edited:
+        if (result.stored or result.edited) and log.isEnabledFor(logging.DEBUG):
             log.debug(event("message.stored" if result.stored else "message.edited",
                             channel=row.channel_id, message=row.message_id, lang=detection.lang))
         if result.jobs_created:

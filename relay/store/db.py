@@ -101,8 +101,8 @@ class BatchWriter:
         self._pending.append((fn, args, kwargs, future))
         if self._task is None or self._task.done():
             self._task = loop.create_task(self._drain())
-        # Shielded: a caller that is cancelled does not take its piece out of the batch.
-        return await asyncio.shield(future)
+        # A caller that is cancelled cancels only its own wait: its piece stays in the batch.
+        return await future
 
     async def _drain(self) -> None:
         while self._pending:
