@@ -523,6 +523,8 @@ class Bench:
               f" {size_mb:.0f} MB; built in {built.seconds:.1f} s (one transaction)")
 
         self.spy = sqlite3.connect(str(db_path))
+        store.index_pending(self.spy)  # index the archive as relay would before a search
+        self.spy.commit()
         words = pick_search_words(self.spy)
         t0 = time.perf_counter()
         await self.w.start()
@@ -623,46 +625,42 @@ class Bench:
                            " LIMIT 1 OFFSET ?", (queued // 2,)).fetchone()[0]
         album_job = conn.execute("SELECT id FROM jobs WHERE grouped_id IS NOT NULL"
                                  " LIMIT 1").fetchone()[0]
-        search_sql = _search_sql()
         common = words[-1][1]
-        queries = [
-            ("queue_page: COUNT queued", "SELECT COUNT(*) FROM jobs WHERE status = 'queued'", ()),
-            ("queue_page: ids of page 50",
-             "SELECT id FROM jobs WHERE status = 'queued' ORDER BY id LIMIT ? OFFSET ?", (10, 490)),
-            ("load_job (single post)", store._JOB_SELECT + " WHERE j.id = ?", (job,)),
-            ("load_job (album)", store._JOB_SELECT + " WHERE j.id = ?", (album_job,)),
-            ("stats: by status", "SELECT status, COUNT(*) FROM jobs GROUP BY status", ()),
-            ("stats: oldest queued",
-             "SELECT MIN(created_at) FROM jobs WHERE status = 'queued'", ()),
-            ("stats: per translator",
-             "SELECT translator_id, status, COUNT(*) FROM jobs WHERE translator_id IS NOT NULL"
-             " GROUP BY translator_id, status", ()),
-            (f"search {common!r} ({words[-1][0]})", search_sql,
-             (store.fts_query(common), 10)),
-            ("jobs_without_cards",
-             "SELECT j.id FROM jobs j WHERE j.status = 'queued' AND NOT EXISTS"
-             " (SELECT 1 FROM bot_messages b WHERE b.job_id = j.id AND b.kind = 'card')"
-             " ORDER BY j.id LIMIT ?", (20,)),
-            ("expired_claims",
-             "SELECT id FROM jobs WHERE claimed_by IS NOT NULL AND status = 'queued'"
-             " AND claimed_at <= ?", (self.now - 1800,)),
-            ("last_change", "SELECT actor_id, action, at FROM audit WHERE job_id = ?"
-                            " ORDER BY id DESC LIMIT 1", (job,)),
-            ("bot_messages_of", "SELECT chat_id, message_id FROM bot_messages WHERE job_id = ?"
-                                " AND kind = ? ORDER BY created_at, message_id", (job, "card")),
+        # The store's own functions, traced: every statement they run is timed with them and
+        # explained, so the plans shown are always the ones relay really uses.
+        calls = [
+            ("queue_page (page 1)", store.queue_page, (0, 10)),
+            ("queue_page (page 50)", store.queue_page, (49, 10)),
+            ("load_job (single post)", store.load_job, (job,)),
+            ("load_job (album)", store.load_job, (album_job,)),
+            ("stats", store.stats, ()),
+            (f"search {common!r} ({words[-1][0]})", store.search, (common, 10)),
+            ("jobs_without_cards", store.jobs_without_cards, (20,)),
+            ("expired_claims", store.expired_claims, (self.now, 1800)),
+            ("last_change", store.last_change, (job,)),
+            ("bot_messages_of", store.bot_messages_of, (job, "card")),
         ]
-        print("\nSQL statements on a plain sqlite3 connection (median of 50 runs, ms)"
-              " and their EXPLAIN QUERY PLAN")
-        for label, sql, params in queries:
+        print("\nStore functions on a plain sqlite3 connection (median of 50 runs, ms)"
+              " and the EXPLAIN QUERY PLAN of each statement they run")
+        for label, fn, args in calls:
             samples = []
             for _ in range(55):
                 t0 = time.perf_counter()
-                conn.execute(sql, params).fetchall()
+                fn(conn, *args)
                 samples.append((time.perf_counter() - t0) * 1000)
-            plan = conn.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall()
+                conn.commit()  # search writes (it indexes what is pending first)
+            statements: list[str] = []
+            conn.set_trace_callback(statements.append)
+            fn(conn, *args)
+            conn.commit()
+            conn.set_trace_callback(None)
             print(f"  {label:<52} {statistics.median(samples[5:]):>8.2f}")
-            for row in plan:
-                print(f"      {'  ' * _depth(plan, row)}{row[3]}")
+            for sql in dict.fromkeys(statements):
+                if not sql.lstrip().upper().startswith("SELECT"):
+                    continue
+                plan = conn.execute("EXPLAIN QUERY PLAN " + sql).fetchall()
+                for row in plan:
+                    print(f"      {'  ' * _depth(plan, row)}{row[3]}")
 
 
 def _depth(plan: list[tuple], row: tuple) -> int:
@@ -672,20 +670,6 @@ def _depth(plan: list[tuple], row: tuple) -> int:
         depth += 1
         parent = parents[parent]
     return depth
-
-
-def _search_sql() -> str:
-    """The statement store.search runs (kept in step with relay/store/review.py)."""
-    return (
-        "SELECT c.username, COALESCE(c.display_name, c.title), m.channel_id, m.message_id,"
-        " m.date, snippet(messages_fts, 0, '«', '»', '…', 12),"
-        " (SELECT GROUP_CONCAT(j.id) FROM jobs j WHERE j.channel_id = m.channel_id"
-        "  AND j.unit_key = CASE WHEN m.grouped_id IS NULL THEN 'm:' || m.message_id"
-        "  ELSE 'g:' || m.grouped_id END)"
-        " FROM messages_fts f JOIN messages m ON m.pk = f.rowid"
-        " JOIN channels c ON c.id = m.channel_id"
-        " WHERE messages_fts MATCH ? ORDER BY m.date DESC LIMIT ?"
-    )
 
 
 def pick_search_words(conn: sqlite3.Connection) -> list[tuple[str, str, int]]:
