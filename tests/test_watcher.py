@@ -301,3 +301,19 @@ async def test_late_delivery_of_an_older_version_never_rolls_text_back(world, ru
                           message=FARSI)
     await running_watcher.ingest(stale)
     assert rows(db_path(settings), "SELECT text FROM messages") == [(FARSI_2,)]
+
+
+async def test_edits_and_deletions_of_recent_posts_missed_offline_are_caught_on_reconnect(
+        world, running_watcher, settings):
+    for i in range(60):
+        world.tg.post(world.vahed, f"{FARSI} {i}")
+    await world.tg.settle()
+    client = running_watcher.client
+    world.tg.go_offline(client)
+    world.tg.edit(world.vahed, 2, FARSI + " ویرایش")  # 59 newer posts stored after it
+    world.tg.delete(world.vahed, [3])
+    await world.tg.go_online(client)
+    await world.tg.settle()
+    got = dict(rows(db_path(settings), "SELECT message_id, text FROM messages"))
+    deleted = rows(db_path(settings), "SELECT message_id FROM messages WHERE deleted_at IS NOT NULL")
+    assert got[2] == FARSI + " ویرایش" and deleted == [(3,)]

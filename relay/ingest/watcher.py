@@ -32,7 +32,11 @@ from relay.store.db import BatchWriter, Database
 
 log = logging.getLogger("relay.watcher")
 
-RECHECK_RECENT = 20  # newest stored posts re-read at each catch-up, for edits and deletions
+# Newest stored posts re-read at each catch-up (one request of up to 100 ids) for edits and
+# deletions made while relay was away. Telethon's channel difference cannot be relied on for
+# these: it sets the channel's pts before applying the difference's other updates, so edits
+# and deletions it fetches are skipped as already seen (Telethon 1.45, messagebox.py).
+RECHECK_RECENT = 100
 _LIVE_UPDATES = [
     types.UpdateNewChannelMessage,
     types.UpdateEditChannelMessage,
