@@ -1,7 +1,8 @@
 """Soak test: the whole service on the scripted Telegram for a million source events.
 
-    python bench/soak.py [--events N] [--quick] [--batch N] [--report-every N] [--trace]
-                         [--max-minutes M] [--approve-every N] [--data PATH] [--no-topup]
+    python bench/soak.py [--events N] [--quick] [--batch N] [--report-every N]
+                         [--approve-every N] [--max-minutes M] [--trace [--trace-frames N]]
+                         [--telethon-no-updates-timeout S] [--no-topup] [--data PATH]
 
 What runs
 ---------
@@ -51,7 +52,6 @@ presses and catch-up reads still find their targets):
 * ``Account.box`` and ``Account.log`` (private chats) of the bot and of every volunteer;
 * ``SimTelegram.files`` entries of the source albums' photos;
 * ``SimTelegram.requests`` (emptied) and answered entries of ``SimTelegram.callbacks``;
-
 * ``Chan.messages`` and ``Chan.log`` of the two outgoing channels, after writing down the id and
   album id of every message posted there (``array``, 12 bytes a message: the final accounting
   checks them against the publications).
@@ -96,6 +96,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ctypes
 import datetime as dt
 import gc
 import inspect
@@ -240,6 +241,44 @@ def proc_status() -> dict[str, float]:
 
 def rss_mb() -> float:
     return proc_status()["VmRSS"]
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
+        "fordblks", "keepcost")]
+
+
+def native_mem() -> dict[str, float]:
+    """Memory outside Python's object allocator, in MB: SQLite's own heap (all connections,
+    ``sqlite3_memory_used``), and the C heap (glibc ``mallinfo2``: in use, free inside the heap).
+    Where RSS grows but Python objects do not, these say whether it is SQLite, live C allocations
+    or a fragmented heap. Empty where the libraries do not offer them."""
+    out: dict[str, float] = {"py_blocks": sys.getallocatedblocks()}
+    try:
+        lib = ctypes.CDLL("libsqlite3.so.0")  # the one the sqlite3 module already loaded
+        lib.sqlite3_memory_used.restype = ctypes.c_int64
+        out["sqlite"] = lib.sqlite3_memory_used() / 1e6
+    except (OSError, AttributeError):
+        pass
+    try:
+        libc = ctypes.CDLL(None)
+        libc.mallinfo2.restype = _MallInfo2
+        info = libc.mallinfo2()
+        out["malloc_used"] = (info.uordblks + info.hblkhd) / 1e6
+        out["malloc_free"] = info.fordblks / 1e6
+    except (OSError, AttributeError):
+        pass
+    return out
+
+
+def fmt_native(mem: dict[str, float]) -> str:
+    parts = [f"py blocks {mem['py_blocks']:,}"]
+    if "sqlite" in mem:
+        parts.append(f"sqlite heap {mem['sqlite']:.1f} MB")
+    if "malloc_used" in mem:
+        parts.append(f"C heap {mem['malloc_used']:.1f} MB used + {mem['malloc_free']:.1f} MB free")
+    return ", ".join(parts)
 
 
 def file_mb(*paths: Path) -> float:
@@ -603,6 +642,7 @@ class Sample:
     events: int
     elapsed: float
     rss: float
+    native: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -733,7 +773,8 @@ async def soak(args: argparse.Namespace, tmp: Path, texts: list[str]) -> Outcome
             elapsed = time.perf_counter() - start
             window = (ev - last_report[0]) / max(elapsed - last_report[1], 1e-9)
             last_report = (ev, elapsed)
-            samples.append(Sample(ev, elapsed, rss))
+            native = native_mem()
+            samples.append(Sample(ev, elapsed, rss, native))
             states = await s.job_states()
             backlog = await s.db.read(outbox_store.backlog)
             pubs = await s.count("SELECT COUNT(*) FROM publications")
@@ -745,7 +786,7 @@ async def soak(args: argparse.Namespace, tmp: Path, texts: list[str]) -> Outcome
                   f" {growth} {len(gc.get_objects()):>9,} {len(asyncio.all_tasks()):>5}"
                   f" {file_mb(db_path, wal):>7.1f}  {fmt_states(states)} / {backlog} / {pubs};"
                   f" {ok}", flush=True)
-            print(f"{'':>9} sim holds: {s.sim_held()}", flush=True)
+            print(f"{'':>9} {fmt_native(native)}; sim holds: {s.sim_held()}", flush=True)
             if args.trace and base_snapshot is not None and ev > baseline.events:
                 for line in trace_diff(tracemalloc.take_snapshot(), base_snapshot, 8):
                     print(f"{'':>9}   {line}", flush=True)
@@ -1103,7 +1144,7 @@ def report(args: argparse.Namespace, res: Outcome, logs: LogCounter, status: dic
         growth = (f"{100 * (smp.rss / res.baseline.rss - 1):+6.1f}%"
                   if res.baseline and smp.events >= res.baseline.events else "  warm-up")
         print(f"  {smp.events:>9,} events  {smp.elapsed:>7.0f} s  {rate:>6.0f} ev/s"
-              f"  {smp.rss:>7.1f} MB  {growth}")
+              f"  {smp.rss:>7.1f} MB  {growth}   {fmt_native(smp.native)}")
     print(f"  peak VmHWM {f['vmhwm']:.1f} MB; RSS at the end {f['rss_end']:.1f} MB;"
           f" asyncio tasks at the end {f['tasks']}")
     if res.trace_top:
