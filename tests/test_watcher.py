@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from pathlib import Path
 
 import pytest
 from telethon.tl import types
+from telethon.tl.functions.updates import GetChannelDifferenceRequest
 
 from relay.ingest.client import READ_ONLY_REQUESTS, WatcherWriteRefused
 from relay.ingest.watcher import Watcher
@@ -317,3 +319,149 @@ async def test_edits_and_deletions_of_recent_posts_missed_offline_are_caught_on_
     got = dict(rows(db_path(settings), "SELECT message_id, text FROM messages"))
     deleted = rows(db_path(settings), "SELECT message_id FROM messages WHERE deleted_at IS NOT NULL")
     assert got[2] == FARSI + " ویرایش" and deleted == [(3,)]
+
+
+def _differences_asked(world) -> int:
+    return sum(isinstance(r.request, GetChannelDifferenceRequest) for r in world.tg.requests)
+
+
+async def _wait_for_channel_difference(world, before: int) -> None:
+    """Let Telethon notice the pts gap (its possible-gap timeout is 0.5 s) and fetch it."""
+    for _ in range(100):
+        await world.tg.settle()
+        if _differences_asked(world) > before:
+            for _ in range(3):  # non-final answers: Telethon asks again
+                await asyncio.sleep(0.05)
+                await world.tg.settle()
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("Telethon never asked for the channel difference")
+
+
+async def _lose_updates_then_reveal_gap(world, watcher, changes) -> None:
+    """Changes made while the watcher's network is down (the updates are lost, not queued),
+    then a new post whose pts shows Telethon the gap; waits for the difference to be fetched."""
+    await watcher.catch_up()  # history known complete: catch-up on reconnect reads nothing
+    client = watcher.client
+    world.tg.go_offline(client)
+    changes()
+    await world.tg.go_online(client)
+    await world.tg.settle()
+    before = _differences_asked(world)
+    world.tg.post(world.vahed, FARSI_2)
+    await _wait_for_channel_difference(world, before)
+
+
+async def test_edits_and_deletions_that_arrive_in_a_channel_difference_are_applied(
+        world, running_watcher, settings):
+    # 150 posts: the edited and deleted ones are far older than the catch-up's recheck window,
+    # so only the channel difference Telethon fetches for the gap can tell relay about them.
+    # (Telethon 1.45 drops them from the difference; the watcher applies them itself.)
+    for i in range(150):
+        world.tg.post(world.vahed, f"{FARSI} {i}")
+    await world.tg.settle()
+
+    def changes():
+        world.tg.edit(world.vahed, 2, FARSI + " ویرایش")
+        world.tg.delete(world.vahed, [3])
+    await _lose_updates_then_reveal_gap(world, running_watcher, changes)
+    got = dict(rows(db_path(settings), "SELECT message_id, text FROM messages"))
+    deleted = rows(db_path(settings), "SELECT message_id FROM messages WHERE deleted_at IS NOT NULL")
+    revisions = rows(db_path(settings), "SELECT m.message_id, r.text FROM message_revisions r"
+                     " JOIN messages m ON m.pk = r.message_pk")
+    assert got[2] == FARSI + " ویرایش" and got[151] == FARSI_2
+    assert deleted == [(3,)]
+    assert revisions == [(2, f"{FARSI} 1")]
+
+
+async def test_a_gap_longer_than_one_difference_answer_is_applied_in_full(
+        world, running_watcher, settings):
+    for i in range(200):
+        world.tg.post(world.vahed, f"{FARSI} {i}")
+    await world.tg.settle()
+
+    def changes():  # 150 updates: Telethon's user client asks for 100 at a time
+        for i in range(1, 121):
+            world.tg.edit(world.vahed, i, f"{FARSI} ویرایش {i}")
+        world.tg.delete(world.vahed, list(range(121, 151)))
+    await _lose_updates_then_reveal_gap(world, running_watcher, changes)
+    assert _differences_asked(world) >= 2
+    texts = dict(rows(db_path(settings), "SELECT message_id, text FROM messages"))
+    assert all(texts[i] == f"{FARSI} ویرایش {i}" for i in range(1, 121))
+    deleted = rows(db_path(settings), "SELECT message_id FROM messages WHERE deleted_at IS NOT NULL"
+                   " ORDER BY message_id")
+    assert deleted == [(i,) for i in range(121, 151)]
+    assert rows(db_path(settings), "SELECT COUNT(*) FROM message_revisions") == [(120,)]
+    assert texts[201] == FARSI_2
+
+
+async def test_a_gap_telegram_calls_too_long_is_caught_up_and_recent_posts_reread(
+        world, running_watcher, settings, caplog):
+    world.tg.channel_too_long_after = 20
+    for i in range(400):
+        world.tg.post(world.vahed, f"{FARSI} {i}")
+    await world.tg.settle()
+
+    def changes():
+        world.tg.edit(world.vahed, 10, FARSI + " ویرایش")  # 390 newer posts: beyond 100
+        world.tg.delete(world.vahed, [11])
+        for i in range(30):  # posts the too-long answer does not list
+            world.tg.post(world.vahed, f"{FARSI_2} {i}")
+    with caplog.at_level(logging.WARNING, logger="relay.watcher"):
+        await _lose_updates_then_reveal_gap(world, running_watcher, changes)
+        await world.tg.settle()
+    texts = dict(rows(db_path(settings), "SELECT message_id, text FROM messages"))
+    assert texts[10] == FARSI + " ویرایش"
+    assert sorted(texts) == list(range(1, 432))
+    deleted = rows(db_path(settings), "SELECT message_id FROM messages WHERE deleted_at IS NOT NULL")
+    assert deleted == [(11,)]
+    assert any("source.gap_too_long" in r.getMessage() for r in caplog.records)
+
+
+async def test_posts_deleted_while_relay_was_down_are_found_as_holes_in_history(
+        world, db, settings):
+    client = world.watcher_client()
+    await client.connect()
+    watcher = Watcher(client, db, settings)
+    await watcher.start()  # first catch-up: nothing yet; history complete up to 0
+    for i in range(150):
+        world.tg.post(world.vahed, f"{FARSI} {i}")
+    await world.tg.settle()  # stored live; the next catch-up will read them again
+    await watcher.stop()
+    await client.disconnect()
+
+    world.tg.delete(world.vahed, [5, 6])  # far older than the newest 100
+
+    client = world.watcher_client()
+    await client.connect()
+    watcher = Watcher(client, db, settings)
+    await watcher.start()
+    await watcher.stop()
+    await client.disconnect()
+    deleted = rows(db_path(settings), "SELECT message_id FROM messages WHERE deleted_at IS NOT NULL"
+                   " ORDER BY message_id")
+    assert deleted == [(5,), (6,)]
+
+
+async def test_the_same_difference_applied_twice_changes_nothing_more(world, running_watcher,
+                                                                      settings):
+    # Should a later Telethon apply a difference's edits itself, relay sees them twice.
+    for i in range(3):
+        world.tg.post(world.vahed, f"{FARSI} {i}")
+    await world.tg.settle()
+    chan = world.vahed
+    world.tg.edit(chan, 1, FARSI + " ویرایش")
+    edit = types.UpdateEditChannelMessage(chan.messages[1], pts=0, pts_count=1)
+    deletion = types.UpdateDeleteChannelMessages(chan.id, [2], pts=0, pts_count=1)
+    diff = types.updates.ChannelDifference(pts=10, new_messages=[], other_updates=[edit, deletion],
+                                           chats=[], users=[], final=True)
+    request = GetChannelDifferenceRequest(types.InputChannel(chan.id, 0),
+                                          types.ChannelMessagesFilterEmpty(), pts=1, limit=100)
+    for _ in range(2):
+        running_watcher._on_channel_difference(request, diff)
+        await asyncio.wait_for(running_watcher.idle(), 5)
+    assert rows(db_path(settings), "SELECT COUNT(*) FROM message_revisions") == [(1,)]
+    assert rows(db_path(settings), "SELECT COUNT(*) FROM audit WHERE action='source_deleted'") \
+        == [(2,)]
+    assert rows(db_path(settings), "SELECT text FROM messages WHERE message_id=1") \
+        == [(FARSI + " ویرایش",)]

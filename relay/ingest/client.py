@@ -54,11 +54,17 @@ class WatcherWriteRefused(PermissionError):
 
 class ReadOnlyClient(TelegramClient):
     """A ``TelegramClient`` that refuses every request not in :data:`READ_ONLY_REQUESTS`,
-    and tells its owner when the connection came back after a drop."""
+    tells its owner when the connection came back after a drop, and shows it every channel
+    difference Telethon fetches (see :attr:`on_channel_difference`)."""
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.on_reconnect: list[Callable[[], Awaitable[None]]] = []
+        #: Called with ``(request, answer)`` for every ``updates.getChannelDifference`` answer.
+        #: Telethon 1.x fetches these to fill a gap in a channel's updates but drops the edits
+        #: and deletions in them (it moves the channel's pts before applying the difference's
+        #: ``other_updates``, so each looks already seen); the watcher applies them itself.
+        self.on_channel_difference: list[Callable[[Any, Any], None]] = []
 
     async def _call(self, sender: Any, request: Any, ordered: bool = False,
                     flood_sleep_threshold: int | None = None) -> Any:
@@ -67,8 +73,16 @@ class ReadOnlyClient(TelegramClient):
                 name = type(item).__name__
                 log.error(event("watcher.write_refused", request=name))
                 raise WatcherWriteRefused(f"the watcher account only reads; refused {name}")
-        return await super()._call(sender, request, ordered=ordered,
-                                   flood_sleep_threshold=flood_sleep_threshold)
+        answer = await super()._call(sender, request, ordered=ordered,
+                                     flood_sleep_threshold=flood_sleep_threshold)
+        if self.on_channel_difference and isinstance(request,
+                                                     fn.updates.GetChannelDifferenceRequest):
+            for callback in list(self.on_channel_difference):
+                try:
+                    callback(request, answer)
+                except Exception:  # noqa: BLE001 - Telethon's own update loop must go on
+                    log.exception(event("watcher.difference_callback_failed"))
+        return answer
 
     async def _handle_auto_reconnect(self) -> None:
         await super()._handle_auto_reconnect()

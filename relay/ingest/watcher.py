@@ -3,8 +3,14 @@
 Live updates arrive through Telethon's own update loop (``events.Raw``). Catch-up runs at
 start, after every reconnect and on a timer: it reads each source's history above the point
 up to which history is known to be complete (``channels.caught_up_to``), oldest first, and
-re-reads the newest stored posts to notice edits and deletions made while relay was away.
-Storing is idempotent, so a post seen both live and in catch-up is stored once.
+re-reads the newest stored posts to notice edits and deletions made while relay was away;
+a stored post missing from the history it read is checked and marked deleted.
+
+When Telethon fills a gap in a channel's updates it fetches the channel's difference but drops
+the edits and deletions in it; the client shows the watcher every difference and the watcher
+applies those itself. When Telegram answers that the gap is too long to describe, the watcher
+catches that source up at once and re-reads its newest :data:`RECHECK_AFTER_GAP` posts.
+Storing is idempotent, so a post, edit or deletion seen twice is stored once.
 """
 
 from __future__ import annotations
@@ -37,6 +43,10 @@ log = logging.getLogger("relay.watcher")
 # these: it sets the channel's pts before applying the difference's other updates, so edits
 # and deletions it fetches are skipped as already seen (Telethon 1.45, messagebox.py).
 RECHECK_RECENT = 100
+# After Telegram said a channel's gap was too long to list (``ChannelDifferenceTooLong``), its
+# edits and deletions are unknown: this many newest stored posts are re-read (100 per request).
+RECHECK_AFTER_GAP = 1000
+_MISSED_UPDATES = (types.UpdateEditChannelMessage, types.UpdateDeleteChannelMessages)
 _LIVE_UPDATES = [
     types.UpdateNewChannelMessage,
     types.UpdateEditChannelMessage,
@@ -69,6 +79,7 @@ class Watcher:
         self._silent_warned: set[int] = set()
         self._reported: dict[str, str] = {}  # source -> the unresolved reason last logged
         self._downloading: set[int] = set()  # message pks whose media is being fetched
+        self._tasks: set[asyncio.Task] = set()  # work started from a channel difference
 
     # ------------------------------------------------------------------ lifecycle
     @property
@@ -83,6 +94,9 @@ class Watcher:
         reconnect = getattr(self.client, "on_reconnect", None)
         if reconnect is not None and self.catch_up not in reconnect:
             reconnect.append(self.catch_up)
+        differences = getattr(self.client, "on_channel_difference", None)
+        if differences is not None and self._on_channel_difference not in differences:
+            differences.append(self._on_channel_difference)
         await self.catch_up()
         self._timer = asyncio.create_task(self._catch_up_loop(), name="watcher-catch-up")
 
@@ -90,6 +104,9 @@ class Watcher:
         """Stop taking updates and wait for the ones being stored to finish."""
         self._stopping = True
         self.client.remove_event_handler(self._on_update, self._handler)
+        differences = getattr(self.client, "on_channel_difference", None)
+        if differences is not None and self._on_channel_difference in differences:
+            differences.remove(self._on_channel_difference)
         if self._timer:
             self._timer.cancel()
             await asyncio.gather(self._timer, return_exceptions=True)
@@ -97,6 +114,13 @@ class Watcher:
             await asyncio.wait_for(self._idle.wait(), timeout)
         except TimeoutError:
             log.warning(event("watcher.stop_timeout", inflight=self._inflight))
+            for task in list(self._tasks):  # a long re-read after a gap: the next start redoes it
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def idle(self) -> None:
+        """Wait until no update, difference or catch-up work is being stored."""
+        await self._idle.wait()
 
     async def resolve_sources(self) -> None:
         """Resolve every unresolved source; report each one that can't be, by name."""
@@ -134,11 +158,25 @@ class Watcher:
                                         error=None, now=now)
 
     # ------------------------------------------------------------------ live updates
+    def _begin(self) -> None:
+        self._inflight += 1
+        self._idle.clear()
+
+    def _end(self) -> None:
+        self._inflight -= 1
+        if self._inflight == 0:
+            self._idle.set()
+
     async def _on_update(self, update: Any) -> None:
         if self._stopping:
             return
-        self._inflight += 1
-        self._idle.clear()
+        self._begin()
+        try:
+            await self._apply(update)
+        finally:
+            self._end()
+
+    async def _apply(self, update: Any) -> None:
         try:
             if isinstance(update, types.UpdateDeleteChannelMessages):
                 if update.channel_id in self.by_channel:
@@ -147,10 +185,50 @@ class Watcher:
                 await self.ingest(update.message)
         except Exception:  # noqa: BLE001 - one bad update must not stop the watcher
             log.exception(event("watcher.update_failed", update=type(update).__name__))
-        finally:
-            self._inflight -= 1
-            if self._inflight == 0:
-                self._idle.set()
+
+    def _on_channel_difference(self, request: Any, diff: Any) -> None:
+        """Apply what Telethon drops from a channel difference (see the module docstring).
+
+        Called inside Telethon's update loop, so the work runs in a task of its own. The new
+        posts of the difference still reach :meth:`_on_update` through Telethon."""
+        if self._stopping:
+            return
+        watched = self.by_channel.get(getattr(request.channel, "channel_id", None))
+        if watched is None:
+            return
+        if isinstance(diff, types.updates.ChannelDifference):
+            missed = [u for u in diff.other_updates if isinstance(u, _MISSED_UPDATES)]
+            if missed:
+                self._spawn(self._apply_all(missed), "watcher-difference")
+        elif isinstance(diff, types.updates.ChannelDifferenceTooLong):
+            log.warning(event("source.gap_too_long", source=str(watched.source.ref),
+                              note=f"catching up now and re-reading the newest"
+                                   f" {RECHECK_AFTER_GAP} posts for edits and deletions"))
+            self._spawn(self._after_long_gap(watched), "watcher-long-gap")
+
+    def _spawn(self, work: Any, name: str) -> None:
+        self._begin()
+        task = asyncio.create_task(work, name=name)
+        self._tasks.add(task)
+
+        def done(finished: asyncio.Task) -> None:
+            self._tasks.discard(finished)
+            self._end()
+        task.add_done_callback(done)
+
+    async def _apply_all(self, updates: list[Any]) -> None:
+        for update in updates:
+            await self._apply(update)
+
+    async def _after_long_gap(self, watched: WatchedSource) -> None:
+        async with self._catch_up_lock:
+            if self._stopping:
+                return
+            try:
+                await self.catch_up_source(watched, recheck=RECHECK_AFTER_GAP)
+            except Exception as exc:  # noqa: BLE001 - the timer's catch-up will try again
+                log.warning(event("catch_up.failed", source=str(watched.source.ref),
+                                  error=f"{type(exc).__name__}: {exc}"))
 
     async def ingest(self, message: Any) -> IngestResult | None:
         """Store one channel message (new or edited) from a configured source."""
@@ -234,12 +312,15 @@ class Watcher:
                     log.warning(event("catch_up.failed", source=str(watched.source.ref),
                                       error=f"{type(exc).__name__}: {exc}"))
 
-    async def catch_up_source(self, watched: WatchedSource) -> int:
-        """Catch up one source; return how many posts were newly stored."""
+    async def catch_up_source(self, watched: WatchedSource, *,
+                              recheck: int = RECHECK_RECENT) -> int:
+        """Catch up one source; return how many posts were newly stored. ``recheck`` newest
+        stored posts are re-read for edits and deletions."""
         channel_id = watched.channel_id
         info = await self.db.read(channel_store.get_channel, channel_id)
         since = info.caught_up_to if info else 0
         top, stored = since, 0
+        seen: set[int] = set()
         if info is None or info.caught_up_at is None:
             # Never read before: the newest posts only, not years of history.
             limit = self.settings.watcher.first_catch_up_posts
@@ -252,29 +333,46 @@ class Watcher:
         async for message in _aiter(messages):
             result = await self.ingest(message)
             top = max(top, message.id)
+            seen.add(message.id)
             stored += bool(result and result.stored)
+        if info is not None and info.caught_up_at is not None and top > since:
+            await self._mark_missing_from_history(watched, since, top, seen)
         await self.db.run(channel_store.set_caught_up, channel_id, top, int(self.clock()))
         if info is not None and info.last_message_id:
-            await self._recheck_recent(watched, info.last_message_id)
+            await self._recheck_recent(watched, info.last_message_id, recheck)
         self._warn_if_silent(watched, await self.db.read(channel_store.get_channel, channel_id))
         if stored:
             log.info(event("catch_up.stored", source=str(watched.source.ref), posts=stored,
                            since=since, up_to=top))
         return stored
 
-    async def _recheck_recent(self, watched: WatchedSource, up_to: int) -> None:
+    async def _mark_missing_from_history(self, watched: WatchedSource, since: int, top: int,
+                                         seen: set[int]) -> None:
+        """Posts stored live with ids in ``(since, top]`` that the history just read did not
+        contain were deleted while relay was not listening; re-read them to be sure."""
+        stored = await self.db.read(_live_ids_between, watched.channel_id, since, top)
+        missing = [mid for mid in stored if mid not in seen]
+        if missing:
+            await self._reread(watched, missing)
+
+    async def _recheck_recent(self, watched: WatchedSource, up_to: int, count: int) -> None:
         """Re-read the newest stored posts up to ``up_to``: edits and deletions while away."""
-        ids = await self.db.read(_recent_ids, watched.channel_id, up_to, RECHECK_RECENT)
-        if not ids:
-            return
-        current = await self.client.get_messages(watched.peer, ids=ids)
-        gone = [mid for mid, msg in zip(ids, current, strict=True)
-                if msg is None or isinstance(msg, types.MessageEmpty)]
-        for msg in current:
-            if isinstance(msg, types.Message):
-                await self.ingest(msg)
-        if gone:
-            await self.delete(watched.channel_id, gone)
+        ids = await self.db.read(_recent_ids, watched.channel_id, up_to, count)
+        if ids:
+            await self._reread(watched, ids)
+
+    async def _reread(self, watched: WatchedSource, ids: list[int]) -> None:
+        """Fetch stored posts by id (100 per request): apply edits, mark the ones gone."""
+        for start in range(0, len(ids), 100):
+            chunk = ids[start:start + 100]
+            current = await self.client.get_messages(watched.peer, ids=chunk)
+            gone = [mid for mid, msg in zip(chunk, current, strict=True)
+                    if msg is None or isinstance(msg, types.MessageEmpty)]
+            for msg in current:
+                if isinstance(msg, types.Message):
+                    await self.ingest(msg)
+            if gone:
+                await self.delete(watched.channel_id, gone)
 
     def _warn_if_silent(self, watched: WatchedSource, info: Any) -> None:
         if info is None or info.last_post_at is None:
@@ -303,6 +401,15 @@ def _recent_ids(conn: Any, channel_id: int, up_to: int, limit: int) -> list[int]
         "SELECT message_id FROM messages WHERE channel_id=? AND message_id<=? AND deleted_at IS NULL"
         " ORDER BY message_id DESC LIMIT ?",
         (channel_id, up_to, limit),
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _live_ids_between(conn: Any, channel_id: int, low: int, high: int) -> list[int]:
+    rows = conn.execute(
+        "SELECT message_id FROM messages WHERE channel_id=? AND message_id>? AND message_id<=?"
+        " AND deleted_at IS NULL ORDER BY message_id",
+        (channel_id, low, high),
     ).fetchall()
     return [r[0] for r in rows]
 

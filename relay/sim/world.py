@@ -135,6 +135,10 @@ class SimTelegram:
         self._hooks: list[Callable[[SimSender, TLRequest], Any]] = []
         self._response_hooks: list[Callable[[SimSender, TLRequest, Any], Any]] = []
         self._pending = 0
+        #: A channel difference asked for more missed updates than this is answered "too long"
+        #: (``ChannelDifferenceTooLong``: the newest messages only), as Telegram does when a
+        #: client has been away from a busy channel. ``None``: never.
+        self.channel_too_long_after: int | None = None
         from relay.sim.handlers import HANDLERS
 
         self._handlers = HANDLERS
