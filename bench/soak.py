@@ -378,6 +378,8 @@ class Soak:
         self.cur: list[list[int]] = [[] for _ in self.sources]
         self.deleted = [array("I") for _ in self.sources]
         self.edited = [array("I") for _ in self.sources]  # one entry per edit
+        self.edit_numbers = [array("I") for _ in self.sources]  # its "[ویرایش N]", per edit
+        self.deleted_at_event = [array("I") for _ in self.sources]  # per deletion
         # Outgoing channels, written down before they are trimmed: message id, album id (or 0).
         self.out_ids = {key: array("I") for key in self.out}
         self.out_groups = {key: array("q") for key in self.out}
@@ -459,12 +461,14 @@ class Soak:
                     base = old.split(" [ویرایش", 1)[0]
                     tg.edit(chan, target, f"{base} [ویرایش {t.edits + 1}]")
                     self.edited[ch].append(target)
+                    self.edit_numbers[ch].append(t.edits + 1)
                     t.edits += 1
                 else:
                     candidates[index] = candidates[-1]  # swap-remove: never edited again
                     candidates.pop()
                     tg.delete(chan, [target])
                     self.deleted[ch].append(target)
+                    self.deleted_at_event[ch].append(t.events)
                     t.deletes += 1
             elif r >= P_POST and r < P_POST + P_ALBUM:
                 size = rng.choice((2, 3))
@@ -835,6 +839,22 @@ async def soak(args: argparse.Namespace, tmp: Path, texts: list[str]) -> Outcome
 
 
 # ---------------------------------------------------------------------------------- checks
+def deletion_detail(q: Any, s: Soak, channel_id: int, message_id: int) -> str:
+    """What the store knows of a post deleted in the sim but not marked: for diagnosis."""
+    i = next(k for k, chan in enumerate(s.sources) if chan.id == channel_id)
+    at = [e for m, e in zip(s.deleted[i], s.deleted_at_event[i], strict=True) if m == message_id]
+    edits = sum(1 for m in s.edited[i] if m == message_id)
+    row = q("SELECT pk, date, edit_date, deleted_at, grouped_id FROM messages WHERE channel_id = ?"
+            " AND message_id = ?", (channel_id, message_id)).fetchone()
+    if row is None:
+        return f"{channel_id}/{message_id}: not stored; deleted at event {at}"
+    revs = q("SELECT COUNT(*), MAX(replaced_at) FROM message_revisions WHERE message_pk = ?",
+             (row[0],)).fetchone()
+    return (f"{channel_id}/{message_id}: deleted at event {at}, {edits} edits in the sim;"
+            f" stored date {row[1]}, edit_date {row[2]}, deleted_at {row[3]}, album {row[4]},"
+            f" {revs[0]} revisions (last replaced at {revs[1]})")
+
+
 def account(db_path: Path, s: Soak, expected: dict[int, int], deleted: dict[int, list[int]],
             edited: dict[int, Counter], outgoing: dict[str, list[tuple[int, int | None]]],
             out_ids: dict[str, int]) -> tuple[list[tuple[str, bool, str]], dict[str, Any]]:
@@ -874,25 +894,35 @@ def account(db_path: Path, s: Soak, expected: dict[int, int], deleted: dict[int,
                    f"{made:,} deleted in the sim, {marked_total:,} marked; {len(unmarked)}"
                    f" deletions NOT marked (e.g. channel/message {unmarked[:4]}), {len(extra)}"
                    f" marked that were not deleted {extra[:4]}"))
+    figures["unmarked_detail"] = [deletion_detail(q, s, channel_id, mid)
+                                  for channel_id, mid in unmarked[:10]]
 
-    # Edits: each changed the text, so each left one revision with the previous text.
+    # Edits: every edited post holds the text of its last edit, and its earlier texts as
+    # revisions: at least one, at most one per edit. Fewer revisions than edits is right when
+    # edits reached relay together: a channel difference (like any re-read) carries a post's
+    # current text only, so edits made while updates were not flowing collapse into one.
     revisions = q("SELECT COUNT(*) FROM message_revisions").fetchone()[0]
-    short, stale_text = [], 0
-    for channel_id, counts in edited.items():
+    wrong, collapsed = [], 0
+    for i, (channel_id, counts) in enumerate(edited.items()):
+        last = dict(zip(s.edited[i], s.edit_numbers[i], strict=True))
         got = dict(q("SELECT m.message_id, COUNT(r.id) FROM messages m JOIN message_revisions r"
                      " ON r.message_pk = m.pk WHERE m.channel_id = ? GROUP BY m.message_id",
                      (channel_id,)).fetchall())
-        short += [(channel_id, mid, n, got.get(mid, 0)) for mid, n in sorted(counts.items())
-                  if got.get(mid, 0) != n]
-        latest = {mid for mid, in q("SELECT message_id FROM messages WHERE channel_id = ? AND"
-                                     " text LIKE '%[ویرایش %'", (channel_id,))}
-        stale_text += sum(1 for mid in counts if mid not in latest)
+        texts = dict(q("SELECT message_id, text FROM messages WHERE channel_id = ? AND"
+                       " text LIKE '%[ویرایش %'", (channel_id,)).fetchall())
+        for mid, n in sorted(counts.items()):
+            have = got.get(mid, 0)
+            current = texts.get(mid, "")
+            if not 1 <= have <= n or not current.endswith(f"[ویرایش {last[mid]}]"):
+                wrong.append((channel_id, mid, n, have, current[-14:]))
+            collapsed += n - have
     n_edited = sum(len(c) for c in edited.values())
-    checks.append(("edits kept as revisions", not short and not stale_text,
-                   f"{s.totals.edits:,} edits of {n_edited:,} messages, {revisions:,} revisions;"
-                   f" {len(short)} messages whose revisions do not match their edits (channel,"
-                   f" message, edits, revisions: {short[:4]}); {stale_text} edited messages"
-                   " stored without any edited text"))
+    figures["edits_collapsed"] = collapsed
+    checks.append(("edits: last text kept, earlier ones as revisions", not wrong,
+                   f"{s.totals.edits:,} edits of {n_edited:,} messages, {revisions:,} revisions"
+                   f" ({collapsed} edits arrived together with a later one); {len(wrong)}"
+                   f" messages without their last edit or with revisions outside 1..edits"
+                   f" (channel, message, edits, revisions, text end: {wrong[:4]})"))
 
     # Approved jobs: each published exactly once.
     approved = sorted(s.approved)
@@ -1171,6 +1201,8 @@ def report(args: argparse.Namespace, res: Outcome, logs: LogCounter, status: dic
     print("accounting")
     for name, ok, detail in res.accounting:
         print(f"  {verdict(ok)}  {name}: {detail}")
+    for line in res.figures.get("unmarked_detail", []):
+        print(f"        not marked: {line}")
     print()
     print(f"relay status   database {topup}")
     if "inproc" in status:

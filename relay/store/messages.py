@@ -42,12 +42,16 @@ def store_edit(conn: sqlite3.Connection, row: MessageRow, lang: str, confidence:
                policy: QueuePolicy | None, now: int) -> IngestResult:
     """Apply an edit; the previous text and entities are kept in ``message_revisions``."""
     existing = conn.execute(
-        "SELECT pk, text, entities, edit_date FROM messages WHERE channel_id=? AND message_id=?",
+        "SELECT pk, text, entities, edit_date, deleted_at FROM messages"
+        " WHERE channel_id=? AND message_id=?",
         (row.channel_id, row.message_id),
     ).fetchone()
     if existing is None:
         return store_message(conn, row, lang, confidence, policy, now)
-    pk, old_text, old_entities, old_edit_date = existing
+    pk, old_text, old_entities, old_edit_date, deleted_at = existing
+    # An edit made before the post was marked deleted but delivered after the mark (a channel
+    # difference, a re-read in flight) is kept as text; only one made later revives the post.
+    still_deleted = deleted_at if deleted_at and (row.edit_date or 0) <= deleted_at else None
     entities = entities_to_json(row.entities)
     result = IngestResult()
     if old_edit_date and (row.edit_date or 0) < old_edit_date:
@@ -63,8 +67,8 @@ def store_edit(conn: sqlite3.Connection, row: MessageRow, lang: str, confidence:
     )
     conn.execute(
         "UPDATE messages SET text=?, entities=?, edit_date=?, lang=?, lang_confidence=?,"
-        " deleted_at=NULL WHERE pk=?",
-        (row.text, entities, row.edit_date or now, lang, confidence, pk),
+        " deleted_at=? WHERE pk=?",
+        (row.text, entities, row.edit_date or now, lang, confidence, still_deleted, pk),
     )
     result.edited = True
     _sync_unit(conn, row, policy, now, result)
