@@ -1019,14 +1019,17 @@ def hot_queries(db_path: Path, now: int) -> list[tuple[str, float, str]]:
                              ).fetchone()[0] or job
     carded = conn.execute("SELECT MAX(job_id) FROM bot_messages WHERE kind = 'card'"
                           ).fetchone()[0] or 0
+    audit_top = conn.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0]
     cases: list[tuple[str, Any, tuple]] = [
         ("review.load_job, a post (every card, refresh, press)", review_store.load_job, (job,)),
         ("review.load_job, an album", review_store.load_job, (album_job,)),
         ("review.expired_claims (every card-loop turn)", review_store.expired_claims,
          (now, 1800)),
         ("outbox.heads (every publisher turn)", outbox_store.heads, ()),
-        ("outbox.deleted_sources_to_handle (every publisher turn)",
+        ("outbox.deleted_sources_to_handle, first turn after a start",
          outbox_store.deleted_sources_to_handle, ("annotate",)),
+        ("outbox.deleted_sources_to_handle, every later turn (last 200 audit entries new)",
+         outbox_store.deleted_sources_to_handle, ("annotate", max(0, audit_top - 200))),
     ]
     params = inspect.signature(review_store.jobs_without_cards).parameters
     if "after" in params:

@@ -416,6 +416,30 @@ async def test_source_deleted_after_publication(tmp_path, policy):
         await world.stop()
 
 
+async def test_source_deleted_before_publication_is_annotated_once_published(tmp_path):
+    # The publisher looks only at what changed since its last turn: a job that reaches
+    # `published` after its source was deleted must still be seen.
+    world = ReviewWorld(tmp_path)
+    await world.start()
+    try:
+        world.tg.post(world.vahed, FARSI)
+        await world.settle()
+        world.tg.delete(world.vahed, [1])
+        await world.settle()
+        await world.service.publisher.run_once()  # a turn with nothing to annotate yet
+        await approve_in_store(world.db, 1)
+        await world.settle()
+        await world.settle()
+        channel = world.tg.history(world.out_en)
+        assert len(channel) == 2
+        assert channel[1].message.startswith("[The original post was deleted")
+        assert channel[1].reply_to.reply_to_msg_id == channel[0].id
+        await world.service.publisher.run_once()
+        assert len(world.tg.history(world.out_en)) == 2
+    finally:
+        await world.stop()
+
+
 async def test_media_relay_was_told_not_to_keep_goes_out_as_text(w):
     big = w.tg.document(b"x" * (21 * 1024 * 1024), "video/mp4", "long.mp4", video=True)
     w.tg.post(w.vahed, FARSI, media=big)  # over max_media_mb (20): never downloaded

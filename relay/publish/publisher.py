@@ -91,6 +91,9 @@ class Publisher:
         self._task: asyncio.Task | None = None
         self._stopping = False
         self._lock = asyncio.Lock()
+        # Audit id up to which deleted sources were looked for; None: the first turn looks at
+        # every publication (the configured action may have changed while relay was stopped).
+        self._audit_seen: int | None = None
         self.flood_wait_seconds = 0.0  # imposed since start, for metrics
 
     # ------------------------------------------------------------------ lifecycle
@@ -156,9 +159,12 @@ class Publisher:
         policy = self.settings.publish.on_source_deleted
         if policy == "keep":
             return
-        for job_id, target in await self.db.read(outbox.deleted_sources_to_handle, policy):
+        due, seen = await self.db.read(outbox.deleted_sources_to_handle, policy,
+                                       self._audit_seen)
+        for job_id, target in due:
             await self.db.run(outbox.enqueue, job_id, target, policy, int(self.clock()))
             log.info(event("publish.source_deleted", job=job_id, action=policy))
+        self._audit_seen = seen  # only once all were queued: a failure looks again next turn
 
     async def process(self, item: outbox.OutboxItem) -> None:
         job = await self.db.read(review_store.load_job, item.job_id)

@@ -157,14 +157,26 @@ def failure_of(conn: sqlite3.Connection, job_id: int) -> str | None:
     return row[0] if row else None
 
 
-def deleted_sources_to_handle(conn: sqlite3.Connection, kind: str) -> list[tuple[int, str]]:
-    """Published jobs whose source was deleted and that have no ``kind`` item yet."""
-    return [tuple(r) for r in conn.execute(
-        "SELECT j.id, j.target FROM jobs j JOIN messages m ON m.channel_id = j.channel_id"
-        " AND m.message_id = j.message_id WHERE m.deleted_at IS NOT NULL"
-        " AND j.status IN ('published', 'stale')"
-        " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.job_id = j.id AND o.kind = ?)",
-        (kind,))]
+def deleted_sources_to_handle(conn: sqlite3.Connection, kind: str, after: int | None = None,
+                              ) -> tuple[list[tuple[int, str]], int]:
+    """Published jobs whose source was deleted and that have no ``kind`` item yet, and the
+    newest audit id looked at.
+
+    With ``after`` (the audit id a previous call returned) only jobs with a newer audit entry
+    are looked at: every change that can make a job qualify is audited (its source marked
+    deleted, or the job reaching ``published`` or ``stale``), so nothing is missed and a turn
+    costs what happened since the last one, not every publication ever made."""
+    top = conn.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0]
+    sql = ("SELECT j.id, j.target FROM jobs j JOIN messages m ON m.channel_id = j.channel_id"
+           " AND m.message_id = j.message_id WHERE m.deleted_at IS NOT NULL"
+           " AND j.status IN ('published', 'stale')"
+           " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.job_id = j.id AND o.kind = ?)")
+    params: tuple = (kind,)
+    if after is not None:
+        sql += (" AND j.id IN (SELECT job_id FROM audit WHERE id > ? AND id <= ?"
+                " AND (action = 'source_deleted' OR to_status IN ('published', 'stale')))")
+        params += (after, top)
+    return [tuple(r) for r in conn.execute(sql, params)], top
 
 
 def backlog(conn: sqlite3.Connection) -> int:
