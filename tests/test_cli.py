@@ -145,3 +145,34 @@ def test_a_database_from_a_newer_relay_is_one_line_not_a_traceback(settings, tmp
     out = run_cli("--config", str(settings.path), "import", str(export), cwd=tmp_path)
     assert out.returncode == 1 and "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1 and "newer than this relay" in out.stderr
+
+
+def test_relay_run_exits_0_within_ten_seconds_of_sigterm_with_nothing_half_written(tmp_path):
+    import time
+    from pathlib import Path
+
+    env = {**os.environ, "RELAY_API_ID": "12345", "RELAY_API_HASH": "0123456789abcdef" * 2,
+           "RELAY_BOT_TOKEN": "123456:SIM-bot-token-for-tests"}
+    child = subprocess.Popen([sys.executable, "-m", "tests.sigterm_child", str(tmp_path)],
+                             cwd=Path(__file__).parent.parent, env=env, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert child.stdout.readline().strip() == "ready", child.stderr.read()
+        sent = time.monotonic()
+        child.send_signal(signal.SIGTERM)
+        out, err = child.communicate(timeout=10)
+        took = time.monotonic() - sent
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 0, err[-2000:]
+    assert took < 10
+    assert "Traceback" not in err and "service.stopped" in err
+    conn = sqlite3.connect(tmp_path / "relay.db")
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    stored, jobs = conn.execute("SELECT COUNT(*), (SELECT COUNT(*) FROM jobs) FROM messages"
+                                ).fetchone()
+    state = conn.execute("SELECT state FROM service_heartbeat").fetchone()
+    conn.close()
+    assert stored > 100 and jobs == 2 * stored  # every stored post has both its jobs
+    assert state == ("stopped",)
