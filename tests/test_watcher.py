@@ -421,6 +421,25 @@ async def test_a_gap_telegram_calls_too_long_is_caught_up_and_recent_posts_rerea
     assert any("source.gap_too_long" in r.getMessage() for r in caplog.records)
 
 
+async def test_catch_up_reads_history_from_the_first_post_not_stored(world, db, settings):
+    # Posts 1..150 came live after the previous catch-up: the next one does not read again
+    # the unbroken run of stored posts, only what lies above it.
+    client = world.watcher_client()
+    await client.connect()
+    watcher = Watcher(client, db, settings)
+    await watcher.start()  # first catch-up: nothing posted yet
+    for i in range(150):
+        world.tg.post(world.vahed, f"{FARSI} {i}")
+    await world.tg.settle()
+    world.tg.requests.clear()
+    await watcher.catch_up()
+    reads = [r.request for r in world.tg.requests if type(r.request).__name__ == "GetHistoryRequest"
+             and r.request.peer.channel_id == world.vahed.id]
+    assert [r.offset_id for r in reads] == [151]  # Telethon reads upwards from min_id + 1
+    await watcher.stop()
+    await client.disconnect()
+
+
 async def test_posts_deleted_while_relay_was_down_are_found_as_holes_in_history(
         world, db, settings):
     client = world.watcher_client()
@@ -429,8 +448,9 @@ async def test_posts_deleted_while_relay_was_down_are_found_as_holes_in_history(
     await watcher.start()  # first catch-up: nothing yet; history complete up to 0
     for i in range(150):
         world.tg.post(world.vahed, f"{FARSI} {i}")
-    await world.tg.settle()  # stored live; the next catch-up will read them again
     await watcher.stop()
+    for message in world.tg.history(world.vahed)[1:]:  # as if post 1's update had been lost
+        await watcher.ingest(message)
     await client.disconnect()
 
     world.tg.delete(world.vahed, [5, 6])  # far older than the newest 100
@@ -438,12 +458,13 @@ async def test_posts_deleted_while_relay_was_down_are_found_as_holes_in_history(
     client = world.watcher_client()
     await client.connect()
     watcher = Watcher(client, db, settings)
-    await watcher.start()
+    await watcher.start()  # reads history from post 1: 5 and 6 are not there
     await watcher.stop()
     await client.disconnect()
     deleted = rows(db_path(settings), "SELECT message_id FROM messages WHERE deleted_at IS NOT NULL"
                    " ORDER BY message_id")
-    assert deleted == [(5,), (6,)]
+    stored = rows(db_path(settings), "SELECT COUNT(*) FROM messages")
+    assert deleted == [(5,), (6,)] and stored == [(150,)]
 
 
 async def test_the_same_difference_applied_twice_changes_nothing_more(world, running_watcher,

@@ -258,9 +258,10 @@ class Watcher:
     async def delete(self, channel_id: int, message_ids: list[int]) -> list[int]:
         jobs = await self.writer.run(message_store.mark_deleted, channel_id, message_ids,
                                      int(self.clock()))
-        log.info(event("message.deleted", channel=channel_id,
-                       messages=",".join(map(str, message_ids)),
-                       jobs=",".join(map(str, jobs)) or None))
+        shown = message_ids[:50]  # a channel emptied at once must not make a megabyte line
+        log.info(event("message.deleted", channel=channel_id, count=len(message_ids),
+                       messages=",".join(map(str, shown)) + (",…" if shown != message_ids else ""),
+                       jobs=",".join(map(str, jobs[:50])) or None))
         if self.on_jobs_changed and jobs:
             self.on_jobs_changed(jobs)
         return jobs
@@ -328,6 +329,9 @@ class Watcher:
             messages = list(reversed(newest))[-limit:] if limit else []
             top = max((m.id for m in newest), default=0)
         else:
+            # Posts stored one after another above the watermark (the live updates brought
+            # them) need no reading again: history is read from the first id not stored.
+            since = top = await self.db.read(_stored_run_top, channel_id, since)
             messages = self.client.iter_messages(watched.peer, min_id=since, reverse=True,
                                                  wait_time=0)
         async for message in _aiter(messages):
@@ -403,6 +407,21 @@ def _recent_ids(conn: Any, channel_id: int, up_to: int, limit: int) -> list[int]
         (channel_id, up_to, limit),
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def _stored_run_top(conn: Any, channel_id: int, since: int) -> int:
+    """The end of the unbroken run of stored ids that starts right above ``since``
+    (``since`` itself when ``since + 1`` is not stored)."""
+    if conn.execute("SELECT 1 FROM messages WHERE channel_id=? AND message_id=?",
+                    (channel_id, since + 1)).fetchone() is None:
+        return since
+    row = conn.execute(
+        "SELECT MIN(m.message_id) FROM messages m WHERE m.channel_id=? AND m.message_id>?"
+        " AND NOT EXISTS (SELECT 1 FROM messages n WHERE n.channel_id=m.channel_id"
+        " AND n.message_id=m.message_id+1)",
+        (channel_id, since),
+    ).fetchone()
+    return row[0]
 
 
 def _live_ids_between(conn: Any, channel_id: int, low: int, high: int) -> list[int]:
