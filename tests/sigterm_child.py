@@ -8,6 +8,7 @@ that writes are in progress when the signal comes. ``tests/test_cli.py`` sends i
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -15,6 +16,18 @@ import relay.service as service_module
 from relay import cli
 from relay.ingest.client import ReadOnlyClient
 from tests.review_world import ReviewWorld
+
+
+def stored(path: Path) -> int:
+    if not path.exists():
+        return 0
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT COUNT(*) FROM messages").fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+    finally:
+        conn.close()
 
 
 def main(folder: str) -> int:
@@ -26,9 +39,11 @@ def main(folder: str) -> int:
 
     async def run_service_while_posting(settings):
         async def feed() -> None:
+            ready = False
             for i in range(1_000_000):
                 world.tg.post(world.vahed, f"کارگران شرکت واحد امروز اعتصاب کردند. شماره {i}")
-                if i == 100:
+                if not ready and i % 20 == 0 and stored(world.settings.storage.database) >= 100:
+                    ready = True
                     print("ready", flush=True)
                 await asyncio.sleep(0.005)
         poster = asyncio.create_task(feed())
