@@ -121,30 +121,21 @@ async def test_deletion_marks_rows_and_never_removes_them(tmp_path):
     assert [tuple(r) for r in state] == [(9, ROW.text)]
 
 
-async def test_an_edit_made_before_the_deletion_and_delivered_after_it_keeps_the_mark(tmp_path):
-    # Telegram deletes at 9 what was edited at 5; the edit reaches relay late (a channel
-    # difference, a re-read in flight): its text is kept, the post stays deleted.
+@pytest.mark.parametrize(("edit_date", "deleted_at"), [(5, 9), (12, None)])
+async def test_an_edit_delivered_after_the_deletion_mark_revives_the_post_only_if_later(
+        tmp_path, edit_date, deleted_at):
+    # Marked deleted at 9. An edit made at 5 and delivered late (a channel difference, a
+    # re-read in flight) keeps its text but not the post; one made at 12 shows it exists.
     db = await Database.open(tmp_path / "relay.db")
     await db.run(message_store.store_message, ROW, "fa", 0.99, POLICY, 1)
     await db.run(message_store.mark_deleted, ROW.channel_id, [ROW.message_id], 9)
-    late = MessageRow(**{**_fields(ROW), "text": "متن ویرایش‌شده", "edit_date": 5})
-    await db.run(message_store.store_message, late, "fa", 0.99, POLICY, 10)
+    late = MessageRow(**{**_fields(ROW), "text": "متن ویرایش‌شده", "edit_date": edit_date})
+    await db.run(message_store.store_message, late, "fa", 0.99, POLICY, 13)
     state = await db.read(lambda c: c.execute("SELECT deleted_at, text FROM messages").fetchall())
     revisions = await db.read(lambda c: c.execute("SELECT text FROM message_revisions").fetchall())
     await db.close()
-    assert [tuple(r) for r in state] == [(9, late.text)]
+    assert [tuple(r) for r in state] == [(deleted_at, late.text)]
     assert [tuple(r) for r in revisions] == [(ROW.text,)]
-
-
-async def test_an_edit_made_after_a_deletion_mark_shows_the_post_exists(tmp_path):
-    db = await Database.open(tmp_path / "relay.db")
-    await db.run(message_store.store_message, ROW, "fa", 0.99, POLICY, 1)
-    await db.run(message_store.mark_deleted, ROW.channel_id, [ROW.message_id], 9)
-    later = MessageRow(**{**_fields(ROW), "text": "متن ویرایش‌شده", "edit_date": 12})
-    await db.run(message_store.store_message, later, "fa", 0.99, POLICY, 13)
-    state = await db.read(lambda c: c.execute("SELECT deleted_at, text FROM messages").fetchall())
-    await db.close()
-    assert [tuple(r) for r in state] == [(None, later.text)]
 
 
 async def test_a_post_queued_for_no_language_creates_no_job(tmp_path):

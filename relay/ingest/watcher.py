@@ -331,7 +331,7 @@ class Watcher:
         else:
             # Posts stored one after another above the watermark (the live updates brought
             # them) need no reading again: history is read from the first id not stored.
-            since = top = await self.db.read(_stored_run_top, channel_id, since)
+            since = top = await self.db.read(message_store.stored_run_top, channel_id, since)
             messages = self.client.iter_messages(watched.peer, min_id=since, reverse=True,
                                                  wait_time=0)
         async for message in _aiter(messages):
@@ -354,14 +354,15 @@ class Watcher:
                                          seen: set[int]) -> None:
         """Posts stored live with ids in ``(since, top]`` that the history just read did not
         contain were deleted while relay was not listening; re-read them to be sure."""
-        stored = await self.db.read(_live_ids_between, watched.channel_id, since, top)
+        stored = await self.db.read(message_store.live_ids, watched.channel_id, top, since)
         missing = [mid for mid in stored if mid not in seen]
         if missing:
             await self._reread(watched, missing)
 
     async def _recheck_recent(self, watched: WatchedSource, up_to: int, count: int) -> None:
         """Re-read the newest stored posts up to ``up_to``: edits and deletions while away."""
-        ids = await self.db.read(_recent_ids, watched.channel_id, up_to, count)
+        ids = await self.db.read(message_store.live_ids, watched.channel_id, up_to, 0,
+                                count)
         if ids:
             await self._reread(watched, ids)
 
@@ -398,39 +399,6 @@ class Watcher:
                 await self.catch_up()
             except Exception:  # noqa: BLE001 - keep the timer alive
                 log.exception(event("catch_up.loop_failed"))
-
-
-def _recent_ids(conn: Any, channel_id: int, up_to: int, limit: int) -> list[int]:
-    rows = conn.execute(
-        "SELECT message_id FROM messages WHERE channel_id=? AND message_id<=? AND deleted_at IS NULL"
-        " ORDER BY message_id DESC LIMIT ?",
-        (channel_id, up_to, limit),
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
-def _stored_run_top(conn: Any, channel_id: int, since: int) -> int:
-    """The end of the unbroken run of stored ids that starts right above ``since``
-    (``since`` itself when ``since + 1`` is not stored)."""
-    if conn.execute("SELECT 1 FROM messages WHERE channel_id=? AND message_id=?",
-                    (channel_id, since + 1)).fetchone() is None:
-        return since
-    row = conn.execute(
-        "SELECT MIN(m.message_id) FROM messages m WHERE m.channel_id=? AND m.message_id>?"
-        " AND NOT EXISTS (SELECT 1 FROM messages n WHERE n.channel_id=m.channel_id"
-        " AND n.message_id=m.message_id+1)",
-        (channel_id, since),
-    ).fetchone()
-    return row[0]
-
-
-def _live_ids_between(conn: Any, channel_id: int, low: int, high: int) -> list[int]:
-    rows = conn.execute(
-        "SELECT message_id FROM messages WHERE channel_id=? AND message_id>? AND message_id<=?"
-        " AND deleted_at IS NULL ORDER BY message_id",
-        (channel_id, low, high),
-    ).fetchall()
-    return [r[0] for r in rows]
 
 
 async def _aiter(items: Any) -> Any:

@@ -99,6 +99,33 @@ def mark_deleted(conn: sqlite3.Connection, channel_id: int, message_ids: list[in
     return touched
 
 
+def live_ids(conn: sqlite3.Connection, channel_id: int, up_to: int, above: int = 0,
+             newest: int | None = None) -> list[int]:
+    """Ids of the channel's stored posts not marked deleted in ``(above, up_to]``, oldest
+    first; with ``newest``, only that many of the newest, newest first."""
+    sql = ("SELECT message_id FROM messages WHERE channel_id=? AND message_id>? AND message_id<=?"
+           " AND deleted_at IS NULL ORDER BY message_id")
+    params: tuple = (channel_id, above, up_to)
+    if newest is not None:
+        sql += " DESC LIMIT ?"
+        params += (newest,)
+    return [r[0] for r in conn.execute(sql, params)]
+
+
+def stored_run_top(conn: sqlite3.Connection, channel_id: int, since: int) -> int:
+    """The end of the unbroken run of stored ids that starts right above ``since``
+    (``since`` itself when ``since + 1`` is not stored). Costs a step per post in the run."""
+    if conn.execute("SELECT 1 FROM messages WHERE channel_id=? AND message_id=?",
+                    (channel_id, since + 1)).fetchone() is None:
+        return since
+    return conn.execute(
+        "SELECT MIN(m.message_id) FROM messages m WHERE m.channel_id=? AND m.message_id>?"
+        " AND NOT EXISTS (SELECT 1 FROM messages n WHERE n.channel_id=m.channel_id"
+        " AND n.message_id=m.message_id+1)",
+        (channel_id, since),
+    ).fetchone()[0]
+
+
 def set_media_path(conn: sqlite3.Connection, pk: int, path: str) -> None:
     conn.execute("UPDATE messages SET media_path=? WHERE pk=?", (path, pk))
 
