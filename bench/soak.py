@@ -76,7 +76,9 @@ the events, at least 5 batches so the trimmed sim window is full); memory is fla
 largest RSS after the warm-up (sampled after every batch) is less than 10 % above it.
 
 At the end: totals and the accounting (every message posted is in ``messages`` exactly once,
-deletions marked, edits kept as revisions, every approved job published exactly once and every
+deletions marked and nothing else, every edited post holding its last edit's text with 1 to
+one-per-edit earlier texts as revisions (edits a channel difference brings together arrive as
+one), every approved job published exactly once and every
 outgoing message accounted for by a publication, no outbox item pending without a wait), task
 health (components healthy, no background task finished, no exception left to the event loop,
 no ERROR logged), the cost of relay's periodic queries on the final database, and the time of
