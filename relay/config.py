@@ -421,6 +421,13 @@ class Settings:
     def person(self, user_id: int) -> Person | None:
         return next((p for p in self.people if p.id == user_id), None)
 
+    def source_of(self, channel_id: int, username: str | None) -> Source | None:
+        """The configured source a stored channel is, by id or by username."""
+        name = (username or "").lower()
+        return next((s for s in self.sources
+                     if (s.ref.id and s.ref.id == channel_id)
+                     or (s.ref.username and s.ref.username == name)), None)
+
     def require_secrets(self, *names: str, purpose: str | None = None) -> None:
         """Raise a one-line ConfigError for the first of ``names`` that is not set.
 

@@ -285,12 +285,8 @@ class Publisher:
         return files[:10]  # an album holds at most 10 items
 
     def _keeps_media(self, job: JobView) -> bool:
-        for source in self.settings.sources:
-            ref = source.ref
-            if (ref.id and ref.id == job.channel_id) or (
-                    ref.username and (job.channel_username or "").lower() == ref.username):
-                return source.download_media
-        return True
+        source = self.settings.source_of(job.channel_id, job.channel_username)
+        return source.download_media if source else True
 
     async def _recover(self, item: outbox.OutboxItem, part: FormattedText, peer: Any,
                        channel_id: int) -> None:

@@ -620,10 +620,5 @@ class ReviewBot:
         return first or (False, t(person.language, "no.unknown_job", job=job_id))
 
     def queued_languages(self, job: JobView) -> frozenset[str]:
-        for source in self.settings.sources:
-            ref = source.ref
-            if (ref.id and ref.id == job.channel_id) or (
-                    ref.username and job.channel_username
-                    and ref.username == job.channel_username.lower()):
-                return frozenset(source.languages)
-        return frozenset({"fa"})
+        source = self.settings.source_of(job.channel_id, job.channel_username)
+        return frozenset(source.languages) if source else frozenset({"fa"})
