@@ -222,13 +222,8 @@ class Watcher:
 
     async def _after_long_gap(self, watched: WatchedSource) -> None:
         async with self._catch_up_lock:
-            if self._stopping:
-                return
-            try:
-                await self.catch_up_source(watched, recheck=RECHECK_AFTER_GAP)
-            except Exception as exc:  # noqa: BLE001 - the timer's catch-up will try again
-                log.warning(event("catch_up.failed", source=str(watched.source.ref),
-                                  error=f"{type(exc).__name__}: {exc}"))
+            if not self._stopping:
+                await self._catch_up_logged(watched, RECHECK_AFTER_GAP)
 
     async def ingest(self, message: Any) -> IngestResult | None:
         """Store one channel message (new or edited) from a configured source."""
@@ -306,12 +301,16 @@ class Watcher:
             for watched in list(self.by_channel.values()):
                 if self._stopping:
                     return
-                try:
-                    await self.catch_up_source(watched)
-                except Exception as exc:  # noqa: BLE001 - the other sources go on
-                    log.debug("catch-up failure", exc_info=True)
-                    log.warning(event("catch_up.failed", source=str(watched.source.ref),
-                                      error=f"{type(exc).__name__}: {exc}"))
+                await self._catch_up_logged(watched, RECHECK_RECENT)
+
+    async def _catch_up_logged(self, watched: WatchedSource, recheck: int) -> None:
+        """:meth:`catch_up_source`, a failure logged (the next catch-up tries again)."""
+        try:
+            await self.catch_up_source(watched, recheck=recheck)
+        except Exception as exc:  # noqa: BLE001 - the other sources go on
+            log.debug("catch-up failure", exc_info=True)
+            log.warning(event("catch_up.failed", source=str(watched.source.ref),
+                              error=f"{type(exc).__name__}: {exc}"))
 
     async def catch_up_source(self, watched: WatchedSource, *,
                               recheck: int = RECHECK_RECENT) -> int:
@@ -322,7 +321,8 @@ class Watcher:
         since = info.caught_up_to if info else 0
         top, stored = since, 0
         seen: set[int] = set()
-        if info is None or info.caught_up_at is None:
+        first_read = info is None or info.caught_up_at is None
+        if first_read:
             # Never read before: the newest posts only, not years of history.
             limit = self.settings.watcher.first_catch_up_posts
             newest = await self.client.get_messages(watched.peer, limit=max(limit, 1))
@@ -339,7 +339,7 @@ class Watcher:
             top = max(top, message.id)
             seen.add(message.id)
             stored += bool(result and result.stored)
-        if info is not None and info.caught_up_at is not None and top > since:
+        if not first_read and top > since:
             await self._mark_missing_from_history(watched, since, top, seen)
         await self.db.run(channel_store.set_caught_up, channel_id, top, int(self.clock()))
         if info is not None and info.last_message_id:
