@@ -130,22 +130,22 @@ class BatchWriter:
 
 def _run_batch(conn: sqlite3.Connection,
                items: list[tuple[Callable[..., Any], tuple, dict]]) -> list[tuple[bool, Any]]:
+    return _in_transaction(conn, _run_pieces, (items,), {})
+
+
+def _run_pieces(conn: sqlite3.Connection,
+                items: list[tuple[Callable[..., Any], tuple, dict]]) -> list[tuple[bool, Any]]:
+    """Each piece in a savepoint of its own: one that fails is undone alone."""
     outcomes: list[tuple[bool, Any]] = []
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        for fn, args, kwargs in items:
-            conn.execute("SAVEPOINT piece")
-            try:
-                value = fn(conn, *args, **kwargs)
-            except Exception as exc:  # noqa: BLE001 - undone alone, reported to its caller
-                conn.execute("ROLLBACK TO piece")
-                conn.execute("RELEASE piece")
-                outcomes.append((False, exc))
-            else:
-                conn.execute("RELEASE piece")
-                outcomes.append((True, value))
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+    for fn, args, kwargs in items:
+        conn.execute("SAVEPOINT piece")
+        try:
+            value = fn(conn, *args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - undone alone, reported to its caller
+            conn.execute("ROLLBACK TO piece")
+            conn.execute("RELEASE piece")
+            outcomes.append((False, exc))
+        else:
+            conn.execute("RELEASE piece")
+            outcomes.append((True, value))
     return outcomes
