@@ -54,6 +54,7 @@ try:
 except ImportError:  # run from a checkout without the package installed
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from devset import find_dev_set  # noqa: E402 - bench/ sits first on sys.path
 from telethon import events  # noqa: E402
 from telethon.tl import types  # noqa: E402
 
@@ -69,7 +70,6 @@ from relay.store import messages as message_store  # noqa: E402
 from relay.store.db import Database, _configure, _in_transaction  # noqa: E402
 from relay.store.migrations import apply_migrations  # noqa: E402
 
-DEV_RELATIVE = Path("shared") / "langid" / "dev.jsonl"
 RATE_FLOOR = 5_000.0  # messages per second, end to end
 RSS_FLOOR_MB = 150.0  # resident memory after the run
 ALBUM_EVERY = 50  # every 50th post is an album ...
@@ -110,21 +110,6 @@ credit = "Campaña Shahrokh Zamani"
 
 
 # ---------------------------------------------------------------------------------- inputs
-def find_dev_set(explicit: str | None) -> Path:
-    if explicit:
-        return Path(explicit)
-    env = os.environ.get("RELAY_LANGID_DEV")
-    if env:
-        return Path(env)
-    for start in (Path(__file__).resolve().parent, Path.cwd().resolve()):
-        for directory in (start, *start.parents):
-            if (directory / DEV_RELATIVE).is_file():
-                return directory / DEV_RELATIVE
-    sys.exit(
-        f"dev set not found: pass --data, set $RELAY_LANGID_DEV, or put it at ../{DEV_RELATIVE}"
-    )
-
-
 def load_texts(path: Path) -> list[tuple[str, str]]:
     with path.open(encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh if line.strip()]

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
@@ -27,25 +26,10 @@ try:
 except ImportError:  # run from a checkout without the package installed
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from relay.language import DEFAULT_CONFIDENCE, RULE_CONFIDENCE, detect, warm_up
+from devset import find_dev_set  # noqa: E402 - bench/ sits first on sys.path
 
-DEV_RELATIVE = Path("shared") / "langid" / "dev.jsonl"
 FARSI_F1_FLOOR = 0.98
 MEDIAN_MS_FLOOR = 0.2
-
-
-def find_dev_set(explicit: str | None) -> Path:
-    if explicit:
-        return Path(explicit)
-    env = os.environ.get("RELAY_LANGID_DEV")
-    if env:
-        return Path(env)
-    for start in (Path(__file__).resolve().parent, Path.cwd().resolve()):
-        for directory in (start, *start.parents):
-            if (directory / DEV_RELATIVE).is_file():
-                return directory / DEV_RELATIVE
-    sys.exit(
-        f"dev set not found: pass --data, set $RELAY_LANGID_DEV, or put it at ../{DEV_RELATIVE}"
-    )
 
 
 def load(path: Path) -> list[dict[str, str]]:

@@ -125,6 +125,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `relay` imports from a checkout
     sys.path.insert(0, str(ROOT))
 
+from devset import find_dev_set  # noqa: E402 - bench/ sits first on sys.path
 from telethon._updates import messagebox as telethon_messagebox  # noqa: E402
 from telethon.tl import types  # noqa: E402
 
@@ -137,7 +138,6 @@ from relay.store import outbox as outbox_store  # noqa: E402
 from relay.store import review as review_store  # noqa: E402
 from relay.store.db import Database  # noqa: E402
 
-DEV_RELATIVE = Path("shared") / "langid" / "dev.jsonl"
 BOT_TOKEN = "123456:SIM-bot-token-for-the-soak"
 SEED = 20240917
 P_POST, P_ALBUM, P_EDIT = 0.80, 0.10, 0.06  # the rest (4 %) are deletions
@@ -212,19 +212,6 @@ TRANSLATIONS = {
 
 
 # ---------------------------------------------------------------------------------- inputs
-def find_dev_set(explicit: str | None) -> Path:
-    if explicit:
-        return Path(explicit)
-    env = os.environ.get("RELAY_LANGID_DEV")
-    if env:
-        return Path(env)
-    for start in (Path(__file__).resolve().parent, Path.cwd().resolve()):
-        for directory in (start, *start.parents):
-            if (directory / DEV_RELATIVE).is_file():
-                return directory / DEV_RELATIVE
-    sys.exit(f"dev set not found: pass --data, set $RELAY_LANGID_DEV, or put it at ../{DEV_RELATIVE}")
-
-
 def load_texts(path: Path) -> list[str]:
     with path.open(encoding="utf-8") as fh:
         return [json.loads(line)["text"] for line in fh if line.strip()]
