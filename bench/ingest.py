@@ -270,13 +270,21 @@ class Result:
     rss_curve: list[tuple[int, float]]
 
 
-async def end_to_end(units: list[Unit], settings: Settings, batch: int, keep_sim: bool) -> Result:
+async def watcher_world(*, member: bool) -> tuple[SimTelegram, list[Chan], ReadOnlyClient]:
+    """The sim with a watcher account and the two source channels, and the watcher's client
+    connected. ``member``: the account is in the channels, so the sim pushes it every post."""
     tg = SimTelegram()
     account = tg.add_user("Watcher", username="watcher_acct")
-    chans = [tg.add_channel("Vahed", username="vahed", members=[account]),
-             tg.add_channel("Haft Tappeh", username="haft_tappeh", members=[account])]
+    members = [account] if member else []
+    chans = [tg.add_channel("Vahed", username="vahed", members=members),
+             tg.add_channel("Haft Tappeh", username="haft_tappeh", members=members)]
     client = tg.client(account, cls=ReadOnlyClient)
     await client.connect()
+    return tg, chans, client
+
+
+async def end_to_end(units: list[Unit], settings: Settings, batch: int, keep_sim: bool) -> Result:
+    tg, chans, client = await watcher_world(member=True)
     requests: Counter = Counter()
     tg.on_request(lambda sender, request: requests.update((type(request).__name__,)))
     db = await Database.open(settings.storage.database)
@@ -349,12 +357,7 @@ async def handler_path(units: list[Unit], settings: Settings, batch: int) -> tup
     The watcher account is not a member of the channels here, so the simulated Telegram pushes
     nothing: the clock covers relay's handler path only, not the simulator or Telethon's loop.
     """
-    tg = SimTelegram()
-    account = tg.add_user("Watcher", username="watcher_acct")
-    chans = [tg.add_channel("Vahed", username="vahed"),
-             tg.add_channel("Haft Tappeh", username="haft_tappeh")]
-    client = tg.client(account, cls=ReadOnlyClient)
-    await client.connect()
+    tg, chans, client = await watcher_world(member=False)
     db_path = Path(settings.storage.database).with_name("handler-path.db")
     db = await Database.open(db_path)
     watcher = Watcher(client, db, settings)
@@ -393,12 +396,7 @@ def sim_messages(units: list[Unit], batch: int) -> Iterator[list[types.Message]]
 
 async def time_dispatch(units: list[Unit], batch: int) -> tuple[float, int]:
     """Simulated Telegram + Telethon's update loop with a handler that does nothing."""
-    tg = SimTelegram()
-    account = tg.add_user("Watcher", username="watcher_acct")
-    chans = [tg.add_channel("Vahed", username="vahed", members=[account]),
-             tg.add_channel("Haft Tappeh", username="haft_tappeh", members=[account])]
-    client = tg.client(account, cls=ReadOnlyClient)
-    await client.connect()
+    tg, chans, client = await watcher_world(member=True)
     seen = 0
 
     async def handler(update: Any) -> None:
