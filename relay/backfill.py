@@ -20,6 +20,7 @@ from telethon import TelegramClient, errors
 from telethon.tl import types
 
 from relay.config import Settings, Source, parse_channel_ref
+from relay.flood import forget_flood_waits
 from relay.ingest.convert import message_row
 from relay.ingest.sources import SourceResolver, WatchedSource, policy_for
 from relay.language import detect
@@ -126,8 +127,7 @@ async def backfill(client: TelegramClient, db: Database, settings: Settings, wan
             report.flood_waits += 1
             log.warning(event("backfill.flood_wait", source=report.source, seconds=exc.seconds))
             await sleep(exc.seconds)
-            # The wait is over: Telethon's own note of it must not refuse the next request.
-            getattr(client, "_flood_waited_requests", {}).clear()
+            forget_flood_waits(client)
             state = await db.read(_progress_of, channel.id)
             offset = state[0] if state else 0
             continue

@@ -24,6 +24,7 @@ from telethon import TelegramClient, errors, utils
 from telethon.tl import types
 
 from relay.config import Settings, Target
+from relay.flood import forget_flood_waits
 from relay.formatting import FormattedText
 from relay.logs import event
 from relay.publish.compose import compose, has_media
@@ -145,10 +146,8 @@ class Publisher:
                     if item.not_before > now:
                         next_due = min(next_due, item.not_before - now)
                         continue
-                    if item.not_before:
-                        # Our stored wait is the one that counts; Telethon's own memory of a
-                        # flood wait would otherwise refuse the request again without sending.
-                        getattr(self.client, "_flood_waited_requests", {}).clear()
+                    if item.not_before:  # our stored wait is the one that counts
+                        forget_flood_waits(self.client)
                     await self.process(item)
                     sent += 1
                 if not sent:

@@ -19,6 +19,7 @@ from telethon import Button, TelegramClient, errors, events
 from telethon.tl import types
 
 from relay.config import Person, Settings
+from relay.flood import forget_flood_waits
 from relay.formatting import FormattedText
 from relay.logs import event
 from relay.publish.compose import compose
@@ -286,8 +287,7 @@ class ReviewBot:
             except errors.FloodWaitError as exc:
                 log.warning(event("bot.flood_wait", seconds=exc.seconds))
                 await asyncio.sleep(exc.seconds + 1)
-                # Waited out: Telethon's own note of the wait must not refuse the retry.
-                getattr(self.client, "_flood_waited_requests", {}).clear()
+                forget_flood_waits(self.client)
 
     async def send(self, chat: int, text: FormattedText,
                    buttons: list[list[cards.ButtonSpec]] | None = None,
