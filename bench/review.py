@@ -66,6 +66,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `relay` and `tests` import from a checkout
     sys.path.insert(0, str(ROOT))
 
+from storeplans import time_and_explain  # noqa: E402 - bench/ sits first on sys.path
 from telethon.tl import functions  # noqa: E402
 
 from relay.store import review as store  # noqa: E402
@@ -643,22 +644,9 @@ class Bench:
         print("\nStore functions on a plain sqlite3 connection (median of 50 runs, ms)"
               " and the EXPLAIN QUERY PLAN of each statement they run")
         for label, fn, args in calls:
-            samples = []
-            for _ in range(55):
-                t0 = time.perf_counter()
-                fn(conn, *args)
-                samples.append((time.perf_counter() - t0) * 1000)
-                conn.commit()  # search writes (it indexes what is pending first)
-            statements: list[str] = []
-            conn.set_trace_callback(statements.append)
-            fn(conn, *args)
-            conn.commit()
-            conn.set_trace_callback(None)
-            print(f"  {label:<52} {statistics.median(samples[5:]):>8.2f}")
-            for sql in dict.fromkeys(statements):
-                if not sql.lstrip().upper().startswith("SELECT"):
-                    continue
-                plan = conn.execute("EXPLAIN QUERY PLAN " + sql).fetchall()
+            median, plans = time_and_explain(conn, fn, args, runs=50, warm_up=5)
+            print(f"  {label:<52} {median:>8.2f}")
+            for plan in plans:
                 for row in plan:
                     print(f"      {'  ' * _depth(plan, row)}{row[3]}")
 

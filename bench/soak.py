@@ -101,7 +101,6 @@ import asyncio
 import ctypes
 import datetime as dt
 import gc
-import inspect
 import json
 import logging
 import os
@@ -126,6 +125,7 @@ if str(ROOT) not in sys.path:  # `relay` imports from a checkout
     sys.path.insert(0, str(ROOT))
 
 from devset import find_dev_set  # noqa: E402 - bench/ sits first on sys.path
+from storeplans import time_and_explain  # noqa: E402
 from telethon._updates import messagebox as telethon_messagebox  # noqa: E402
 from telethon.tl import types  # noqa: E402
 
@@ -1020,31 +1020,14 @@ def hot_queries(db_path: Path, now: int) -> list[tuple[str, float, str]]:
         ("outbox.deleted_sources_to_handle, every later turn (last 200 audit entries new)",
          outbox_store.deleted_sources_to_handle, ("annotate", max(0, audit_top - 200))),
     ]
-    params = inspect.signature(review_store.jobs_without_cards).parameters
-    if "after" in params:
-        cases += [("review.jobs_without_cards, steady state (per 20 cards)",
-                   review_store.jobs_without_cards, (20, carded)),
-                  ("review.jobs_without_cards, first call after a restart",
-                   review_store.jobs_without_cards, (20, 0))]
-    else:
-        cases.append(("review.jobs_without_cards (per 20 cards)",
-                      review_store.jobs_without_cards, (20,)))
+    cases += [("review.jobs_without_cards, steady state (per 20 cards)",
+               review_store.jobs_without_cards, (20, carded)),
+              ("review.jobs_without_cards, first call after a restart",
+               review_store.jobs_without_cards, (20, 0))]
     out = []
     for name, fn, fargs in cases:
-        times = []
-        for _ in range(5):
-            t0 = time.perf_counter()
-            fn(conn, *fargs)
-            times.append((time.perf_counter() - t0) * 1e3)
-        statements: list[str] = []
-        conn.set_trace_callback(statements.append)
-        fn(conn, *fargs)
-        conn.set_trace_callback(None)
-        plans = []
-        for sql in statements:
-            if sql.lstrip().upper().startswith("SELECT"):
-                plans.append("; ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql)))
-        out.append((name, statistics.median(times), " || ".join(plans)))
+        median, plans = time_and_explain(conn, fn, fargs, runs=5)
+        out.append((name, median, " || ".join("; ".join(r[3] for r in plan) for plan in plans)))
     conn.close()
     return out
 
