@@ -6,8 +6,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from relay.service import HEARTBEAT_STALE_SECONDS
-from relay.store.service_state import last_beat
+from relay.store.service_state import HEARTBEAT_STALE_SECONDS, last_beat
 
 
 def check_health(database: Path, now: float | None = None) -> tuple[bool, str]:

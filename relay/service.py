@@ -26,12 +26,10 @@ from relay.review.bot import ReviewBot
 from relay.review.callbacks import CallbackSigner
 from relay.store import service_state
 from relay.store.db import Database
+from relay.store.service_state import HEARTBEAT_SECONDS, HEARTBEAT_STALE_SECONDS  # noqa: F401 - re-exported
 
 log = logging.getLogger("relay.service")
 
-HEARTBEAT_SECONDS = 15
-#: `relay health` fails when the last heartbeat is older than this.
-HEARTBEAT_STALE_SECONDS = 3 * HEARTBEAT_SECONDS
 
 
 class ServiceError(Exception):

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from relay.config import Settings, Source
+from relay.store.service_state import HEARTBEAT_STALE_SECONDS
 
 __all__ = [
     "HEARTBEAT_STALE_SECONDS",
@@ -46,10 +47,6 @@ __all__ = [
 
 #: Every job state, in the order of the workflow (all are reported, zeros included).
 JOB_STATES = ("queued", "drafted", "approved", "published", "skipped", "rejected", "stale")
-#: A heartbeat older than this is reported as a warning (the service is down or stuck). The
-#: same figure as ``relay.service.HEARTBEAT_STALE_SECONDS`` (what ``relay health`` uses; a test
-#: checks they agree), copied because importing the service (Telethon) costs ~0.4 s.
-HEARTBEAT_STALE_SECONDS = 45
 #: How many of the latest publishing failures are listed.
 FAILURES_SHOWN = 5
 

@@ -5,6 +5,13 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+#: How often the running service writes its heartbeat, in seconds.
+HEARTBEAT_SECONDS = 15
+#: A heartbeat older than this means the service is down or stuck: `relay health` fails and
+#: `relay status` warns. Kept here, beside the heartbeat, so neither has to import the
+#: service (and Telethon with it) to know it.
+HEARTBEAT_STALE_SECONDS = 3 * HEARTBEAT_SECONDS
+
 
 @dataclass(frozen=True, slots=True)
 class Heartbeat:
