@@ -3,10 +3,10 @@
     python bench/ingest.py [--messages N] [--quick] [--batch N] [--no-stages] [--keep-sim]
                            [--log-info] [--data PATH]
 
-Real Telethon ``Message`` objects, made by the simulated Telegram (``relay.sim``) from the texts
+Real Telethon ``Message`` objects, made by the simulated Telegram (``relay.telegram.sim``) from the texts
 of the language-ID dev set (mixed languages; every 50th post is a 3-photo album), are posted to
-two source channels and reach the real :class:`relay.ingest.watcher.Watcher` through a real
-:class:`relay.ingest.client.ReadOnlyClient` and Telethon's own update loop; the watcher detects
+two source channels and reach the real :class:`relay.telegram.watcher.Watcher` through a real
+:class:`relay.telegram.client.ReadOnlyClient` and Telethon's own update loop; the watcher detects
 the language, stores every post in a real SQLite file, queues translation jobs and downloads the
 media of queued albums. Posts are fed in batches (``--batch`` messages, then ``settle``); the
 clock runs from the first post to the moment the last one is committed, and the number of rows
@@ -59,16 +59,16 @@ from telethon import events  # noqa: E402
 from telethon.tl import types  # noqa: E402
 
 from relay.config import Settings, load_settings  # noqa: E402
-from relay.ingest.client import ReadOnlyClient  # noqa: E402
-from relay.ingest.convert import message_row  # noqa: E402
-from relay.ingest.sources import policy_for  # noqa: E402
-from relay.ingest.watcher import Watcher  # noqa: E402
-from relay.language import detect, warm_up  # noqa: E402
+from relay.core.language import detect, warm_up  # noqa: E402
 from relay.logs import setup_logging  # noqa: E402
-from relay.sim.world import Chan, SimTelegram  # noqa: E402
 from relay.store import messages as message_store  # noqa: E402
 from relay.store.db import Database, _configure, _in_transaction  # noqa: E402
 from relay.store.migrations import apply_migrations  # noqa: E402
+from relay.telegram.client import ReadOnlyClient  # noqa: E402
+from relay.telegram.sim.world import Chan, SimTelegram  # noqa: E402
+from relay.telegram.sources import policy_for  # noqa: E402
+from relay.telegram.tl_records import message_row  # noqa: E402
+from relay.telegram.watcher import Watcher  # noqa: E402
 
 RATE_FLOOR = 5_000.0  # messages per second, end to end
 RSS_FLOOR_MB = 150.0  # resident memory after the run
@@ -471,7 +471,7 @@ class WarningCounter(logging.Handler):
 
 
 def engines_loaded() -> str:
-    import relay.language as language
+    import relay.core.language as language
 
     names = {"_ARABIC_ENGINE": "arabic-script", "_LATIN_ENGINE": "latin-script",
              "_ANY_ENGINE": "all-languages"}
@@ -514,7 +514,7 @@ def report(res: Result, units: list[Unit], keep_sim: bool, log_info: bool, warme
     print(f"logging        relay's setup_logging at {'INFO' if log_info else 'WARNING'}, lines"
           " to /dev/null (the watcher builds its INFO event strings either way)")
     print(f"langdetect     {engines}"
-          f" ({'warm_up() called before the clock' if warmed else 'loaded lazily, as relay.service does; --warm-up loads all'})")
+          f" ({'warm_up() called before the clock' if warmed else 'loaded lazily, as relay.service.runner does; --warm-up loads all'})")
     sim_note = ("kept (--keep-sim): RSS includes the fake server's copies" if keep_sim else
                 "cleared after each settled batch (Chan.messages, Chan.log, requests, files)")
     print(f"sim storage    {sim_note}; left at the end: {res.sim_left}")
@@ -542,7 +542,7 @@ def report(res: Result, units: list[Unit], keep_sim: bool, log_info: bool, warme
         rows = [
             ("sim + Telethon update loop (no-op handler)", stage["dispatch"]),
             ("Telethon Message -> MessageRow (convert)", stage["convert"]),
-            ("language detection (relay.language.detect)", stage["detect"]),
+            ("language detection (relay.core.language.detect)", stage["detect"]),
             ("SQLite store_message via aiosqlite (db.run)", stage["db_async"]),
             ("  of which SQL itself (same calls, sync sqlite3)", stage["db_sync"]),
         ]
@@ -577,7 +577,7 @@ def main() -> int:
     parser.add_argument("--log-info", action="store_true",
                         help="log at INFO (to /dev/null) as a production service would")
     parser.add_argument("--warm-up", action="store_true",
-                        help="call relay.language.warm_up() first (loads every langdetect profile)")
+                        help="call relay.core.language.warm_up() first (loads every langdetect profile)")
     parser.add_argument("--data", help="path to dev.jsonl")
     args = parser.parse_args()
     n = 5_000 if args.quick else args.messages

@@ -1,4 +1,4 @@
-"""Benchmark relay.language on the labelled language-ID dev set.
+"""Benchmark relay.core.language on the labelled language-ID dev set.
 
     python bench/language.py [--data PATH] [--repeat N] [--show N]
 
@@ -22,10 +22,10 @@ from collections import Counter
 from pathlib import Path
 
 try:
-    from relay.language import DEFAULT_CONFIDENCE, RULE_CONFIDENCE, detect, warm_up
+    from relay.core.language import DEFAULT_CONFIDENCE, RULE_CONFIDENCE, detect, warm_up
 except ImportError:  # run from a checkout without the package installed
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from relay.language import DEFAULT_CONFIDENCE, RULE_CONFIDENCE, detect, warm_up
+    from relay.core.language import DEFAULT_CONFIDENCE, RULE_CONFIDENCE, detect, warm_up
 from devset import find_dev_set  # noqa: E402 - bench/ sits first on sys.path
 
 FARSI_F1_FLOOR = 0.98

@@ -27,9 +27,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 import render as render_bench  # noqa: E402
 from telethon.tl import functions as fn  # noqa: E402
 
-from relay.review.sanitize import Cleaned  # noqa: E402
-from relay.review.workflow import Action, Actor, Rules  # noqa: E402
-from relay.store import review as review_store  # noqa: E402
+from relay.core.sanitize import Cleaned  # noqa: E402
+from relay.core.workflow import Action, Actor, Rules  # noqa: E402
+from relay.store import review_queries as review_store  # noqa: E402
 from tests.review_world import ReviewWorld  # noqa: E402
 
 RENDER_FLOOR = 5_000

@@ -1,4 +1,4 @@
-"""Benchmark rendering and splitting (relay.publish.render.render_parts).
+"""Benchmark rendering and splitting (relay.text.render.render_parts).
 
     python bench/render.py [--count N] [--seed S] [--repeat R]
 
@@ -20,12 +20,12 @@ from datetime import datetime
 from pathlib import Path
 
 try:
-    from relay.formatting import Entity, FormattedText, utf16_len
-    from relay.publish.render import DEFAULT_TEMPLATE, RenderContext, render_parts
+    from relay.text.formatting import Entity, FormattedText, utf16_len
+    from relay.text.render import DEFAULT_TEMPLATE, RenderContext, render_parts
 except ImportError:  # run from a checkout without the package installed
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from relay.formatting import Entity, FormattedText, utf16_len
-    from relay.publish.render import DEFAULT_TEMPLATE, RenderContext, render_parts
+    from relay.text.formatting import Entity, FormattedText, utf16_len
+    from relay.text.render import DEFAULT_TEMPLATE, RenderContext, render_parts
 
 FLOOR = 5_000  # messages per second
 

@@ -69,7 +69,7 @@ if str(ROOT) not in sys.path:  # `relay` and `tests` import from a checkout
 from storeplans import time_and_explain  # noqa: E402 - bench/ sits first on sys.path
 from telethon.tl import functions  # noqa: E402
 
-from relay.store import review as store  # noqa: E402
+from relay.store import review_queries as store  # noqa: E402
 from relay.store.db import Database  # noqa: E402
 from relay.store.jobs import source_hash  # noqa: E402
 from tests.review_world import ReviewWorld  # noqa: E402

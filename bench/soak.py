@@ -6,9 +6,9 @@
 
 What runs
 ---------
-The REAL service (:class:`relay.service.Service`: watcher, review bot, publisher, supervisor and
+The REAL service (:class:`relay.service.runner.Service`: watcher, review bot, publisher, supervisor and
 heartbeat) on a real SQLite file in a temporary directory, over the simulated Telegram
-(:mod:`relay.sim`), with real Telethon clients whose network alone is simulated, assembled as in
+(:mod:`relay.telegram.sim`), with real Telethon clients whose network alone is simulated, assembled as in
 ``tests/review_world.py``: a watcher account in three source channels, a bot that is admin of a
 review group and of two outgoing channels (``en``, ``es``), and volunteers (Sara translates,
 Reza approves; four-eyes on).
@@ -130,13 +130,13 @@ from telethon._updates import messagebox as telethon_messagebox  # noqa: E402
 from telethon.tl import types  # noqa: E402
 
 from relay.config import Settings, load_settings  # noqa: E402
-from relay.ingest.client import ReadOnlyClient  # noqa: E402
 from relay.logs import setup_logging  # noqa: E402
-from relay.service import Service  # noqa: E402
-from relay.sim.world import Account, SimTelegram, callback_data  # noqa: E402
+from relay.service.runner import Service  # noqa: E402
 from relay.store import outbox as outbox_store  # noqa: E402
-from relay.store import review as review_store  # noqa: E402
+from relay.store import review_queries as review_store  # noqa: E402
 from relay.store.db import Database  # noqa: E402
+from relay.telegram.client import ReadOnlyClient  # noqa: E402
+from relay.telegram.sim.world import Account, SimTelegram, callback_data  # noqa: E402
 
 BOT_TOKEN = "123456:SIM-bot-token-for-the-soak"
 SEED = 20240917
@@ -1069,7 +1069,7 @@ def top_up(db_path: Path, target: int) -> str:
 def time_status(settings: Settings, config_path: Path, runs: int = 10) -> dict[str, Any]:
     out: dict[str, Any] = {}
     try:
-        from relay.status import read_status, render_status
+        from relay.cli.status import read_status, render_status
 
         times = []
         text = ""

@@ -21,8 +21,8 @@ How it is measured
   WAL is checkpointed at the end, as a running service's would be.
 * The configuration is a real ``relay.toml`` read by :func:`relay.config.load_settings`: the
   ten sources, one source that cannot be resolved, one never read.
-* Timed: :func:`relay.status.read_status` (read-only open + every query) plus
-  :func:`relay.status.render_status`, ``--runs`` times; median, min, p90 and max are printed and
+* Timed: :func:`relay.cli.status.read_status` (read-only open + every query) plus
+  :func:`relay.cli.status.render_status`, ``--runs`` times; median, min, p90 and max are printed and
   the median is held against 200 ms. The page cache is warm (the database was just written).
 * Then each statement ``collect_status`` ran, timed alone (median of 5) with its ``EXPLAIN QUERY
   PLAN``, and for comparison two queries status deliberately does NOT run: ``COUNT(*)`` over
@@ -53,8 +53,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `relay` imports from a checkout
     sys.path.insert(0, str(ROOT))
 
+from relay.cli.status import collect_status, connect_readonly, read_status, render_status  # noqa: E402
 from relay.config import Settings, load_settings  # noqa: E402
-from relay.status import collect_status, connect_readonly, read_status, render_status  # noqa: E402
 from relay.store.db import Database  # noqa: E402
 
 FLOOR_MS = 200.0
@@ -303,7 +303,7 @@ def time_cli(settings: Settings, runs: int = 5) -> list[float]:
 
 
 def time_export(settings: Settings) -> tuple[float, dict[str, int]]:
-    from relay.export import run_export
+    from relay.cli.export import run_export
 
     with open(os.devnull, "w", encoding="utf-8") as sink:
         t = time.perf_counter()

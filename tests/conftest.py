@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from relay.config import Settings, load_settings
-from relay.ingest.client import ReadOnlyClient
-from relay.ingest.watcher import Watcher
-from relay.sim.world import Account, Chan, SimTelegram
 from relay.store.db import Database
+from relay.telegram.client import ReadOnlyClient
+from relay.telegram.sim.world import Account, Chan, SimTelegram
+from relay.telegram.watcher import Watcher
 
 BASE_CONFIG = """\
 [storage]

@@ -8,11 +8,11 @@ from typing import Any
 from telethon.tl import types
 
 from relay.config import Settings, load_settings
-from relay.ingest.client import ReadOnlyClient
-from relay.review.callbacks import CallbackSigner
-from relay.service import Service
-from relay.sim.world import Account, Callback, Chan, SimTelegram, callback_data
+from relay.service.runner import Service
 from relay.store.db import Database
+from relay.telegram.callbacks import CallbackSigner
+from relay.telegram.client import ReadOnlyClient
+from relay.telegram.sim.world import Account, Callback, Chan, SimTelegram, callback_data
 
 BOT_TOKEN = "123456:SIM-bot-token-for-tests"
 

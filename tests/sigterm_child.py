@@ -12,9 +12,9 @@ import sqlite3
 import sys
 from pathlib import Path
 
-import relay.service as service_module
-from relay import cli
-from relay.ingest.client import ReadOnlyClient
+import relay.service.runner as service_module
+from relay.cli import main as cli
+from relay.telegram.client import ReadOnlyClient
 from tests.review_world import ReviewWorld
 
 

@@ -1,4 +1,4 @@
-"""Signed inline-button data (relay.review.callbacks): round trips, size, and forgery."""
+"""Signed inline-button data (relay.telegram.callbacks): round trips, size, and forgery."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from relay.review.callbacks import CODES, MAX_BYTES, CallbackSigner, Press
+from relay.telegram.callbacks import CODES, MAX_BYTES, CallbackSigner, Press
 
 SECRET = "123456:SIM-bot-token-for-tests"
 KEY = b"k" * 32

@@ -8,8 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from relay.formatting import Entity, utf16_len
-from relay.review.callbacks import CODES
+from relay.core.jobview import JobView
+from relay.core.workflow import Refusal, Rules, Status
 from relay.review.cards import (
     ButtonSpec,
     card_buttons,
@@ -20,9 +20,9 @@ from relay.review.cards import (
     preview_buttons,
     render_card,
 )
-from relay.review.jobview import JobView
 from relay.review.texts import COMMAND_HELP, TEXTS, status_name, t
-from relay.review.workflow import Refusal, Rules, Status
+from relay.telegram.callbacks import CODES
+from relay.text.formatting import Entity, utf16_len
 
 NOW = 1_800_000_000
 RULES = Rules(claim_seconds=7200, four_eyes=True)

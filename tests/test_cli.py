@@ -13,11 +13,11 @@ import sys
 import pytest
 from telethon.sessions import StringSession
 
-from relay.cli import main
-from relay.ingest.client import ReadOnlyClient
-from relay.login import login
-from relay.service import Service, ServiceError
+from relay.cli.main import main
+from relay.service.runner import Service, ServiceError
 from relay.store.db import Database
+from relay.telegram.client import ReadOnlyClient
+from relay.telegram.login import login
 
 ENV_CLEAN = {k: v for k, v in os.environ.items() if not k.startswith("RELAY_")}
 

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from relay.cli.export import COLUMNS, WHAT, export, parse_since, run_export
+from relay.cli.status import connect_readonly
 from relay.config import Settings
-from relay.export import COLUMNS, WHAT, export, parse_since, run_export
-from relay.formatting import Entity
-from relay.model import MessageRow
-from relay.status import connect_readonly
+from relay.core.records import MessageRow
 from relay.store import messages as message_store
 from relay.store.db import Database
+from relay.text.formatting import Entity
 from tests.test_status import (
     EXTRA_SOURCES,
     FARSI,

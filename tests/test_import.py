@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from relay.config import Settings
-from relay.formatting import Entity, entities_to_json
+from relay.core.records import MessageRow, QueuePolicy
 from relay.importer import (
     ExportFormatError,
     import_export,
@@ -19,10 +19,10 @@ from relay.importer import (
     needs_write,
     text_from_parts,
 )
-from relay.importer.convert import match_source, not_importable, unix_time
-from relay.model import MessageRow, QueuePolicy
+from relay.importer.desktop_messages import match_source, not_importable, unix_time
 from relay.store import channels as channel_store
 from relay.store import messages as message_store
+from relay.text.formatting import Entity, entities_to_json
 from tests.conftest import rows
 
 OIL_ID = 1234567890

@@ -1,4 +1,4 @@
-"""Tests for relay.language.
+"""Tests for relay.core.language.
 
 The labelled development set (``shared/langid/dev.jsonl``) is licensed for measurement only, so it
 is read from the shared folder at run time and never copied here; every example text below was
@@ -23,7 +23,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from relay.language import (
+from relay.core.language import (
     DEFAULT_CONFIDENCE,
     RULE_CONFIDENCE,
     Detection,
@@ -174,7 +174,7 @@ def test_fresh_processes_agree() -> None:
     expected = [dataclasses.astuple(detect(t)) for t in DETERMINISM_TEXTS]
     code = (
         "import dataclasses, json, sys\n"
-        "from relay.language import detect\n"
+        "from relay.core.language import detect\n"
         "texts = json.loads(sys.stdin.read())\n"
         "print(json.dumps([dataclasses.astuple(detect(t)) for t in texts]))\n"
     )
@@ -361,7 +361,7 @@ def test_rule_and_langdetect_confidences() -> None:
 
 def test_module_is_pure() -> None:
     code = (
-        "import sys, relay.language\n"
+        "import sys, relay.core.language\n"
         "print(sorted(m for m in sys.modules"
         " if m.split('.')[0] in {'telethon', 'sqlite3', 'aiosqlite', '_sqlite3'}))\n"
     )

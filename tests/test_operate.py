@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from relay.backfill import BackfillError, backfill
-from relay.check_online import check_bot, check_watcher
-from relay.demo import run_demo
+from relay.cli.demo import run_demo
 from relay.logs import setup_logging
+from relay.telegram.backfill import BackfillError, backfill
+from relay.telegram.check_online import check_bot, check_watcher
 from tests.review_world import BOT_TOKEN, ReviewWorld
 
 REPO = Path(__file__).resolve().parents[1]
@@ -130,7 +130,7 @@ async def test_a_full_demo_run_never_logs_a_secret(tmp_path, monkeypatch):
     from telethon.crypto import AuthKey
     from telethon.sessions import StringSession
 
-    from relay import demo as demo_module
+    from relay.cli import demo as demo_module
 
     session = StringSession()
     session.set_dc(2, "149.154.167.51", 443)
@@ -179,8 +179,8 @@ def test_dockerfile_keeps_its_promises():
     assert not re.search(r"^ENV\s+.*(TOKEN|HASH|SESSION)", text, re.M)
     assert not re.search(r"^COPY\s+.*\.env", text, re.M)
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
-    assert scripts["relay"] == "relay.cli:main"
-    from relay.cli import _COMMANDS
+    assert scripts["relay"] == "relay.cli.main:main"
+    from relay.cli.main import _COMMANDS
 
     assert {"run", "health"} <= set(_COMMANDS)
 

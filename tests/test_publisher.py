@@ -10,12 +10,12 @@ import pytest
 from telethon.tl import functions as fn
 from telethon.tl import types
 
-from relay.publish.publisher import Publisher
-from relay.review.sanitize import Cleaned
-from relay.review.workflow import Action, Actor, Rules
+from relay.core.sanitize import Cleaned
+from relay.core.workflow import Action, Actor, Rules
 from relay.store import outbox
-from relay.store import review as review_store
+from relay.store import review_queries as review_store
 from relay.store.db import Database
+from relay.telegram.publisher import Publisher
 from tests.review_world import BOT_TOKEN, ReviewWorld
 
 FARSI = "کارگران شرکت واحد امروز در اعتراض به حقوق معوقه دست به اعتصاب زدند."

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from relay.formatting import Entity, FormattedText, utf16_len
-from relay.publish.bidi import FSI, LRM, PDI, RLM, is_rtl_language
-from relay.publish.links import post_link
-from relay.publish.render import (
+from relay.text.bidi import FSI, LRM, PDI, RLM, is_rtl_language
+from relay.text.formatting import Entity, FormattedText, utf16_len
+from relay.text.links import post_link
+from relay.text.render import (
     DEFAULT_TEMPLATE,
     RenderContext,
     render,

@@ -7,7 +7,7 @@ import logging
 import pytest
 from telethon.tl import types
 
-from relay.review.callbacks import MAX_BYTES
+from relay.telegram.callbacks import MAX_BYTES
 from tests.review_world import ReviewWorld
 
 FARSI = "کارگران شرکت واحد امروز در اعتراض به حقوق معوقه دست به اعتصاب زدند."
@@ -452,7 +452,7 @@ async def test_a_flood_wait_delays_cards_but_loses_none(w, monkeypatch):
             return
         await real_sleep(seconds, *args)
 
-    monkeypatch.setattr("relay.review.bot.asyncio.sleep", fake_sleep)
+    monkeypatch.setattr("relay.telegram.bot.asyncio.sleep", fake_sleep)
     w.tg.fail_next("FLOOD_WAIT_30", request=fn.messages.SendMessageRequest, account=w.bot)
     w.tg.post(w.vahed, FARSI)
     await w.settle()

@@ -1,4 +1,4 @@
-"""Cleaning typed translations (relay.review.sanitize): invisible characters go, entities
+"""Cleaning typed translations (relay.core.sanitize): invisible characters go, entities
 keep covering the same visible text."""
 
 from __future__ import annotations
@@ -9,8 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from relay.formatting import Entity, utf16_len, utf16_to_index
-from relay.review.sanitize import (
+from relay.core.sanitize import (
     MAX_REASON_CHARS,
     MAX_TRANSLATION_CHARS,
     Cleaned,
@@ -18,6 +17,7 @@ from relay.review.sanitize import (
     clean_reason,
     clean_text,
 )
+from relay.text.formatting import Entity, utf16_len, utf16_to_index
 
 ZWNJ = "\u200c"
 ZWJ = "\u200d"

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from relay.cli import main
-from relay.health import check_health
-from relay.service import HEARTBEAT_STALE_SECONDS
+from relay.cli.health import check_health
+from relay.cli.main import main
+from relay.service.runner import HEARTBEAT_STALE_SECONDS
 from tests.review_world import ReviewWorld
 
 FARSI = "کارگران شرکت واحد امروز در اعتراض به حقوق معوقه دست به اعتصاب زدند."

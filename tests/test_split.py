@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from relay.formatting import Entity, FormattedText, utf16_len
-from relay.publish.render import DEFAULT_TEMPLATE, RenderContext, render, render_parts
-from relay.publish.split import (
+from relay.text.formatting import Entity, FormattedText, utf16_len
+from relay.text.render import DEFAULT_TEMPLATE, RenderContext, render, render_parts
+from relay.text.split import (
     U16Map,
     apply_edits,
     concat,

@@ -8,11 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from relay.config import Settings
-from relay.model import MessageRow, QueuePolicy
-from relay.review.sanitize import Cleaned
-from relay.review.workflow import Action, Actor, Rules
-from relay.status import (
+from relay.cli.status import (
     JOB_STATES,
     StatusError,
     collect_status,
@@ -22,10 +18,14 @@ from relay.status import (
     render_status,
     status_json,
 )
+from relay.config import Settings
+from relay.core.records import MessageRow, QueuePolicy
+from relay.core.sanitize import Cleaned
+from relay.core.workflow import Action, Actor, Rules
 from relay.store import channels as channel_store
 from relay.store import messages as message_store
 from relay.store import outbox
-from relay.store import review as review_store
+from relay.store import review_queries as review_store
 from relay.store.db import Database
 
 NOW = 1_750_000_000
@@ -294,7 +294,8 @@ async def test_heartbeat_state_warnings_match_relay_health(settings, filled, sta
 
 
 def test_stale_heartbeat_limit_is_the_services():
-    from relay import service, status
+    from relay.cli import status
+    from relay.service import runner as service
 
     assert status.HEARTBEAT_STALE_SECONDS == service.HEARTBEAT_STALE_SECONDS
 

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from relay.model import MessageRow, QueuePolicy
+from relay.core.records import MessageRow, QueuePolicy
 from relay.store import jobs as job_store
 from relay.store import messages as message_store
 from relay.store.db import Database

@@ -11,8 +11,8 @@ import pytest
 from telethon.tl import types
 from telethon.tl.functions.updates import GetChannelDifferenceRequest
 
-from relay.ingest.client import READ_ONLY_REQUESTS, WatcherWriteRefused
-from relay.ingest.watcher import Watcher
+from relay.telegram.client import READ_ONLY_REQUESTS, WatcherWriteRefused
+from relay.telegram.watcher import Watcher
 from tests.conftest import rows
 
 FARSI = "کارگران شرکت واحد امروز در اعتراض به حقوق معوقه دست به اعتصاب زدند."

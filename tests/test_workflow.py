@@ -1,4 +1,4 @@
-"""The job state machine (relay.review.workflow): every action against the states and roles
+"""The job state machine (relay.core.workflow): every action against the states and roles
 that matter, an exhaustive check of single decisions, and a property over random sequences."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from relay.review.workflow import (
+from relay.core.workflow import (
     SYSTEM,
     Action,
     Actor,
@@ -506,7 +506,7 @@ def check_decision(before: JobState, action: Action, actor: Actor, rules: Rules,
 
 
 def apply(j: JobState, action: Action, actor: Actor, outcome: Outcome, now: int) -> JobState:
-    """What the store does with an accepted decision (relay.store.review.apply, in brief)."""
+    """What the store does with an accepted decision (relay.store.review_queries.apply, in brief)."""
     claimed_by, claimed_at = j.claimed_by, j.claimed_at
     if outcome.claim == "set":
         claimed_by, claimed_at = actor.user_id, now

@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from relay.config import Settings
-from relay.formatting import entities_to_json
-from relay.importer.convert import (
+from relay.core.language import detect
+from relay.core.records import MessageRow, QueuePolicy
+from relay.importer.desktop_messages import (
     chat_id,
     is_service,
     match_source,
@@ -41,12 +42,11 @@ from relay.importer.convert import (
 from relay.importer.report import ChatReport, ExportFormatError, ImportReport
 from relay.importer.scan import ChatEntry, check_export, index_export, iter_messages, read_export
 from relay.importer.scan import resolve_path as _resolve_path
-from relay.ingest.sources import policy_for
-from relay.language import detect
-from relay.model import MessageRow, QueuePolicy
 from relay.store import channels as channel_store
 from relay.store import messages as message_store
 from relay.store.db import Database
+from relay.telegram.sources import policy_for
+from relay.text.formatting import entities_to_json
 
 __all__ = [
     "ChatReport",

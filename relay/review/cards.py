@@ -10,11 +10,11 @@ import difflib
 import time
 from dataclasses import dataclass
 
-from relay.formatting import Entity, FormattedText, utf16_len, utf16_to_index
-from relay.publish.links import post_link
-from relay.review.jobview import JobView
+from relay.core.jobview import JobView
+from relay.core.workflow import Rules, Status, claim_active
 from relay.review.texts import status_name, t
-from relay.review.workflow import Rules, Status, claim_active
+from relay.text.formatting import Entity, FormattedText, utf16_len, utf16_to_index
+from relay.text.links import post_link
 
 CARD_SOURCE_UNITS = 2800  # room left in 4096 for the header, status lines and notes
 
@@ -22,7 +22,7 @@ CARD_SOURCE_UNITS = 2800  # room left in 4096 for the header, status lines and n
 @dataclass(frozen=True, slots=True)
 class ButtonSpec:
     label: str
-    action: str  # a key of relay.review.callbacks.CODES
+    action: str  # a key of relay.telegram.callbacks.CODES
 
 
 def fmt_time(ts: int | None) -> str:

@@ -8,17 +8,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from relay.config import Person
-from relay.formatting import FormattedText, utf16_len
-from relay.publish.split import split
+from relay.core.workflow import Action
 from relay.review import cards
-from relay.review.menu import commands_for
 from relay.review.texts import status_name, t
-from relay.review.workflow import Action
-from relay.store import review as store
-from relay.tgentities import from_telethon
+from relay.store import review_queries as store
+from relay.telegram.entities import from_telethon
+from relay.telegram.menu import commands_for
+from relay.text.formatting import FormattedText, utf16_len
+from relay.text.split import split
 
 if TYPE_CHECKING:
-    from relay.review.bot import ReviewBot
+    from relay.telegram.bot import ReviewBot
 
 QUEUE_PAGE = 10
 _LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import sqlite3
 
-from relay.formatting import entities_to_json
-from relay.model import IngestResult, MessageRow, QueuePolicy
+from relay.core.records import IngestResult, MessageRow, QueuePolicy
 from relay.store import audit, channels, jobs
+from relay.text.formatting import entities_to_json
 
 _INSERT = (
     "INSERT INTO messages (channel_id, message_id, date, edit_date, text, entities, lang,"

@@ -12,7 +12,7 @@ import hashlib
 import sqlite3
 from dataclasses import dataclass
 
-from relay.review.workflow import SYSTEM, Action, Rules
+from relay.core.workflow import SYSTEM, Action, Rules
 from relay.store import audit
 
 
@@ -116,7 +116,7 @@ def record_part(conn: sqlite3.Connection, item: OutboxItem, channel_id: int, par
 def finish(conn: sqlite3.Connection, item: OutboxItem, now: int) -> bool:
     """Mark the item sent and, for a post or correction, the job published: one transaction.
     Returns whether the job changed state."""
-    from relay.store.review import apply
+    from relay.store.review_queries import apply
 
     conn.execute("UPDATE outbox SET status = 'sent', sending_part = NULL, updated_at = ?"
                  " WHERE id = ?", (now, item.id))

@@ -1,0 +1,289 @@
+"""``relay demo``: the whole relay against a simulated Telegram, fed sample posts.
+
+Everything above the network is relay's own code: the watcher (a real Telethon client), the
+SQLite store, language detection, the translation queue, the review bot (a second real
+Telethon client) with simulated volunteers pressing its buttons and replying to its cards,
+and the publisher. Only Telegram is simulated (:mod:`relay.telegram.sim`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+from telethon.sessions import StringSession
+from telethon.tl import types
+
+from relay.config import load_settings
+from relay.logs import setup_logging
+from relay.service.runner import Service
+from relay.store.db import Database
+from relay.telegram.client import ReadOnlyClient
+from relay.telegram.sim import demo_data as d
+from relay.telegram.sim.world import Account, Chan, SimTelegram, callback_data
+
+DEMO_BOT_TOKEN = "100000:relay-demo-simulated-bot"
+
+
+class Demo:
+    """The simulated cast and the little it takes to act like a person in Telegram."""
+
+    def __init__(self, say: Callable[..., None]):
+        self.say = say
+        self.tg = tg = SimTelegram()
+        self.watcher = tg.add_user("Watcher", username="relay_watcher_demo")
+        self.bot = tg.add_bot("Relay review", username="relay_review_demo_bot",
+                              token=DEMO_BOT_TOKEN)
+        self.sara = tg.add_user("Sara", user_id=5001)
+        self.reza = tg.add_user("Reza", user_id=5002)
+        self.vahed = tg.add_channel("سندیکای کارگران شرکت واحد", username="vahed_syndicate_demo",
+                                    members=[self.watcher])
+        self.haft = tg.add_channel("سندیکای کارگران نیشکر هفت تپه",
+                                   username="haft_tappeh_union_demo", members=[self.watcher])
+        self.oil = tg.add_channel("شورای سازماندهی اعتراضات کارگران پیمانی نفت",
+                                  username="oil_contract_council_demo", members=[self.watcher])
+        self.out_en = tg.add_channel("Worker news (EN)", username="worker_news_en_demo",
+                                     admins=[self.bot])
+        self.out_es = tg.add_channel("Noticias obreras (ES)", username="worker_news_es_demo",
+                                     admins=[self.bot])
+        self.group = tg.add_channel("relay review", megagroup=True,
+                                    members=[self.sara, self.reza], admins=[self.bot])
+        self.service: Service | None = None
+
+    async def settle(self) -> None:
+        bot, publisher = self.service.bot, self.service.publisher
+        for _ in range(2):
+            await self.tg.settle()
+            await bot.post_pending_cards()
+            await self.tg.settle()
+            await bot._idle.wait()
+            await publisher.run_once()
+        await self.tg.settle()
+
+    def bot_messages(self) -> list[types.Message]:
+        return [m for m in self.tg.history(self.group) if m._sim_author == self.bot.id]
+
+    def card(self, job: int) -> types.Message:
+        return next(m for m in self.bot_messages() if m.message.startswith(f"Job {job} "))
+
+    def press(self, who: Account, msg: types.Message, label: str) -> str:
+        markup = msg.reply_markup
+        data = next(callback_data(b) for row in markup.rows for b in row.buttons
+                    if label.lower() in b.text.lower())
+        self.say(f"   [{who.user.first_name} presses “{label}” under bot message {msg.id}]")
+        self.answer = self.tg.press(who, self.group, msg.id, data)
+        return ""
+
+    def write(self, who: Account, text: str, reply_to: int | None = None,
+              entities: list | None = None) -> None:
+        where = f" (a reply to bot message {reply_to})" if reply_to else ""
+        self.say(f"   [{who.user.first_name} writes{where}: {textwrap.shorten(text, 70)}]")
+        self.tg.send_group(who, self.group, text, reply_to=reply_to, entities=entities)
+
+    def show(self, title: str, msg: types.Message) -> None:
+        self.say(f"   {title}:")
+        for line in msg.message.splitlines() or [""]:
+            self.say(f"   │ {line}")
+        buttons = [b.text for row in getattr(msg.reply_markup, "rows", []) for b in row.buttons]
+        if buttons:
+            self.say("   │ " + "  ".join(f"[{b}]" for b in buttons))
+
+    def show_channel(self, chan: Chan) -> None:
+        self.say(f"\n@{chan.channel.username} — what subscribers see:")
+        for msg in self.tg.history(chan):
+            media = ""
+            if msg.media is not None:
+                media = f"[{type(msg.media).__name__.removeprefix('MessageMedia').lower()}"
+                media += f" in album {msg.grouped_id}]" if msg.grouped_id else "]"
+            reply = f" (reply to {msg.reply_to.reply_to_msg_id})" if msg.reply_to else ""
+            edited = " (edited)" if msg.edit_date else ""
+            self.say(f"  ── post {msg.id}{reply}{edited} {media}")
+            for line in (msg.message or "").splitlines():
+                self.say(f"  {line}")
+            links = [e.url for e in msg.entities or [] if isinstance(e, types.MessageEntityTextUrl)]
+            if links:
+                self.say(f"  (links: {', '.join(links)})")
+
+
+async def run_demo(data_dir: Path, *, quiet: bool = False,
+                   secrets: dict[str, str] | None = None) -> Path:
+    """Run the demo; return the database path it leaves behind. ``secrets`` (environment
+    variables such as RELAY_API_HASH, RELAY_SESSION) are used as a real run would use them:
+    tests check that none of them ever reaches the logs."""
+    say = (lambda *_: None) if quiet else _say
+    data_dir = data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    db_path = data_dir / "relay.db"
+    for stale in (db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
+        stale.unlink(missing_ok=True)
+
+    demo = Demo(say)
+    tg = demo.tg
+    config_path = data_dir / "relay.toml"
+    config_path.write_text(d.DEMO_CONFIG.format(data=data_dir.as_posix(),
+                                                review_chat=demo.group.marked_id),
+                           encoding="utf-8")
+    settings = load_settings(config_path, env={"RELAY_BOT_TOKEN": DEMO_BOT_TOKEN,
+                                               **(secrets or {})})
+    setup_logging("WARNING", "kv", settings.secrets.values())
+
+    say("relay demo: Telegram is SIMULATED here (no network, no account). Everything else is")
+    say("relay's real code: the Telethon watcher and bot, the SQLite store, language detection,")
+    say("the translation queue, the review workflow and the publisher.")
+    say()
+    tg.post(demo.vahed, d.FARSI_STRIKE)  # posted while relay was not running
+    tg.post(demo.oil, d.ARABIC_NEWS)
+
+    db = await Database.open(db_path)
+    credentials = {"api_id": settings.secrets.api_id or 1,
+                   "api_hash": settings.secrets.api_hash or "sim-api-hash"}
+    watcher_session = StringSession(settings.secrets.session_string) \
+        if settings.secrets.session_string else None
+    demo.service = Service(settings, db, tg.client(demo.watcher, cls=ReadOnlyClient,
+                                                   session=watcher_session, **credentials),
+                           tg.client(None, **credentials))
+    try:
+        say("1. Start: resolve sources, catch up on what was posted while relay was down.")
+        await demo.service.start()
+        await demo.settle()
+        say("2. Live posts: English, Sorani Kurdish, an album, hashtags, one later deleted.")
+        tg.post(demo.vahed, d.ENGLISH_SOLIDARITY)
+        tg.post(demo.haft, d.SORANI_NEWS)
+        tg.post_album(demo.haft, [(d.FARSI_ALBUM, tg.photo(b"demo photo 1")),
+                                  ("", tg.photo(b"demo photo 2"))])
+        tg.post(demo.oil, d.FARSI_HASHTAGS)
+        doomed = tg.post(demo.vahed, d.FARSI_DELETED)
+        await demo.settle()
+        tg.delete(demo.vahed, [doomed.id])
+        await demo.settle()
+        _print_store(db_path, say)
+        await _review(demo)
+    finally:
+        await demo.service.stop()
+        await db.close()
+
+    demo.show_channel(demo.out_en)
+    demo.show_channel(demo.out_es)
+    say()
+    say(f"The database is at {db_path}; open it with: sqlite3 {db_path}")
+    say(f"The configuration the demo used is at {config_path}")
+    return db_path
+
+
+async def _review(demo: Demo) -> None:
+    say = demo.say
+    say("\n3. Review in the (simulated) review group: Sara translates, Reza edits.")
+    card = demo.card(1)
+    demo.show("The bot's card for job 1", card)
+    demo.press(demo.sara, card, "Claim")
+    await demo.settle()
+    say(f"   bot answers Sara: {demo.answer.message}")
+    demo.write(demo.sara, d.TRANSLATION_STRIKE, reply_to=card.id,
+               entities=[types.MessageEntityBold(0, 7)])
+    await demo.settle()
+    preview = demo.bot_messages()[-1]
+    demo.show("The bot's preview, exactly as subscribers will see it", preview)
+    demo.press(demo.reza, preview, "Approve")
+    await demo.settle()
+    say(f"   bot answers Reza: {demo.answer.message}")
+    demo.show("Job 1's card now", demo.card(1))
+
+    say("\n4. A rejection: the album's translation misses the place; Reza sends it back.")
+    album_job = _job_id(demo, "haft_tappeh_union_demo", "en")
+    album_card = demo.card(album_job)
+    demo.write(demo.sara, d.TRANSLATION_ALBUM_FIRST, reply_to=album_card.id)
+    await demo.settle()
+    demo.press(demo.reza, demo.bot_messages()[-1], "Reject")
+    await demo.settle()
+    prompt = demo.bot_messages()[-1]
+    demo.write(demo.reza, d.REJECTION, reply_to=prompt.id)
+    await demo.settle()
+    told = [m.message for m in demo.tg.private_history(demo.sara, demo.bot)][-1]
+    say(f"   Sara is told privately: {told.splitlines()[0]}")
+    demo.write(demo.sara, f"/tr {album_job} {d.TRANSLATION_ALBUM}")
+    await demo.settle()
+    demo.press(demo.reza, demo.bot_messages()[-1], "Approve")
+    await demo.settle()
+
+    say("\n5. The Spanish job of the first post, submitted with a command.")
+    es_job = _job_id(demo, "vahed_syndicate_demo", "es")
+    demo.write(demo.sara, f"/tr {es_job} {d.TRANSLATION_STRIKE_ES}")
+    await demo.settle()
+    demo.press(demo.reza, demo.bot_messages()[-1], "Approve")
+    await demo.settle()
+
+    say("\n6. The syndicate edits its post after publication: editors are told, and a")
+    say("   corrected translation edits the relay post in place.")
+    demo.tg.edit(demo.vahed, 1, d.FARSI_STRIKE_EDITED)
+    await demo.settle()
+    notice = next(m for m in reversed(demo.bot_messages()) if "edited after publication"
+                  in m.message and m.message.startswith("Job 1:"))
+    say(f"   bot tells the editors: {notice.message.splitlines()[0][:150]}…")
+    demo.write(demo.sara, d.TRANSLATION_STRIKE_CORRECTED, reply_to=demo.card(1).id)
+    await demo.settle()
+    demo.press(demo.reza, demo.bot_messages()[-1], "Approve")
+    await demo.settle()
+    say("   Every step above is in the audit table: who did what to which job, and when.")
+
+
+def _job_id(demo: Demo, username: str, target: str) -> int:
+    conn = sqlite3.connect(demo.service.db.path)
+    try:
+        return conn.execute(
+            "SELECT j.id FROM jobs j JOIN channels c ON c.id = j.channel_id"
+            " WHERE c.username = ? AND j.target = ? ORDER BY j.id LIMIT 1",
+            (username, target)).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def _print_store(db_path: Path, say: Callable[..., None]) -> None:
+    conn = sqlite3.connect(db_path)
+    try:
+        say()
+        say("Stored posts (channel/id, language and confidence, text):")
+        rows = conn.execute(
+            "SELECT c.username, m.message_id, m.lang, m.lang_confidence, m.media_kind,"
+            " m.media_path IS NOT NULL, m.deleted_at IS NOT NULL, m.text,"
+            " (SELECT COUNT(*) FROM message_revisions r WHERE r.message_pk = m.pk)"
+            " FROM messages m JOIN channels c ON c.id = m.channel_id ORDER BY m.pk"
+        ).fetchall()
+        for user, mid, lang, conf, media, downloaded, deleted, text, revisions in rows:
+            marks = []
+            if media:
+                marks.append(f"{media}{' (downloaded)' if downloaded else ''}")
+            if revisions:
+                marks.append(f"edited, {revisions} earlier version(s) kept")
+            if deleted:
+                marks.append("DELETED at source (kept, marked)")
+            preview = textwrap.shorten(text or "(no text)", 55, placeholder="…")
+            say(f"  @{user}/{mid}  {lang} {conf:.2f}  {preview}")
+            if marks:
+                say(f"      [{'; '.join(marks)}]")
+        say()
+        say("Translation queue (one job per post or album and target language):")
+        for job_id, user, mid, target, status, unit, deleted in conn.execute(
+            "SELECT j.id, c.username, j.message_id, j.target, j.status, j.unit_key,"
+            " (SELECT m.deleted_at IS NOT NULL FROM messages m WHERE m.channel_id = j.channel_id"
+            "  AND m.message_id = j.message_id)"
+            " FROM jobs j JOIN channels c ON c.id = j.channel_id ORDER BY j.id"
+        ):
+            notes = (" (album)" if unit.startswith("g:") else "") + (
+                " (source deleted: editors decide)" if deleted else "")
+            say(f"  job {job_id:<3} {status:<8} -> {target}  from @{user}/{mid}{notes}")
+        for ref, error in conn.execute("SELECT ref, error FROM source_status"
+                                       " WHERE error IS NOT NULL"):
+            say(f"\nSource {ref} could not be resolved: {error}")
+    finally:
+        conn.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(run_demo(Path("demo-data")))

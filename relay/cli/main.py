@@ -1,0 +1,353 @@
+"""The ``relay`` command.
+
+Exit codes: 0 success, 1 a failure while working (Telegram, the database, a signal), 2 bad
+input (configuration, arguments). Errors are one line on stderr; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from relay import __version__
+from relay.config import ConfigError, Settings, load_settings, resolve_config_path
+from relay.store.migrations import SchemaTooNew
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+class CommandError(Exception):
+    """A command failed for a reason the operator can act on; ``str`` is one line."""
+
+
+class UsageError(Exception):
+    """Bad arguments; ``str`` is one line. Exit code 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="relay",
+        description="Watch worker organisations' Telegram channels, queue Farsi posts for "
+        "translation, review them in Telegram and publish them with attribution.",
+    )
+    parser.add_argument("--version", action="version", version=f"relay {__version__}")
+    parser.add_argument("--config", metavar="PATH",
+                        help="configuration file (default: $RELAY_CONFIG or config/relay.toml)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    sub.add_parser("run", help="run the service (watcher, bot, publisher) until stopped",
+                   description="Run relay as a long-lived service. SIGTERM or SIGINT stops it "
+                   "cleanly.")
+    login = sub.add_parser("login", help="sign the watcher account in (interactive)",
+                           description="Sign the watcher user account in: phone number, the "
+                           "code Telegram sends, and the two-step password if one is set. "
+                           "Writes the session file (mode 0600), or with --string prints a "
+                           "string session to put in RELAY_SESSION.")
+    login.add_argument("--string", action="store_true",
+                       help="print a string session instead of writing the session file")
+    check = sub.add_parser("check", help="validate the configuration (and, online, the accounts)",
+                           description="Load and validate config and secrets; print a summary. "
+                           "Exit 2 with a one-line error when something is wrong. With "
+                           "--online, also sign in and check every source, target and the "
+                           "review chat (exit 1 if anything fails).")
+    check.add_argument("--online", action="store_true",
+                       help="connect with the real accounts and check what relay needs")
+    status = sub.add_parser("status", help="sources, queue, outbox and the service's heartbeat",
+                            description="What relay knows now, from the database (works while "
+                            "the service runs).")
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+    backfill = sub.add_parser("backfill", help="fetch a source's older history into the store",
+                              description="Read a source's history, newest to oldest, into the "
+                              "store. Resumable: run it again to continue. Stop the service "
+                              "first when the watcher uses a session file.")
+    backfill.add_argument("source", help="a configured source: @username, id, link or name")
+    backfill.add_argument("--since", metavar="DATE", help="go back to this date (YYYY-MM-DD)")
+    backfill.add_argument("--limit", metavar="N", type=int, help="read at most N posts")
+    backfill.add_argument("--no-queue", action="store_true",
+                          help="archive only: queue nothing for translation")
+    imp = sub.add_parser("import", help="import a Telegram Desktop export (result.json)",
+                         description="Import a Telegram Desktop JSON export (one chat, or a "
+                         "full export) into the store; importing twice adds nothing.")
+    imp.add_argument("file", help="the export's result.json")
+    imp.add_argument("--no-queue", action="store_true",
+                     help="archive only: queue nothing for translation")
+    exp = sub.add_parser("export", help="export messages, jobs, translations, publications",
+                         description="Write the archive to standard output, for researchers "
+                         "and for backup.")
+    exp.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    exp.add_argument("--since", metavar="DATE", help="only records from this date (YYYY-MM-DD)")
+    exp.add_argument("--what", choices=("all", "channels", "messages", "jobs", "publications",
+                                        "audit"),
+                     default="all", help="which records (csv: one kind; default messages)")
+    sub.add_parser("health", help="exit 0 only if the service is alive and connected",
+                   description="Read the running service's heartbeat from the database: exit 0 "
+                   "when it is recent and every part is connected, 1 otherwise. Used by the "
+                   "Docker HEALTHCHECK.")
+    demo = sub.add_parser("demo", help="run relay against a simulated Telegram",
+                          description="Run the real watcher, store, language detection, queue, "
+                          "review bot (with simulated volunteers) and publisher against a "
+                          "simulated Telegram fed sample posts. No credentials or network "
+                          "needed.")
+    demo.add_argument("--data", metavar="DIR", default="demo-data",
+                      help="folder for the demo database and files (default: demo-data)")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    # RELAY_CONFIG may sit in ./.env like the secrets; the real environment wins.
+    if Path(".env").is_file():
+        from dotenv import dotenv_values
+
+        env = {**dotenv_values(".env"), **os.environ}
+    else:
+        env = dict(os.environ)
+    path = resolve_config_path(args.config, {k: v for k, v in env.items() if v is not None})
+    return load_settings(path)
+
+
+def _since(args: argparse.Namespace) -> int | None:
+    from relay.cli.export import parse_since
+
+    if not args.since:
+        return None
+    try:
+        return parse_since(args.since)
+    except ValueError as exc:
+        raise UsageError(f"--since: {exc}") from None
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    import asyncio
+
+    settings = _settings(args)
+    if args.online:
+        return asyncio.run(_check_online(settings))
+    print(f"configuration ok: {settings.path}")
+    print(f"  sources: {len(settings.sources)}  "
+          + ", ".join(f"{s.ref} ({s.name})" for s in settings.sources))
+    print(f"  targets: {len(settings.targets)}  "
+          + ", ".join(f"{t.key} -> {t.ref}" for t in settings.targets))
+    roles = {"translator": 0, "editor": 0, "admin": 0}
+    for person in settings.people:
+        for role in person.roles:
+            roles[role] += 1
+    print("  people: " + ", ".join(f"{n} {r}(s)" for r, n in roles.items()))
+    print(f"  database: {settings.storage.database}")
+    secrets = settings.secrets
+    print(f"  secrets: api id {'set' if secrets.api_id else 'missing'}, api hash "
+          f"{'set' if secrets.api_hash else 'missing'}, bot token "
+          f"{'set' if secrets.bot_token else 'missing'}, session "
+          f"{'string' if secrets.session_string else 'file'}")
+    if settings.targets and not any(p.is_editor for p in settings.people):
+        print("  warning: targets are configured but no person is an editor: nothing can be "
+              "approved", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from relay.logs import setup_logging
+    from relay.service.runner import ServiceError, run_service
+
+    settings = _settings(args)
+    setup_logging(settings.logging.level, settings.logging.format, settings.secrets.values())
+    try:
+        asyncio.run(run_service(settings))
+    except ServiceError as exc:
+        raise CommandError(str(exc)) from None
+    return EXIT_OK
+
+
+def _cmd_login(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from relay.telegram.login import login
+
+    settings = _settings(args)
+    asyncio.run(login(settings, as_string=args.string))
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from relay.cli.demo import run_demo
+
+    asyncio.run(run_demo(Path(args.data)))
+    return EXIT_OK
+
+
+async def _check_online(settings: Settings) -> int:
+    from relay.service.runner import make_bot_client, make_watcher_client
+    from relay.telegram.check_online import check_bot, check_watcher
+
+    settings.require_secrets("api_id", "api_hash", purpose="relay check --online")
+    findings = []
+    watcher = make_watcher_client(settings)
+    try:
+        await watcher.connect()
+        findings += await check_watcher(watcher, settings)
+    finally:
+        await watcher.disconnect()
+    if settings.people or settings.targets:
+        settings.require_secrets("bot_token", purpose="relay check --online")
+        bot = make_bot_client(settings)
+        try:
+            await bot.connect()
+            if not await bot.is_user_authorized():
+                await bot.start(bot_token=settings.secrets.bot_token)
+            findings += await check_bot(bot, settings)
+        finally:
+            await bot.disconnect()
+    for finding in findings:
+        print(finding.line())
+    failed = [f for f in findings if not f.ok]
+    print(f"{len(findings) - len(failed)} ok, {len(failed)} failed")
+    return EXIT_FAILURE if failed else EXIT_OK
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from relay.cli.status import StatusError, read_status, render_status, status_json
+
+    settings = _settings(args)
+    try:
+        status = read_status(settings)
+    except StatusError as exc:
+        raise CommandError(str(exc)) from None
+    print(status_json(status) if args.json else render_status(status))
+    return EXIT_OK
+
+
+def _progress_line(text: str) -> None:
+    if sys.stderr.isatty():
+        print(f"\r{text}\033[K", end="", file=sys.stderr, flush=True)
+
+
+def _cmd_backfill(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from relay.service.runner import make_watcher_client
+    from relay.store.db import Database
+    from relay.telegram.backfill import BackfillError, backfill
+
+    settings = _settings(args)
+    settings.require_secrets("api_id", "api_hash", purpose="relay backfill")
+    since = _since(args)
+    if args.limit is not None and args.limit < 1:
+        raise UsageError("--limit: must be at least 1")
+
+    async def go() -> str:
+        db = await Database.open(settings.storage.database)
+        client = make_watcher_client(settings)
+        try:
+            await client.connect()
+            if not await client.is_user_authorized():
+                raise CommandError("the watcher account is not signed in: run `relay login`")
+            report = await backfill(client, db, settings, args.source, since=since,
+                                    limit=args.limit, queue=not args.no_queue,
+                                    progress=lambda r: _progress_line(
+                                        f"{r.source}: {r.fetched} posts read, {r.stored} new"))
+            return report.summary()
+        except BackfillError as exc:
+            raise CommandError(str(exc)) from None
+        finally:
+            await client.disconnect()
+            await db.close()
+
+    summary = asyncio.run(go())
+    _progress_line("")
+    print(summary)
+    return EXIT_OK
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from relay.importer import ExportFormatError, import_export
+    from relay.store.db import Database
+
+    settings = _settings(args)
+    path = Path(args.file)
+    if not path.exists():
+        raise UsageError(f"{path}: no such file or folder")
+
+    async def go() -> str:
+        db = await Database.open(settings.storage.database)
+        try:
+            report = await import_export(db, settings, path, queue=not args.no_queue,
+                                         progress=lambda done, total: _progress_line(
+                                             f"importing: {done}/{total} messages"))
+            return "\n".join([*report.lines(), report.summary()])
+        except ExportFormatError as exc:
+            _progress_line("")
+            if exc.report is not None:
+                print("\n".join(exc.report.lines()))
+            raise CommandError(str(exc)) from None
+        finally:
+            await db.close()
+
+    summary = asyncio.run(go())
+    _progress_line("")
+    print(summary)
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from relay.cli.export import run_export
+    from relay.cli.status import StatusError
+
+    settings = _settings(args)
+    since = _since(args)
+    try:
+        counts = run_export(settings, sys.stdout, fmt=args.format, since=since, what=args.what)
+    except StatusError as exc:
+        raise CommandError(str(exc)) from None
+    print("exported " + ", ".join(f"{n} {kind}" for kind, n in counts.items()), file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_health(args: argparse.Namespace) -> int:
+    from relay.cli.health import check_health
+
+    healthy, why = check_health(_settings(args).storage.database)
+    print(why, file=sys.stdout if healthy else sys.stderr)
+    return EXIT_OK if healthy else EXIT_FAILURE
+
+
+_COMMANDS = {"run": _cmd_run, "login": _cmd_login, "check": _cmd_check, "demo": _cmd_demo,
+             "health": _cmd_health, "status": _cmd_status, "backfill": _cmd_backfill,
+             "import": _cmd_import, "export": _cmd_export}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except ConfigError as exc:
+        print(f"relay: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except UsageError as exc:
+        print(f"relay {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except CommandError as exc:
+        print(f"relay {args.command}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except SchemaTooNew as exc:
+        print(f"relay {args.command}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print(f"relay {args.command}: interrupted", file=sys.stderr)
+        return EXIT_FAILURE
+    except OSError as exc:
+        print(f"relay {args.command}: {exc.strerror or exc}"
+              + (f": {exc.filename}" if getattr(exc, "filename", None) else ""), file=sys.stderr)
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

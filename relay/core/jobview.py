@@ -1,0 +1,51 @@
+"""One job as the review screens show it: a plain record, filled by the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from relay.core.workflow import JobState
+from relay.text.formatting import Entity
+
+
+@dataclass(frozen=True, slots=True)
+class JobView:
+    """Everything a card, a preview or a command answer shows about one job."""
+
+    id: int
+    status: str
+    version: int
+    target: str
+    language: str
+    channel_id: int
+    message_id: int
+    unit_key: str
+    source_text: str
+    source_hash: str
+    draft_text: str | None
+    draft_entities: tuple[Entity, ...]
+    draft_source_hash: str | None
+    draft_source_text: str | None
+    translator_id: int | None
+    editor_id: int | None
+    claimed_by: int | None
+    claimed_at: int | None
+    reason: str | None
+    created_at: int
+    updated_at: int
+    channel_username: str | None
+    channel_name: str | None
+    message_date: int
+    lang: str | None
+    lang_confidence: float | None
+    media_kind: str | None
+    source_deleted: bool
+
+    @property
+    def state(self) -> JobState:
+        return JobState(self.id, self.status, self.version, self.claimed_by, self.claimed_at,
+                        self.translator_id, self.source_hash, self.draft_source_hash)
+
+    @property
+    def draft_outdated(self) -> bool:
+        return self.state.draft_outdated

@@ -1,0 +1,279 @@
+"""Wires the parts into one asyncio service and stops it cleanly on SIGTERM/SIGINT."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from telethon import TelegramClient, errors
+from telethon.sessions import StringSession
+
+from relay.config import Settings
+from relay.logs import event
+from relay.service.metrics import MetricsServer
+from relay.store import service_state
+from relay.store.db import Database
+from relay.store.service_state import HEARTBEAT_SECONDS, HEARTBEAT_STALE_SECONDS  # noqa: F401 - re-exported
+from relay.telegram.bot import ReviewBot
+from relay.telegram.callbacks import CallbackSigner
+from relay.telegram.client import ReadOnlyClient
+from relay.telegram.publisher import Publisher
+from relay.telegram.watcher import Watcher
+
+log = logging.getLogger("relay.service")
+
+
+
+class ServiceError(Exception):
+    """A problem that stops the service from starting; ``str`` is one line for the operator."""
+
+
+def watcher_session(settings: Settings) -> StringSession | str:
+    """The string session from the environment, else the session file (created mode 0600)."""
+    if settings.secrets.session_string:
+        return StringSession(settings.secrets.session_string)
+    path = Path(settings.storage.session)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.touch(mode=0o600)
+    os.chmod(path, 0o600)
+    return str(path)
+
+
+def make_watcher_client(settings: Settings) -> ReadOnlyClient:
+    secrets = settings.secrets
+    return ReadOnlyClient(watcher_session(settings), secrets.api_id, secrets.api_hash,
+                          catch_up=False, receive_updates=True)
+
+
+def make_bot_client(settings: Settings) -> TelegramClient:
+    """The bot's client; its session (no secret in it but the bot's auth key) sits beside
+    the watcher's, mode 0600."""
+    path = Path(settings.storage.session).with_name("bot.session")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.touch(mode=0o600)
+    os.chmod(path, 0o600)
+    secrets = settings.secrets
+    return TelegramClient(str(path), secrets.api_id, secrets.api_hash, catch_up=False)
+
+
+@dataclass
+class Component:
+    """A part of the service the supervisor keeps alive."""
+
+    name: str
+    start: Callable[[], Awaitable[Any]]
+    stop: Callable[[], Awaitable[Any]]
+    healthy: Callable[[], bool]
+    failures: int = 0
+    retry_at: float = 0.0
+
+
+class Service:
+    """The long-lived process: the watcher and, when people are configured, the review bot
+    and the publisher (both on the bot's client), each supervised: one that fails is logged
+    and restarted with backoff while the others keep running."""
+
+    def __init__(self, settings: Settings, db: Database, watcher_client: ReadOnlyClient,
+                 bot_client: TelegramClient | None = None, *,
+                 clock: Callable[[], float] = time.time, check_seconds: float = 1.0):
+        self.settings = settings
+        self.db = db
+        self.clock = clock
+        self.check_seconds = check_seconds
+        self.watcher_client = watcher_client
+        self.bot_client = bot_client
+        self.bot: ReviewBot | None = None
+        if bot_client is not None:
+            token = settings.secrets.bot_token or "relay-simulated-bot"
+            self.bot = ReviewBot(bot_client, db, settings,
+                                 signer=CallbackSigner.from_secret(token), clock=clock)
+        self.publisher: Publisher | None = None
+        if bot_client is not None and settings.targets:
+            self.publisher = Publisher(bot_client, db, settings, clock=clock,
+                                       on_published=self.bot.published,
+                                       on_failed=self.bot.publish_failed)
+            self.bot.on_approved = self.publisher.wake
+        self.watcher = Watcher(watcher_client, db, settings, clock=clock,
+                               on_jobs_changed=self.bot.notify if self.bot else None)
+        self.metrics: MetricsServer | None = None
+        if settings.metrics.enabled:
+            self.metrics = MetricsServer(
+                db, settings.metrics.host, settings.metrics.port, clock=clock,
+                flood_wait_total=lambda: self.publisher.flood_wait_seconds
+                if self.publisher else 0.0)
+        self.components = self._components()
+        self.stopping = asyncio.Event()
+        self._tasks: list[asyncio.Task] = []
+
+    def _components(self) -> list[Component]:
+        watcher = self.watcher
+        parts = [Component(
+            "watcher", self._restart_watcher, watcher.stop,
+            lambda: self.watcher_client.is_connected() and watcher.running)]
+        if self.bot is not None:
+            bot = self.bot
+            parts.append(Component(
+                "bot", self._restart_bot, bot.stop,
+                lambda: self.bot_client.is_connected() and bot.running))
+        if self.publisher is not None:
+            publisher = self.publisher
+            parts.append(Component("publisher", publisher.start, publisher.stop,
+                                   lambda: publisher.running))
+        return parts
+
+    # ------------------------------------------------------------------ start and stop
+    async def start(self) -> None:
+        if not self.watcher_client.is_connected():
+            await self.watcher_client.connect()
+        if not await self.watcher_client.is_user_authorized():
+            raise ServiceError("the watcher account is not signed in: run `relay login` first")
+        if self.bot is not None:
+            await self._start_bot_client()
+            await self.bot.start()
+        if self.publisher is not None:
+            await self.publisher.start()
+        await self.watcher.start()
+        if self.metrics is not None:
+            await self.metrics.start()
+        self._tasks = [asyncio.create_task(self._supervise(), name="supervisor"),
+                       asyncio.create_task(self._heartbeat(), name="heartbeat")]
+        log.info(event("service.started", sources=len(self.watcher.watched),
+                       resolved=len(self.watcher.by_channel), bot=self.bot is not None,
+                       publisher=self.publisher is not None))
+
+    async def _start_bot_client(self) -> None:
+        client = self.bot_client
+        if not client.is_connected():
+            await client.connect()
+        if not await client.is_user_authorized():
+            token = self.settings.secrets.bot_token
+            if not token:
+                raise ServiceError("the bot is not signed in and RELAY_BOT_TOKEN is not set")
+            try:
+                await client.start(bot_token=token)
+            except errors.RPCError as exc:
+                raise ServiceError(f"the bot token was refused by Telegram ({exc.message})"
+                                   ) from None
+        me = await client.get_me()
+        if not me.bot:
+            raise ServiceError("the bot session belongs to a user account, not a bot")
+
+    async def stop(self, timeout: float = 9.0) -> None:
+        """Stop taking work, let the writes in progress finish, disconnect: within ``timeout``
+        seconds whatever happens (a write already handed to the database still completes)."""
+        log.info(event("service.stopping"))
+        self.stopping.set()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        try:
+            await asyncio.wait_for(self._stop_parts(), timeout)
+        except TimeoutError:
+            log.warning(event("service.stop_timeout", seconds=timeout))
+        with contextlib.suppress(Exception):
+            await self.db.run(service_state.beat, int(self.clock()), os.getpid(), "stopped",
+                              "clean stop")
+        log.info(event("service.stopped"))
+
+    async def _stop_parts(self) -> None:
+        if self.metrics is not None:
+            await self.metrics.stop()
+        for component in self.components:  # watcher first: no new work comes in
+            try:
+                await component.stop()
+            except Exception:  # noqa: BLE001 - stop the others all the same
+                log.exception(event("component.stop_failed", component=component.name))
+        for client in (self.watcher_client, self.bot_client):
+            if client is not None:
+                await client.disconnect()
+
+    async def run_until_stopped(self) -> None:
+        await self.start()
+        try:
+            await self.stopping.wait()
+        finally:
+            await self.stop()
+
+    def install_signal_handlers(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.stopping.set)
+
+    # ------------------------------------------------------------------ supervision
+    def health(self) -> dict[str, bool]:
+        return {c.name: bool(c.healthy()) for c in self.components}
+
+    async def _supervise(self) -> None:
+        loop = asyncio.get_running_loop()
+        while not self.stopping.is_set():
+            await asyncio.sleep(self.check_seconds)
+            for component in self.components:
+                if self.stopping.is_set():
+                    return
+                if component.healthy():
+                    component.failures = 0
+                    continue
+                if loop.time() < component.retry_at:
+                    continue
+                await self._restart(component, loop.time())
+
+    async def _restart(self, component: Component, now: float) -> None:
+        component.failures += 1
+        backoff = min(300.0, 2.0 ** component.failures)
+        component.retry_at = now + backoff
+        log.warning(event("component.restart", component=component.name,
+                          attempt=component.failures, next_in=backoff))
+        try:
+            await component.stop()
+            await component.start()
+        except Exception as exc:  # noqa: BLE001 - try again after the backoff
+            log.error(event("component.restart_failed", component=component.name,
+                            error=f"{type(exc).__name__}: {exc}"))
+        else:
+            log.info(event("component.restarted", component=component.name))
+
+    async def _restart_watcher(self) -> None:
+        if not self.watcher_client.is_connected():
+            await self.watcher_client.connect()
+        await self.watcher.start()
+
+    async def _restart_bot(self) -> None:
+        await self._start_bot_client()
+        await self.bot.start()
+
+    async def _heartbeat(self) -> None:
+        while not self.stopping.is_set():
+            health = self.health()
+            state = "running" if all(health.values()) else "degraded"
+            detail = " ".join(f"{k}={'ok' if v else 'down'}" for k, v in health.items())
+            try:
+                await self.db.run(service_state.beat, int(self.clock()), os.getpid(), state,
+                                  detail)
+            except Exception:  # noqa: BLE001 - a missed beat shows as a stale heartbeat
+                log.exception(event("service.heartbeat_failed"))
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+
+
+async def run_service(settings: Settings) -> None:
+    """``relay run``: open the store, connect the watcher and the bot, run until a signal."""
+    needs_bot = bool(settings.people)
+    settings.require_secrets("api_id", "api_hash", *(("bot_token",) if needs_bot else ()),
+                             purpose="relay run")
+    db = await Database.open(settings.storage.database)
+    try:
+        service = Service(settings, db, make_watcher_client(settings),
+                          make_bot_client(settings) if needs_bot else None)
+        service.install_signal_handlers()
+        await service.run_until_stopped()
+    finally:
+        await db.close()

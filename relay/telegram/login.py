@@ -1,0 +1,63 @@
+"""``relay login``: sign the watcher user account in, interactively, once."""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from telethon import errors
+from telethon.sessions import StringSession
+
+from relay.config import Settings
+from relay.telegram.client import ReadOnlyClient
+
+
+def _ask(prompt: str) -> str:
+    print(prompt, end="", file=sys.stderr, flush=True)
+    return sys.stdin.readline().strip()
+
+
+async def login(settings: Settings, *, as_string: bool = False,
+                client: ReadOnlyClient | None = None) -> str | None:
+    """Sign in; write the session file (0600) or return and print a string session."""
+    from relay.cli.main import CommandError
+
+    settings.require_secrets("api_id", "api_hash", purpose="relay login")
+    session_path = Path(settings.storage.session)
+    if client is None:
+        if as_string:
+            session: StringSession | str = StringSession()
+        else:
+            session_path.parent.mkdir(parents=True, exist_ok=True)
+            session_path.touch(mode=0o600, exist_ok=True)
+            os.chmod(session_path, 0o600)
+            session = str(session_path)
+        client = ReadOnlyClient(session, settings.secrets.api_id, settings.secrets.api_hash)
+    try:
+        # Telethon greets on stdout; stdout is kept for the string session alone.
+        with contextlib.redirect_stdout(sys.stderr):
+            await client.start(
+                phone=lambda: _ask("Phone number of the watcher account (e.g. +4479...): "),
+                code_callback=lambda: _ask("Login code Telegram sent: "),
+                password=lambda: getpass.getpass("Two-step verification password: "),
+                max_attempts=3,
+            )
+        me = await client.get_me()
+        print(f"signed in as {me.first_name or ''} (id {me.id})", file=sys.stderr)
+        if as_string:
+            value = client.session.save()
+            print("Put this in RELAY_SESSION (it is a password: keep it secret):",
+                  file=sys.stderr)
+            print(value)
+            return value
+        os.chmod(session_path, 0o600)
+        print(f"session written to {session_path} (mode 0600)", file=sys.stderr)
+        return None
+    except (errors.PhoneNumberInvalidError, errors.PhoneCodeInvalidError,
+            errors.PasswordHashInvalidError, errors.PhoneCodeExpiredError) as exc:
+        raise CommandError(f"sign-in failed: {type(exc).__name__.removesuffix('Error')}") from None
+    finally:
+        await client.disconnect()

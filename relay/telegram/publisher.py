@@ -1,0 +1,382 @@
+"""The publisher: sends the outbox to the outgoing channels, once, in approval order.
+
+For each target the oldest pending item goes first; an item delayed by a flood wait holds the
+items behind it for that target, so subscribers always see posts in approval order. Each part
+of a post is bracketed by ``mark_sending`` and ``record_part`` (see :mod:`relay.store.outbox`);
+after a crash between the two, the channel is searched for the part before anything is sent
+again. Flood waits of any length are kept in the database and honoured to the second; other
+temporary failures back off; a post that cannot be made (bot removed, media gone) is shown to
+editors with the reason and stays in the outbox until someone retries it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from telethon import TelegramClient, errors, utils
+from telethon.tl import types
+
+from relay.config import Settings, Target
+from relay.core.jobview import JobView
+from relay.logs import event
+from relay.store import outbox
+from relay.store import review_queries as review_store
+from relay.store.db import Database
+from relay.telegram.entities import to_telethon
+from relay.telegram.flood import forget_flood_waits
+from relay.telegram.limiter import RateLimiter
+from relay.text.compose import compose, has_media
+from relay.text.formatting import FormattedText
+
+log = logging.getLogger("relay.publisher")
+
+SCAN_WINDOW = 100  # message ids read per request when looking for a post made before a crash
+DELETED_NOTE = "[The original post was deleted by the source channel on {date}.]"
+
+#: Failures that retrying will not cure: editors must act.
+PERMANENT = (
+    errors.ChatWriteForbiddenError,
+    errors.ChatAdminRequiredError,
+    errors.ChannelPrivateError,
+    errors.ChannelInvalidError,
+    errors.UserBannedInChannelError,
+    errors.MessageTooLongError,
+    errors.MediaCaptionTooLongError,
+    errors.EntityBoundsInvalidError,
+    errors.MediaEmptyError,
+)
+
+
+class MediaMissing(Exception):
+    """The post's media file is not on disk (never downloaded, too large, or removed)."""
+
+
+def _reason(exc: BaseException) -> str:
+    """One line for editors and logs: Telegram's error code, or the exception and message."""
+    if isinstance(exc, errors.RPCError):
+        name = type(exc).__name__
+        if name.endswith("Error") and type(exc).__module__.endswith("rpcerrorlist"):
+            # Known errors carry a generic ``message``; the class name is Telegram's code.
+            code = re.sub(r"(?<!^)(?=[A-Z])", "_", name.removesuffix("Error")).upper()
+            return f"Telegram: {code}"
+        return f"Telegram: {exc.message}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+class Publisher:
+    def __init__(self, client: TelegramClient, db: Database, settings: Settings, *,
+                 clock: Callable[[], float] = time.time,
+                 sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+                 on_published: Callable[[int], Any] | None = None,
+                 on_failed: Callable[[int, str], Any] | None = None):
+        self.client = client
+        self.db = db
+        self.settings = settings
+        self.clock = clock
+        self.sleep = sleep
+        self.on_published = on_published
+        self.on_failed = on_failed
+        self.targets = {t.key: t for t in settings.targets}
+        self.names = {p.id: p.name for p in settings.people}
+        self.limiter = RateLimiter(settings.publish.per_target_per_minute,
+                                   settings.publish.global_per_second)
+        self._peers: dict[str, types.InputPeerChannel] = {}
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task | None = None
+        self._stopping = False
+        self._lock = asyncio.Lock()
+        # Audit id up to which deleted sources were looked for; None: the first turn looks at
+        # every publication (the configured action may have changed while relay was stopped).
+        self._audit_seen: int | None = None
+        self.flood_wait_seconds = 0.0  # imposed since start, for metrics
+
+    # ------------------------------------------------------------------ lifecycle
+    @property
+    def running(self) -> bool:
+        return not self._stopping and self._task is not None and not self._task.done()
+
+    async def start(self) -> None:
+        self._stopping = False
+        # Flood waits must reach us (to be stored and honoured), not be slept through inside
+        # Telethon where a restart would forget them.
+        self.client.flood_sleep_threshold = 0
+        self._task = asyncio.create_task(self._loop(), name="publisher")
+
+    async def stop(self, timeout: float = 5.0) -> None:
+        self._stopping = True
+        self._wake.set()
+        if self._task:
+            # Let a send in progress be recorded; a long flood sleep is simply cut short.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._lock.acquire(), timeout)
+                self._lock.release()
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def _loop(self) -> None:
+        while not self._stopping:
+            try:
+                delay = await self.run_once()
+            except Exception:  # noqa: BLE001 - the loop must survive anything
+                log.exception(event("publisher.loop_failed"))
+                delay = 5.0
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=max(0.05, min(delay, 5.0)))
+
+    # ------------------------------------------------------------------ one round
+    async def run_once(self) -> float:
+        """Send what may be sent now; return seconds until something else may be due."""
+        async with self._lock:
+            await self.enqueue_deleted_source_actions()
+            while not self._stopping:
+                next_due, sent = 5.0, 0
+                for item in await self.db.read(outbox.heads):
+                    now = self.clock()
+                    if item.not_before > now:
+                        next_due = min(next_due, item.not_before - now)
+                        continue
+                    if item.not_before:  # our stored wait is the one that counts
+                        forget_flood_waits(self.client)
+                    await self.process(item)
+                    sent += 1
+                if not sent:
+                    return next_due
+            return 5.0
+
+    async def enqueue_deleted_source_actions(self) -> None:
+        policy = self.settings.publish.on_source_deleted
+        if policy == "keep":
+            return
+        due, seen = await self.db.read(outbox.deleted_sources_to_handle, policy,
+                                       self._audit_seen)
+        for job_id, target in due:
+            await self.db.run(outbox.enqueue, job_id, target, policy, int(self.clock()))
+            log.info(event("publish.source_deleted", job=job_id, action=policy))
+        self._audit_seen = seen  # only once all were queued: a failure looks again next turn
+
+    async def process(self, item: outbox.OutboxItem) -> None:
+        job = await self.db.read(review_store.load_job, item.job_id)
+        target = self.targets.get(item.target)
+        try:
+            if job is None or target is None:
+                raise LookupError(f"job {item.job_id} or target {item.target!r} is unknown")
+            if item.kind == "post":
+                await self._post(item, job, target)
+            elif item.kind == "correction":
+                await self._correct(item, job, target)
+            elif item.kind == "annotate":
+                await self._annotate(item, job, target)
+            else:
+                await self._delete(item, job, target)
+        except errors.FloodWaitError as exc:
+            self.flood_wait_seconds += exc.seconds
+            until = int(self.clock()) + exc.seconds
+            await self.db.run(outbox.delay, item.id, until, f"flood wait {exc.seconds}s",
+                              int(self.clock()), count_attempt=False)
+            log.warning(event("publish.flood_wait", item=item.id, target=item.target,
+                              seconds=exc.seconds))
+            return
+        except (*PERMANENT, MediaMissing, LookupError) as exc:
+            reason = _reason(exc)
+            await self.db.run(outbox.fail, item, reason, int(self.clock()))
+            log.error(event("publish.failed", item=item.id, job=item.job_id, reason=reason))
+            if self.on_failed:
+                self.on_failed(item.job_id, reason)
+            return
+        except (errors.RPCError, OSError, ConnectionError, ValueError) as exc:
+            backoff = min(3600, 5 * 2 ** min(item.attempts, 10))
+            await self.db.run(outbox.delay, item.id, int(self.clock()) + backoff, _reason(exc),
+                              int(self.clock()), count_attempt=True)
+            log.warning(event("publish.retry", item=item.id, seconds=backoff,
+                              error=_reason(exc)))
+            return
+        published = await self.db.run(outbox.finish, item, int(self.clock()))
+        log.info(event("publish.done", item=item.id, job=item.job_id, kind=item.kind,
+                       target=item.target))
+        if self.on_published and (published or item.kind != "post"):
+            self.on_published(item.job_id)
+
+    # ------------------------------------------------------------------ posting
+    async def _peer(self, target: Target) -> types.InputPeerChannel:
+        if target.key not in self._peers:
+            ref = target.ref
+            entity = ref.username if ref.username else types.PeerChannel(ref.id)
+            self._peers[target.key] = await self.client.get_input_entity(entity)
+        return self._peers[target.key]
+
+    async def _post(self, item: outbox.OutboxItem, job: JobView, target: Target) -> None:
+        files = await self._media_files(job) if has_media(job) else []
+        parts = compose(job, target, self.names.get(job.translator_id, ""),
+                        with_media=bool(files))
+        peer = await self._peer(target)
+        await self._send_parts(item, parts, peer, target, files)
+
+    async def _send_parts(self, item: outbox.OutboxItem, parts: list[FormattedText],
+                          peer: types.InputPeerChannel, target: Target, files: list[str], *,
+                          first_reply_to: int | None = None) -> None:
+        channel_id = utils.get_peer_id(peer, add_mark=False)
+        done = await self.db.read(outbox.parts_of, item.id)
+        if item.sending_part is not None and item.sending_part not in done:
+            await self._recover(item, parts[item.sending_part], peer, channel_id)
+            done = await self.db.read(outbox.parts_of, item.id)
+        for index, part in enumerate(parts):
+            if index in done:
+                continue
+            reply_to = first_reply_to if index == 0 else (
+                done[index - 1].message_id if target.split_mode == "reply" else None)
+            await self._respect_limits(target.key)
+            await self.db.run(outbox.mark_sending, item.id, index, int(self.clock()))
+            message_id = await self._send(peer, part, files if index == 0 else [], reply_to)
+            self.limiter.record(target.key, self.clock())
+            await self.db.run(outbox.record_part, item, channel_id, index, message_id,
+                              outbox.text_hash(part.text), int(self.clock()))
+            done = await self.db.read(outbox.parts_of, item.id)
+
+    async def _respect_limits(self, target_key: str) -> None:
+        while (wait := self.limiter.wait(target_key, self.clock())) > 0:
+            await self.sleep(wait)
+
+    async def _send(self, peer: Any, part: FormattedText, files: list[str],
+                    reply_to: int | None) -> int:
+        entities = to_telethon(part.entities)
+        if not files:
+            sent = await self.client.send_message(peer, part.text, formatting_entities=entities,
+                                                  reply_to=reply_to, link_preview=False,
+                                                  parse_mode=None)
+            return sent.id
+        if len(files) == 1:
+            sent = await self.client.send_file(peer, files[0], caption=part.text,
+                                               formatting_entities=entities, reply_to=reply_to,
+                                               parse_mode=None)
+            return sent.id
+        captions = [part.text] + [""] * (len(files) - 1)
+        formatting = [entities] + [[] for _ in files[1:]]
+        sent = await self.client.send_file(peer, files, caption=captions,
+                                           formatting_entities=formatting, reply_to=reply_to,
+                                           parse_mode=None)
+        return sent[0].id
+
+    async def _media_files(self, job: JobView) -> list[str]:
+        """The files to re-post. Media relay was told not to keep (``download_media = false``,
+        or over ``max_media_mb``) is left out: the translation goes out as text. A file relay
+        did download but that is gone now is an error editors must see."""
+        rows = await self.db.read(_unit_media, job.channel_id, job.message_id, job.unit_key)
+        wanted = self._keeps_media(job)
+        files = []
+        for message_id, kind, path, size in rows:
+            too_big = size is not None and size > self.settings.storage.max_media_bytes
+            if not path and (not wanted or too_big):
+                continue
+            if not path or not Path(path).is_file():
+                raise MediaMissing(f"the {kind} of source message {message_id} is not on disk")
+            files.append(path)
+        return files[:10]  # an album holds at most 10 items
+
+    def _keeps_media(self, job: JobView) -> bool:
+        source = self.settings.source_of(job.channel_id, job.channel_username)
+        return source.download_media if source else True
+
+    async def _recover(self, item: outbox.OutboxItem, part: FormattedText, peer: Any,
+                       channel_id: int) -> None:
+        """A send of this part was started before a crash: was it made? Look in the channel."""
+        floor = await self.db.read(outbox.newest_message_id, channel_id)
+        known = {p.message_id for p in (await self.db.read(outbox.parts_of, item.id)).values()}
+        empty_windows = 0
+        start = floor + 1
+        while empty_windows < 2:
+            ids = list(range(start, start + SCAN_WINDOW))
+            found = [m for m in await self.client.get_messages(peer, ids=ids)
+                     if isinstance(m, types.Message)]
+            for message in found:
+                if message.out and (message.message or "") == part.text \
+                        and message.id not in known:
+                    await self.db.run(outbox.record_part, item, channel_id, item.sending_part,
+                                      message.id, outbox.text_hash(part.text), int(self.clock()))
+                    log.warning(event("publish.recovered", item=item.id,
+                                      part=item.sending_part, message=message.id))
+                    return
+            empty_windows = 0 if found else empty_windows + 1
+            start += SCAN_WINDOW
+        log.info(event("publish.not_found_after_crash", item=item.id, part=item.sending_part))
+
+    # ------------------------------------------------------------------ after publication
+    async def _correct(self, item: outbox.OutboxItem, job: JobView, target: Target) -> None:
+        """Edit the published post in place; if that is impossible, post the correction as a
+        reply to it."""
+        parts = compose(job, target, self.names.get(job.translator_id, ""))
+        originals = await self.db.read(outbox.posted_parts, job.id)
+        peer = await self._peer(target)
+        channel_id = utils.get_peer_id(peer, add_mark=False)
+        if originals and len(originals) == len(parts):
+            try:
+                for original, part in zip(originals, parts, strict=True):
+                    await self._edit(peer, original.message_id, part)
+                    await self.db.run(outbox.record_part, item, channel_id, original.part,
+                                      original.message_id, outbox.text_hash(part.text),
+                                      int(self.clock()))
+                return
+            except (errors.MessageEditTimeExpiredError, errors.MessageIdInvalidError,
+                    errors.MessageAuthorRequiredError) as exc:
+                log.warning(event("publish.correction_as_reply", job=job.id,
+                                  reason=_reason(exc)))
+        header = FormattedText("Correction:\n\n")
+        first = parts[0]
+        shifted = tuple(e.shifted(len(header.text)) for e in first.entities)
+        parts = [FormattedText(header.text + first.text, shifted), *parts[1:]]
+        await self._send_parts(item, parts, peer, target, [],
+                               first_reply_to=originals[0].message_id if originals else None)
+
+    async def _edit(self, peer: Any, message_id: int, part: FormattedText) -> None:
+        with contextlib.suppress(errors.MessageNotModifiedError):
+            await self.client.edit_message(peer, message_id, part.text,
+                                           formatting_entities=to_telethon(part.entities),
+                                           link_preview=False, parse_mode=None)
+
+    async def _annotate(self, item: outbox.OutboxItem, job: JobView, target: Target) -> None:
+        originals = await self.db.read(outbox.posted_parts, job.id)
+        if not originals:
+            return
+        peer = await self._peer(target)
+        deleted_at = await self.db.read(_deleted_at, job.channel_id, job.message_id)
+        note = DELETED_NOTE.format(date=time.strftime("%Y-%m-%d", time.gmtime(deleted_at or 0)))
+        await self._send_parts(item, [FormattedText(note)], peer, target, [],
+                               first_reply_to=originals[0].message_id)
+
+    async def _delete(self, item: outbox.OutboxItem, job: JobView, target: Target) -> None:
+        originals = await self.db.read(outbox.posted_parts, job.id)
+        if originals:
+            await self.client.delete_messages(await self._peer(target),
+                                              [p.message_id for p in originals])
+
+
+def _unit_media(conn: Any, channel_id: int, message_id: int,
+                unit_key: str) -> list[tuple[int, str, str | None, int | None]]:
+    if unit_key.startswith("g:"):
+        rows = conn.execute(
+            "SELECT message_id, media_kind, media_path, media_size FROM messages"
+            " WHERE channel_id = ? AND grouped_id = ? AND media_kind IS NOT NULL"
+            " AND deleted_at IS NULL ORDER BY message_id", (channel_id, int(unit_key[2:])))
+    else:
+        rows = conn.execute(
+            "SELECT message_id, media_kind, media_path, media_size FROM messages"
+            " WHERE channel_id = ? AND message_id = ? AND media_kind IS NOT NULL",
+            (channel_id, message_id))
+    downloadable = ("photo", "video", "document", "audio", "animation", "voice", "round")
+    return [tuple(r) for r in rows if r[1] in downloadable]
+
+
+def _deleted_at(conn: Any, channel_id: int, message_id: int) -> int | None:
+    row = conn.execute("SELECT deleted_at FROM messages WHERE channel_id = ? AND message_id = ?",
+                       (channel_id, message_id)).fetchone()
+    return row[0] if row else None

@@ -1,0 +1,102 @@
+"""Telegram-independent formatted text: plain text plus entities.
+
+Offsets and lengths are in UTF-16 code units, exactly as Telegram counts them, so that
+entities survive the round trip to and from Telethon's ``MessageEntity*`` types unchanged.
+The adapters that convert from and to Telethon live next to the code that talks to Telegram
+(``relay.telegram.tl_records``, ``relay.review`` and ``relay.publish``); this module knows nothing
+of Telethon or SQLite.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+#: Entity kinds relay keeps. Anything else Telegram sends is dropped on conversion.
+KINDS = frozenset(
+    {
+        "bold",
+        "italic",
+        "underline",
+        "strike",
+        "spoiler",
+        "code",
+        "pre",
+        "blockquote",
+        "text_url",
+        "url",
+        "email",
+        "phone",
+        "mention",
+        "mention_name",
+        "hashtag",
+        "cashtag",
+        "bot_command",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One formatting span. ``url`` is set for ``text_url``, ``language`` for ``pre``,
+    ``user_id`` for ``mention_name``."""
+
+    kind: str
+    offset: int
+    length: int
+    url: str | None = None
+    language: str | None = None
+    user_id: int | None = None
+
+    @property
+    def end(self) -> int:
+        return self.offset + self.length
+
+    def shifted(self, delta: int) -> Entity:
+        return Entity(self.kind, self.offset + delta, self.length, self.url, self.language, self.user_id)
+
+
+@dataclass(frozen=True, slots=True)
+class FormattedText:
+    text: str
+    entities: tuple[Entity, ...] = field(default_factory=tuple)
+
+
+def utf16_len(text: str) -> int:
+    """Length of ``text`` in UTF-16 code units (characters above U+FFFF count twice)."""
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def utf16_to_index(text: str, units: int) -> int:
+    """The Python string index at which ``units`` UTF-16 code units have been consumed."""
+    if units <= 0:
+        return 0
+    count = 0
+    for index, ch in enumerate(text):
+        if count >= units:
+            return index
+        count += 2 if ord(ch) > 0xFFFF else 1
+    return len(text)
+
+
+def entities_to_json(entities: tuple[Entity, ...] | list[Entity]) -> str:
+    """Compact JSON for storage; empty list for no entities."""
+    out = []
+    for e in entities:
+        item: dict[str, object] = {"k": e.kind, "o": e.offset, "l": e.length}
+        if e.url is not None:
+            item["u"] = e.url
+        if e.language is not None:
+            item["g"] = e.language
+        if e.user_id is not None:
+            item["i"] = e.user_id
+        out.append(item)
+    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+
+
+def entities_from_json(raw: str | None) -> tuple[Entity, ...]:
+    if not raw:
+        return ()
+    return tuple(
+        Entity(d["k"], d["o"], d["l"], d.get("u"), d.get("g"), d.get("i")) for d in json.loads(raw)
+    )
