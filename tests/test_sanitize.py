@@ -66,6 +66,47 @@ def test_control_characters_removed(ch):
     assert clean_text(f"a{ch}b").text == "ab"
 
 
+#: Characters that hide text and are not on any short list (issue 10): tags, invisible
+#: operators, the Mongolian vowel separator, deprecated format controls, reserved
+#: default-ignorables, the combining grapheme joiner, Hangul fillers, variation selectors.
+HIDDEN_BY_PROPERTY = [
+    "\U000e0001", "\U000e0041", "\U000e0020", "\U000e007f", "\U000e0000", "\U000e0100",
+    "\u2062", "\u2063", "\u2064", "\u180e", *map(chr, range(0x206A, 0x2070)),
+    *map(chr, range(0xFFF0, 0xFFF9)), "\u034f", "\u3164", "\u115f", "\u1160", "\uffa0",
+    "\u17b4", "\u17b5", "\u180b", "\ufe00", "\u2065",
+]
+
+
+@pytest.mark.parametrize("ch", HIDDEN_BY_PROPERTY, ids=lambda c: f"U+{ord(c):04X}")
+def test_every_default_ignorable_character_removed(ch):
+    assert clean_text(f"strike{ch} at{ch} Haft Tappeh").text == "strike at Haft Tappeh"
+
+
+def test_text_hidden_in_tag_characters_is_removed():
+    hidden = "".join(chr(0xE0000 + ord(c)) for c in "click evil.example")
+    assert clean_text(f"Workers rally{hidden} today").text == "Workers rally today"
+
+
+def test_emoji_tag_sequence_flag_kept_and_lone_tags_dropped():
+    scotland = "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
+    assert clean_text(f"Solidarity {scotland}!").text == f"Solidarity {scotland}!"
+    unterminated = "\U0001f3f4\U000e0067\U000e0062"
+    assert clean_text(f"a {unterminated} b").text == "a \U0001f3f4 b"
+
+
+def test_emoji_presentation_selectors_and_arabic_number_signs_kept():
+    assert clean_text("\u2764\ufe0f \u263a\ufe0e").text == "\u2764\ufe0f \u263a\ufe0e"
+    assert clean_text("\u0600\u0661\u0662 \u06dd\u0663").text == "\u0600\u0661\u0662 \u06dd\u0663"
+
+
+@given(st.characters(categories=["Cf"]))
+def test_no_format_character_survives_except_the_kept_ones(ch):
+    kept = {"\u200c", "\u200d", *map(chr, (*range(0x0600, 0x0606), 0x06DD, 0x070F, 0x0890,
+                                              0x0891, 0x08E2, 0x110BD, 0x110CD))}
+    out = clean_text(f"a{ch}b").text
+    assert out == (f"a{ch}b" if ch in kept else "ab")
+
+
 def test_zwnj_newline_and_tab_kept():
     text = f"می{ZWNJ}روم\n\tکتاب{ZWNJ}ها"
     assert clean_text(text).text == text
