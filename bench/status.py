@@ -24,7 +24,7 @@ How it is measured
 * Timed: :func:`relay.cli.status.read_status` (read-only open + every query) plus
   :func:`relay.cli.status.render_status`, ``--runs`` times; median, min, p90 and max are printed and
   the median is held against 200 ms. The page cache is warm (the database was just written).
-* Then each statement ``collect_status`` ran, timed alone (median of 5) with its ``EXPLAIN QUERY
+* Then each statement ``relay.store.reports.status_figures`` ran, timed alone (median of 5) with its ``EXPLAIN QUERY
   PLAN``, and for comparison two queries status deliberately does NOT run: ``COUNT(*)`` over
   messages and ``MIN(created_at)`` over the queued jobs.
 * ``--cli`` also times the whole command as an operator runs it (``python -m relay status``,
@@ -53,9 +53,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `relay` imports from a checkout
     sys.path.insert(0, str(ROOT))
 
-from relay.cli.status import collect_status, connect_readonly, read_status, render_status  # noqa: E402
+from relay.cli.status import read_status, render_status  # noqa: E402
 from relay.config import Settings, load_settings  # noqa: E402
 from relay.store.db import Database  # noqa: E402
+from relay.store.readonly import connect_readonly  # noqa: E402
+from relay.store.reports import status_figures  # noqa: E402
 
 FLOOR_MS = 200.0
 NOW = int(time.time())
@@ -274,7 +276,7 @@ def per_statement(settings: Settings) -> list[tuple[str, float, list[str]]]:
     conn = connect_readonly(settings.storage.database)
     statements: list[str] = []
     conn.set_trace_callback(statements.append)
-    collect_status(conn, settings, NOW)
+    status_figures(conn, NOW)  # every query `relay status` runs
     conn.set_trace_callback(None)
     extra = ["SELECT COUNT(*) FROM messages  -- not run by status",
              "SELECT MIN(created_at) FROM jobs WHERE status = 'queued'  -- not run by status"]

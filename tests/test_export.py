@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 
 from relay.cli.export import COLUMNS, WHAT, export, parse_since, run_export
-from relay.cli.status import connect_readonly
 from relay.config import Settings
 from relay.core.records import MessageRow
 from relay.store import messages as message_store
+from relay.store.archive import SqliteArchive
 from relay.store.db import Database
+from relay.store.readonly import connect_readonly
 from relay.text.formatting import Entity
 from tests.test_status import (
     EXTRA_SOURCES,
@@ -75,7 +76,7 @@ def _jsonl(path: Path, **kwargs) -> tuple[list[dict], dict[str, int], str]:
     out = io.StringIO()
     conn = connect_readonly(path)
     try:
-        counts = export(conn, out, **kwargs)
+        counts = export(SqliteArchive(conn), out, **kwargs)
     finally:
         conn.close()
     text = out.getvalue()
@@ -194,7 +195,7 @@ async def test_since_filters_each_record_type_by_its_own_date(filled):
 async def test_csv_writes_messages_by_default_with_a_header(filled):
     out = io.StringIO()
     conn = connect_readonly(filled)
-    counts = export(conn, out, fmt="csv")
+    counts = export(SqliteArchive(conn), out, fmt="csv")
     conn.close()
     assert counts == {"message": 9}
     rows = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
@@ -214,7 +215,7 @@ async def test_csv_writes_messages_by_default_with_a_header(filled):
 async def test_csv_of_other_record_types(filled, what):
     out = io.StringIO()
     conn = connect_readonly(filled)
-    counts = export(conn, out, fmt="csv", what=what, since=NOW - 2 * HOUR)
+    counts = export(SqliteArchive(conn), out, fmt="csv", what=what, since=NOW - 2 * HOUR)
     conn.close()
     (kind,) = WHAT[what]
     rows = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
@@ -237,7 +238,7 @@ async def test_newline_in_text_and_unicode_line_separators_keep_one_record_per_l
     assert message["text"] == "خط اول\nخط دوم\u2028سوم\u2029چهارم\x85پنجم\r"
     out = io.StringIO()
     conn = connect_readonly(settings.storage.database)
-    export(conn, out, fmt="csv")
+    export(SqliteArchive(conn), out, fmt="csv")
     conn.close()
     rows = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
     assert len(rows) == 2 and rows[1][COLUMNS["message"].index("text")] == message["text"]
@@ -274,9 +275,9 @@ async def test_run_export_reads_the_configured_database_read_only(settings, fill
 async def test_bad_format_or_record_type_is_refused(filled):
     conn = connect_readonly(filled)
     with pytest.raises(ValueError, match="unknown export format 'xml'"):
-        export(conn, io.StringIO(), fmt="xml")
+        export(SqliteArchive(conn), io.StringIO(), fmt="xml")
     with pytest.raises(ValueError, match="unknown record type 'people'"):
-        export(conn, io.StringIO(), what="people")
+        export(SqliteArchive(conn), io.StringIO(), what="people")
     conn.close()
 
 

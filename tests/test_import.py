@@ -22,6 +22,7 @@ from relay.importer import (
 from relay.importer.desktop_messages import match_source, not_importable, unix_time
 from relay.store import channels as channel_store
 from relay.store import messages as message_store
+from relay.store.sqlite_store import SqliteStore
 from relay.text.formatting import Entity, entities_to_json
 from tests.conftest import rows
 
@@ -243,7 +244,7 @@ def test_stored_posts_change_only_for_a_newer_edit():
 async def test_single_chat_matched_by_id_is_stored_and_farsi_posts_queued(db, settings,
                                                                           tmp_path):
     path = write(tmp_path, chat("نام قدیمی کانال", OIL_ID, oil_messages()))
-    report = await import_export(db, settings, path, clock=lambda: T0 + 10_000)
+    report = await import_export(SqliteStore(db), settings, path, clock=lambda: T0 + 10_000)
     [c] = report.chats
     assert (c.name, c.channel_id, c.source, c.queued) == ("نام قدیمی کانال", OIL_ID,
                                                             f"id {OIL_ID}", True)
@@ -271,7 +272,7 @@ async def test_single_chat_matched_by_id_is_stored_and_farsi_posts_queued(db, se
 
 async def test_single_chat_matched_by_name(db, settings, tmp_path):
     path = write(tmp_path, chat(VAHED_NAME, VAHED_ID, [msg(1, WAGES), msg(2, HUNGER)]))
-    report = await import_export(db, settings, path)
+    report = await import_export(SqliteStore(db), settings, path)
     [c] = report.chats
     assert (c.source, c.stored, c.jobs_created) == ("@vahed", 2, 4)
     assert rows(db_file(settings), "SELECT id, username, display_name, is_source FROM channels"
@@ -282,7 +283,7 @@ async def test_a_source_the_watcher_resolved_is_matched_by_its_id(db, settings, 
     await db.run(channel_store.set_source_status, "@vahed", channel_id=VAHED_ID, error=None,
                  now=T0)
     path = write(tmp_path, chat("سندیکای کارگران شرکت واحد", VAHED_ID, [msg(1, WAGES)]))
-    report = await import_export(db, settings, path)
+    report = await import_export(SqliteStore(db), settings, path)
     assert (report.chats[0].source, report.chats[0].jobs_created) == ("@vahed", 2)
     assert rows(db_file(settings), "SELECT username, title, display_name FROM channels") == [
         ("vahed", "سندیکای کارگران شرکت واحد", VAHED_NAME)]
@@ -305,7 +306,7 @@ async def test_full_export_with_unmatched_and_personal_chats(db, settings, tmp_p
         ]},
     }
     path = write(tmp_path, data)
-    report = await import_export(db, settings, path)
+    report = await import_export(SqliteStore(db), settings, path)
     by_name = {c.name: c for c in report.chats}
     assert by_name["Sara & Reza"].not_imported and by_name["Basic group"].not_imported
     assert by_name["Sara & Reza"].seen == 0
@@ -329,11 +330,11 @@ async def test_full_export_with_unmatched_and_personal_chats(db, settings, tmp_p
 
 async def test_importing_twice_adds_nothing(db, settings, tmp_path):
     path = write(tmp_path, chat(OIL_NAME, OIL_ID, oil_messages()))
-    await import_export(db, settings, path)
+    await import_export(SqliteStore(db), settings, path)
     query = ("SELECT (SELECT COUNT(*) FROM messages), (SELECT COUNT(*) FROM message_revisions),"
              " (SELECT COUNT(*) FROM jobs), (SELECT COUNT(*) FROM audit)")
     before = rows(db_file(settings), query)
-    again = await import_export(db, settings, path)
+    again = await import_export(SqliteStore(db), settings, path)
     assert rows(db_file(settings), query) == before == [(4, 0, 4, 4)]
     [c] = again.chats
     assert (c.seen, c.stored, c.present, c.updated, c.skipped, c.jobs_created) == (
@@ -342,10 +343,10 @@ async def test_importing_twice_adds_nothing(db, settings, tmp_path):
 
 async def test_newer_edit_in_a_later_export_is_applied_and_the_old_text_kept(db, settings,
                                                                              tmp_path):
-    await import_export(db, settings, write(tmp_path, chat(OIL_NAME, OIL_ID, [msg(1, STRIKE)])))
+    await import_export(SqliteStore(db), settings, write(tmp_path, chat(OIL_NAME, OIL_ID, [msg(1, STRIKE)])))
     edited = msg(1, STRIKE + " (اصلاحیه)", edited="2023-05-02T09:00:00",
                  edited_unixtime=str(T0 + 86_400))
-    report = await import_export(db, settings, write(tmp_path, chat(OIL_NAME, OIL_ID, [edited]),
+    report = await import_export(SqliteStore(db), settings, write(tmp_path, chat(OIL_NAME, OIL_ID, [edited]),
                                                      "later.json"))
     assert report.chats[0].updated == 1
     assert rows(db_file(settings), "SELECT text, edit_date FROM messages") == [
@@ -354,7 +355,7 @@ async def test_newer_edit_in_a_later_export_is_applied_and_the_old_text_kept(db,
     assert rows(db_file(settings), "SELECT DISTINCT source_text FROM jobs") == [
         (STRIKE + " (اصلاحیه)",)]
     # The first, older export again: it must not roll the post back.
-    old = await import_export(db, settings, tmp_path / "result.json")
+    old = await import_export(SqliteStore(db), settings, tmp_path / "result.json")
     assert (old.chats[0].present, old.chats[0].updated) == (1, 0)
     assert rows(db_file(settings), "SELECT text FROM messages") == [(STRIKE + " (اصلاحیه)",)]
 
@@ -365,7 +366,7 @@ async def test_a_post_the_watcher_stored_with_richer_formatting_is_left_alone(db
                         entities=(Entity("bold", 0, 7), Entity("italic", 0, 4)))
     policy = QueuePolicy(languages=frozenset({"fa"}), targets=(("en", "en"),))
     await db.run(message_store.store_message, nested, "fa", 0.99, policy, T0)
-    report = await import_export(db, settings, write(tmp_path, chat(OIL_NAME, OIL_ID, [
+    report = await import_export(SqliteStore(db), settings, write(tmp_path, chat(OIL_NAME, OIL_ID, [
         msg(1, [{"type": "bold", "text": STRIKE[:7]}, STRIKE[7:]])])))
     assert report.chats[0].present == 1
     assert rows(db_file(settings), "SELECT COUNT(*) FROM message_revisions") == [(0,)]
@@ -379,7 +380,7 @@ async def test_forward_reply_and_media_are_stored(db, settings, tmp_path):
             mime_type="audio/ogg", duration_seconds=12, file_size=4096),
         msg(4, "گزارش کامل", file="files/report.pdf", file_name="گزارش.pdf"),
     ]
-    await import_export(db, settings, write(tmp_path, chat(OIL_NAME, OIL_ID, messages)))
+    await import_export(SqliteStore(db), settings, write(tmp_path, chat(OIL_NAME, OIL_ID, messages)))
     assert rows(db_file(settings), "SELECT message_id, media_kind, media_name, media_size,"
                 " fwd_from, reply_to FROM messages ORDER BY message_id") == [
         (1, "photo", "photo_1@01-05-2023_10-20-30.jpg", None, None, None),
@@ -391,7 +392,7 @@ async def test_forward_reply_and_media_are_stored(db, settings, tmp_path):
 
 async def test_queue_false_stores_a_source_without_jobs(db, settings, tmp_path):
     path = write(tmp_path, chat(OIL_NAME, OIL_ID, oil_messages()))
-    report = await import_export(db, settings, path, queue=False)
+    report = await import_export(SqliteStore(db), settings, path, queue=False)
     c = report.chats[0]
     assert (c.source, c.queued, c.stored, c.jobs_created) == (f"id {OIL_ID}", False, 4, 0)
     assert rows(db_file(settings), "SELECT COUNT(*) FROM jobs") == [(0,)]
@@ -403,7 +404,7 @@ async def test_progress_counts_up_to_the_total(db, settings, tmp_path):
                                chat("x", 5, [msg(1, "hi")], chat_type="personal_chat"),
                                chat("اخبار", OTHER_ID, [msg(1, STRIKE), msg(2, WAGES)])]}}
     calls: list[tuple[int, int]] = []
-    await import_export(db, settings, write(tmp_path, data),
+    await import_export(SqliteStore(db), settings, write(tmp_path, data),
                         progress=lambda done, total: calls.append((done, total)),
                         batch_size=2)
     assert calls[0] == (0, 7)
@@ -422,7 +423,7 @@ async def test_truncated_file_keeps_what_came_before_and_names_the_position(db, 
     path = tmp_path / "result.json"
     path.write_text(full[:cut], encoding="utf-8")
     with pytest.raises(ExportFormatError) as caught:
-        await import_export(db, settings, path, batch_size=2)
+        await import_export(SqliteStore(db), settings, path, batch_size=2)
     error = caught.value
     message = str(error)
     assert "\n" not in message
@@ -438,7 +439,7 @@ async def test_truncated_file_keeps_what_came_before_and_names_the_position(db, 
         (1,), (2,), (3,), (4,), (5,)]
     # Fixed file (the complete export) afterwards: the rest comes in, nothing twice.
     path.write_text(full, encoding="utf-8")
-    report = await import_export(db, settings, path)
+    report = await import_export(SqliteStore(db), settings, path)
     assert (report.chats[0].stored, report.chats[0].present) == (3, 5)
 
 
@@ -450,7 +451,7 @@ async def test_file_cut_inside_a_farsi_character_is_truncation_too(db, settings,
     path.write_bytes(full[:cut])
     with pytest.raises(ExportFormatError, match=r"truncated.*1 message imported before the "
                                                 r"damage is kept"):
-        await import_export(db, settings, path)
+        await import_export(SqliteStore(db), settings, path)
     assert rows(db_file(settings), "SELECT message_id FROM messages") == [(1,)]
 
 
@@ -463,13 +464,13 @@ async def test_damaged_json_and_bad_bytes_in_the_middle_are_named(db, settings, 
     with pytest.raises(ExportFormatError, match=r"line \d+, column \d+ \(byte offset \d+\): "
                                                 r"invalid JSON: expecting ',' delimiter — 2 "
                                                 "messages imported"):
-        await import_export(db, settings, path)
+        await import_export(SqliteStore(db), settings, path)
     raw = good.encode()
     bad = raw.index("دستمزدهای".encode())
     path.write_bytes(raw[:bad] + b"\xff" + raw[bad:])
     with pytest.raises(ExportFormatError, match=rf"\(byte offset {bad}\): invalid UTF-8 byte "
                                                 "0xff"):
-        await import_export(db, settings, path)
+        await import_export(SqliteStore(db), settings, path)
     assert rows(db_file(settings), "SELECT COUNT(*) FROM messages") == [(2,)]
 
 
@@ -487,7 +488,7 @@ async def test_files_that_are_not_exports_are_refused(db, settings, tmp_path, co
     path = tmp_path / "result.json"
     path.write_bytes(content)
     with pytest.raises(ExportFormatError, match=expected) as caught:
-        await import_export(db, settings, path)
+        await import_export(SqliteStore(db), settings, path)
     assert str(caught.value).startswith(f"{path}: ")
     assert "\n" not in str(caught.value)
     assert rows(db_file(settings), "SELECT COUNT(*) FROM channels") == [(0,)]
@@ -495,20 +496,20 @@ async def test_files_that_are_not_exports_are_refused(db, settings, tmp_path, co
 
 async def test_missing_file_and_export_folder(db, settings, tmp_path):
     with pytest.raises(ExportFormatError, match="file not found"):
-        await import_export(db, settings, tmp_path / "nope.json")
+        await import_export(SqliteStore(db), settings, tmp_path / "nope.json")
     folder = tmp_path / "ChatExport_2023-05-01"
     folder.mkdir()
     with pytest.raises(ExportFormatError, match="folder without a result.json"):
-        await import_export(db, settings, folder)
+        await import_export(SqliteStore(db), settings, folder)
     write(folder, chat(OIL_NAME, OIL_ID, [msg(1, STRIKE)]))
-    report = await import_export(db, settings, folder)
+    report = await import_export(SqliteStore(db), settings, folder)
     assert report.file == str(folder / "result.json") and report.chats[0].stored == 1
 
 
 async def test_unusable_elements_are_counted_not_fatal(db, settings, tmp_path):
     messages = [msg(1, STRIKE), "not a message", {"type": "message", "text": "no id"},
                 msg(2, WAGES)]
-    report = await import_export(db, settings, write(tmp_path, chat(OIL_NAME, OIL_ID,
+    report = await import_export(SqliteStore(db), settings, write(tmp_path, chat(OIL_NAME, OIL_ID,
                                                                     messages)))
     c = report.chats[0]
     assert (c.seen, c.stored, c.invalid) == (4, 2, 2)

@@ -16,6 +16,7 @@ import pytest
 
 from relay.cli.demo import run_demo
 from relay.logs import setup_logging
+from relay.store.sqlite_store import SqliteStore
 from relay.telegram.backfill import BackfillError, backfill
 from relay.telegram.check_online import check_bot, check_watcher
 from tests.review_world import BOT_TOKEN, ReviewWorld
@@ -31,13 +32,13 @@ async def test_backfill_is_resumable_and_respects_since_and_queue_rules(world, d
         world.tg.post(world.vahed, f"{text} {day}", date=start + dt.timedelta(days=day))
     client = world.watcher_client()
     await client.connect()
-    first = await backfill(client, db, settings, "@vahed", limit=120)
+    first = await backfill(client, SqliteStore(db), settings, "@vahed", limit=120)
     assert (first.fetched, first.stored, first.finished) == (120, 120, False)
     ids = await db.read(lambda c: [r[0] for r in c.execute(
         "SELECT message_id FROM messages ORDER BY message_id")])
     assert ids == list(range(131, 251))  # the newest 120
     since = int((start + dt.timedelta(days=60)).timestamp())
-    second = await backfill(client, db, settings, "Syndicate of Workers of Tehran and Suburbs "
+    second = await backfill(client, SqliteStore(db), settings, "Syndicate of Workers of Tehran and Suburbs "
                             "Vahed Bus Company", since=since)
     assert second.finished and second.stored == 250 - 120 - 60
     oldest = await db.read(lambda c: c.execute("SELECT MIN(message_id) FROM messages").fetchone())
@@ -46,7 +47,7 @@ async def test_backfill_is_resumable_and_respects_since_and_queue_rules(world, d
     farsi = await db.read(lambda c: c.execute(
         "SELECT COUNT(*) FROM messages WHERE lang = 'fa'").fetchone()[0])
     assert jobs == 2 * farsi  # queued by the source's rules, one job per target
-    again = await backfill(client, db, settings, "@vahed", since=since)
+    again = await backfill(client, SqliteStore(db), settings, "@vahed", since=since)
     assert again.stored == 0  # nothing twice
     await client.disconnect()
 
@@ -55,7 +56,7 @@ async def test_archive_only_backfill_queues_nothing(world, db, settings):
     world.tg.post(world.haft, FARSI)
     client = world.watcher_client()
     await client.connect()
-    report = await backfill(client, db, settings, "@haft_tappeh", queue=False)
+    report = await backfill(client, SqliteStore(db), settings, "@haft_tappeh", queue=False)
     await client.disconnect()
     assert report.stored == 1 and report.jobs == 0
 
@@ -74,7 +75,7 @@ async def test_backfill_waits_out_a_flood_wait_and_goes_on(world, db, settings):
     client = world.watcher_client()
     await client.connect()
     client.flood_sleep_threshold = 0
-    report = await backfill(client, db, settings, "@vahed", sleep=fake_sleep)
+    report = await backfill(client, SqliteStore(db), settings, "@vahed", sleep=fake_sleep)
     await client.disconnect()
     assert slept == [120] and report.finished and report.flood_waits == 1
     count = await db.read(lambda c: c.execute("SELECT COUNT(*) FROM messages").fetchone()[0])
@@ -85,7 +86,7 @@ async def test_backfill_of_an_unknown_source_is_a_clear_error(world, db, setting
     client = world.watcher_client()
     await client.connect()
     with pytest.raises(BackfillError, match="'@nobody' is not a configured source"):
-        await backfill(client, db, settings, "@nobody")
+        await backfill(client, SqliteStore(db), settings, "@nobody")
     await client.disconnect()
 
 

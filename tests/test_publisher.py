@@ -15,6 +15,7 @@ from relay.core.workflow import Action, Actor, Rules
 from relay.store import outbox
 from relay.store import review_queries as review_store
 from relay.store.db import Database
+from relay.store.sqlite_store import SqliteStore
 from relay.telegram.publisher import Publisher
 from tests.review_world import BOT_TOKEN, ReviewWorld
 
@@ -188,7 +189,7 @@ async def test_flood_wait_survives_a_restart(w, tmp_path):
     w.tg.fail_next("FLOOD_WAIT_21600", request=fn.messages.SendMessageRequest)
     await approve_in_store(w.db, 1)
     await w.settle()
-    fresh = Publisher(w.tg.client(None), w.db, w.settings, clock=w.clock)
+    fresh = Publisher(w.tg.client(None), SqliteStore(w.db), w.settings, clock=w.clock)
     await fresh.client.start(bot_token=BOT_TOKEN)
     w.clock.now += 3600
     await fresh.run_once()
@@ -303,7 +304,7 @@ async def crash_once_then_restart(tmp_path: Path, at: int) -> tuple[int, list[st
                         if s.user_id == world.bot.id else None)
     world.tg.on_response(lambda s, r, a: crasher.point(f"after {type(r).__name__}")
                          if s.user_id == world.bot.id else None)
-    publisher = Publisher(bot_client, db, world.settings, clock=world.clock)
+    publisher = Publisher(bot_client, SqliteStore(db), world.settings, clock=world.clock)
     publisher.client.flood_sleep_threshold = 0
     with contextlib.suppress(Crash):
         await publisher.run_once()
@@ -315,7 +316,7 @@ async def crash_once_then_restart(tmp_path: Path, at: int) -> tuple[int, list[st
     db = await Database.open(world.settings.storage.database)  # the restart
     client = world.tg.client(None)
     await client.start(bot_token=BOT_TOKEN)
-    restarted = Publisher(client, db, world.settings, clock=world.clock)
+    restarted = Publisher(client, SqliteStore(db), world.settings, clock=world.clock)
     await restarted.start()
     await restarted.run_once()
     await restarted.stop()

@@ -12,7 +12,6 @@ from relay.cli.status import (
     JOB_STATES,
     StatusError,
     collect_status,
-    connect_readonly,
     format_age,
     read_status,
     render_status,
@@ -27,6 +26,8 @@ from relay.store import messages as message_store
 from relay.store import outbox
 from relay.store import review_queries as review_store
 from relay.store.db import Database
+from relay.store.readonly import connect_readonly
+from relay.store.reports import status_figures
 
 NOW = 1_750_000_000
 HOUR = 3600
@@ -386,7 +387,7 @@ async def test_every_query_uses_an_index_or_a_small_table(settings, filled):
     conn = connect_readonly(filled)
     statements: list[str] = []
     conn.set_trace_callback(statements.append)
-    collect_status(conn, settings, NOW)
+    collect_status(status_figures(conn, NOW), settings, NOW)
     conn.set_trace_callback(None)
     plans = {}
     for sql in statements:

@@ -9,7 +9,6 @@ and the publisher. Only Telegram is simulated (:mod:`relay.telegram.sim`).
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +19,7 @@ from telethon.tl import types
 from relay.config import load_settings
 from relay.logs import setup_logging
 from relay.service.runner import Service
+from relay.store.api import ReportsStore
 from relay.store.db import Database
 from relay.telegram.client import ReadOnlyClient
 from relay.telegram.sim import demo_data as d
@@ -159,7 +159,7 @@ async def run_demo(data_dir: Path, *, quiet: bool = False,
         await demo.settle()
         tg.delete(demo.vahed, [doomed.id])
         await demo.settle()
-        _print_store(db_path, say)
+        await _print_store(demo.service.store, say)
         await _review(demo)
     finally:
         await demo.service.stop()
@@ -192,7 +192,7 @@ async def _review(demo: Demo) -> None:
     demo.show("Job 1's card now", demo.card(1))
 
     say("\n4. A rejection: the album's translation misses the place; Reza sends it back.")
-    album_job = _job_id(demo, "haft_tappeh_union_demo", "en")
+    album_job = await _job_id(demo, "haft_tappeh_union_demo", "en")
     album_card = demo.card(album_job)
     demo.write(demo.sara, d.TRANSLATION_ALBUM_FIRST, reply_to=album_card.id)
     await demo.settle()
@@ -209,7 +209,7 @@ async def _review(demo: Demo) -> None:
     await demo.settle()
 
     say("\n5. The Spanish job of the first post, submitted with a command.")
-    es_job = _job_id(demo, "vahed_syndicate_demo", "es")
+    es_job = await _job_id(demo, "vahed_syndicate_demo", "es")
     demo.write(demo.sara, f"/tr {es_job} {d.TRANSLATION_STRIKE_ES}")
     await demo.settle()
     demo.press(demo.reza, demo.bot_messages()[-1], "Approve")
@@ -229,60 +229,41 @@ async def _review(demo: Demo) -> None:
     say("   Every step above is in the audit table: who did what to which job, and when.")
 
 
-def _job_id(demo: Demo, username: str, target: str) -> int:
-    conn = sqlite3.connect(demo.service.db.path)
-    try:
-        return conn.execute(
-            "SELECT j.id FROM jobs j JOIN channels c ON c.id = j.channel_id"
-            " WHERE c.username = ? AND j.target = ? ORDER BY j.id LIMIT 1",
-            (username, target)).fetchone()[0]
-    finally:
-        conn.close()
+async def _job_id(demo: Demo, username: str, target: str) -> int:
+    job_id = await demo.service.store.first_job_of(username, target)
+    assert job_id is not None, f"no {target} job from @{username}"
+    return job_id
 
 
 def _say(text: str = "") -> None:
     print(text, flush=True)
 
 
-def _print_store(db_path: Path, say: Callable[..., None]) -> None:
-    conn = sqlite3.connect(db_path)
-    try:
-        say()
-        say("Stored posts (channel/id, language and confidence, text):")
-        rows = conn.execute(
-            "SELECT c.username, m.message_id, m.lang, m.lang_confidence, m.media_kind,"
-            " m.media_path IS NOT NULL, m.deleted_at IS NOT NULL, m.text,"
-            " (SELECT COUNT(*) FROM message_revisions r WHERE r.message_pk = m.pk)"
-            " FROM messages m JOIN channels c ON c.id = m.channel_id ORDER BY m.pk"
-        ).fetchall()
-        for user, mid, lang, conf, media, downloaded, deleted, text, revisions in rows:
-            marks = []
-            if media:
-                marks.append(f"{media}{' (downloaded)' if downloaded else ''}")
-            if revisions:
-                marks.append(f"edited, {revisions} earlier version(s) kept")
-            if deleted:
-                marks.append("DELETED at source (kept, marked)")
-            preview = textwrap.shorten(text or "(no text)", 55, placeholder="…")
-            say(f"  @{user}/{mid}  {lang} {conf:.2f}  {preview}")
-            if marks:
-                say(f"      [{'; '.join(marks)}]")
-        say()
-        say("Translation queue (one job per post or album and target language):")
-        for job_id, user, mid, target, status, unit, deleted in conn.execute(
-            "SELECT j.id, c.username, j.message_id, j.target, j.status, j.unit_key,"
-            " (SELECT m.deleted_at IS NOT NULL FROM messages m WHERE m.channel_id = j.channel_id"
-            "  AND m.message_id = j.message_id)"
-            " FROM jobs j JOIN channels c ON c.id = j.channel_id ORDER BY j.id"
-        ):
-            notes = (" (album)" if unit.startswith("g:") else "") + (
-                " (source deleted: editors decide)" if deleted else "")
-            say(f"  job {job_id:<3} {status:<8} -> {target}  from @{user}/{mid}{notes}")
-        for ref, error in conn.execute("SELECT ref, error FROM source_status"
-                                       " WHERE error IS NOT NULL"):
-            say(f"\nSource {ref} could not be resolved: {error}")
-    finally:
-        conn.close()
+async def _print_store(store: ReportsStore, say: Callable[..., None]) -> None:
+    say()
+    say("Stored posts (channel/id, language and confidence, text):")
+    for post in await store.posts_overview():
+        marks = []
+        if post.media_kind:
+            marks.append(f"{post.media_kind}{' (downloaded)' if post.media_downloaded else ''}")
+        if post.revisions:
+            marks.append(f"edited, {post.revisions} earlier version(s) kept")
+        if post.deleted:
+            marks.append("DELETED at source (kept, marked)")
+        preview = textwrap.shorten(post.text or "(no text)", 55, placeholder="…")
+        say(f"  @{post.channel_username}/{post.message_id}  {post.lang}"
+            f" {post.lang_confidence:.2f}  {preview}")
+        if marks:
+            say(f"      [{'; '.join(marks)}]")
+    say()
+    say("Translation queue (one job per post or album and target language):")
+    for job in await store.jobs_overview():
+        notes = (" (album)" if job.unit_key.startswith("g:") else "") + (
+            " (source deleted: editors decide)" if job.source_deleted else "")
+        say(f"  job {job.job_id:<3} {job.status:<8} -> {job.target}"
+            f"  from @{job.channel_username}/{job.message_id}{notes}")
+    for ref, error in await store.source_errors():
+        say(f"\nSource {ref} could not be resolved: {error}")
 
 
 if __name__ == "__main__":

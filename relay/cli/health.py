@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from pathlib import Path
 
-from relay.store.service_state import HEARTBEAT_STALE_SECONDS, last_beat
+from relay.store.service_state import HEARTBEAT_STALE_SECONDS
+from relay.store.sqlite_store import read_only
 
 
 def check_health(database: Path, now: float | None = None) -> tuple[bool, str]:
@@ -14,11 +14,7 @@ def check_health(database: Path, now: float | None = None) -> tuple[bool, str]:
     if not Path(database).is_file():
         return False, f"no database at {database}: the service has never run"
     now = time.time() if now is None else now
-    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)
-    try:
-        beat = last_beat(conn)
-    finally:
-        conn.close()
+    beat = read_only(database, lambda store: store.last_beat())
     if beat is None:
         return False, "no heartbeat yet: the service has not started"
     age = int(now - beat.at)

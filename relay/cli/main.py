@@ -232,7 +232,7 @@ def _cmd_backfill(args: argparse.Namespace) -> int:
     import asyncio
 
     from relay.service.runner import make_watcher_client
-    from relay.store.db import Database
+    from relay.store.sqlite_store import open_store
     from relay.telegram.backfill import BackfillError, backfill
 
     settings = _settings(args)
@@ -242,7 +242,7 @@ def _cmd_backfill(args: argparse.Namespace) -> int:
         raise UsageError("--limit: must be at least 1")
 
     async def go() -> str:
-        db = await Database.open(settings.storage.database)
+        db = await open_store(settings.storage.database)
         client = make_watcher_client(settings)
         try:
             await client.connect()
@@ -269,7 +269,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     import asyncio
 
     from relay.importer import ExportFormatError, import_export
-    from relay.store.db import Database
+    from relay.store.sqlite_store import open_store
 
     settings = _settings(args)
     path = Path(args.file)
@@ -277,7 +277,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         raise UsageError(f"{path}: no such file or folder")
 
     async def go() -> str:
-        db = await Database.open(settings.storage.database)
+        db = await open_store(settings.storage.database)
         try:
             report = await import_export(db, settings, path, queue=not args.no_queue,
                                          progress=lambda done, total: _progress_line(

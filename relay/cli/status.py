@@ -5,11 +5,10 @@ the highest stored message id, and warnings (unresolvable, silent too long, neve
 state with the age of the oldest queued job; the outbox backlog, failures and waits (flood waits
 and retry back-offs) in force; publications; the service's last heartbeat.
 
-Status only reads. It opens its own read-only connection (``mode=ro``), so it works while the
-service runs: in WAL mode readers never wait for the writer. Every query is answered from an
-index or from a small table (``channels``, ``source_status``, the outbox's pending and failed
-rows); none touches ``messages`` beyond one primary-key lookup, so the answer time does not
-grow with the archive (see ``bench/status.py``).
+Status only reads. It opens the store read-only (``mode=ro``), so it works while the service
+runs: in WAL mode readers never wait for the writer. The figures come from one store call,
+``Store.status_figures`` (queries in :mod:`relay.store.reports`, each answered from an index or
+a small table, so the answer time does not grow with the archive: see ``bench/status.py``).
 
 :func:`collect_status` returns a plain, JSON-serialisable dict with stable keys (``--json``
 prints it with ``json.dumps(status, ensure_ascii=False, indent=2)``); :func:`render_status`
@@ -23,21 +22,21 @@ expects them to post.
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from relay.config import Settings, Source
+from relay.store.errors import DatabaseUnreadable as StatusError
+from relay.store.reports import JOB_STATES, ChannelState, SourceState, StatusFigures
 from relay.store.service_state import HEARTBEAT_STALE_SECONDS
+from relay.store.sqlite_store import read_only
 
 __all__ = [
     "HEARTBEAT_STALE_SECONDS",
     "JOB_STATES",
     "StatusError",
     "collect_status",
-    "connect_readonly",
     "format_age",
     "iso",
     "read_status",
@@ -45,40 +44,15 @@ __all__ = [
     "status_json",
 ]
 
-#: Every job state, in the order of the workflow (all are reported, zeros included).
-JOB_STATES = ("queued", "drafted", "approved", "published", "skipped", "rejected", "stale")
-#: How many of the latest publishing failures are listed.
-FAILURES_SHOWN = 5
-
-
-class StatusError(Exception):
-    """The database cannot be read as a relay database; ``str`` is one line."""
-
-
-# ------------------------------------------------------------------------------ connection
-def connect_readonly(path: Path | str) -> sqlite3.Connection:
-    """Open the relay database read-only (``mode=ro``); safe while the service writes to it."""
-    path = Path(path)
-    if not path.is_file():
-        raise StatusError(f"no database at {path} (has relay run yet? see [storage] in the config)")
-    uri = path.resolve().as_uri() + "?mode=ro"
-    try:
-        conn = sqlite3.connect(uri, uri=True, timeout=5.0)
-    except sqlite3.Error as exc:
-        raise StatusError(f"cannot open {path}: {exc}") from None
-    conn.execute("PRAGMA query_only=ON")
-    return conn
-
 
 def read_status(settings: Settings, now: float | None = None) -> dict[str, Any]:
-    """Open ``settings.storage.database`` read-only and collect the status."""
-    conn = connect_readonly(settings.storage.database)
-    try:
-        status = collect_status(conn, settings, time.time() if now is None else now)
-    except sqlite3.DatabaseError as exc:
-        raise StatusError(f"cannot read {settings.storage.database}: {exc}") from None
-    finally:
-        conn.close()
+    """Open ``settings.storage.database`` read-only and collect the status.
+
+    Raises :class:`StatusError` (one line) when the database is missing or not relay's."""
+    now = time.time() if now is None else now
+    figures = read_only(settings.storage.database,
+                        lambda store: store.status_figures(int(now)))
+    status = collect_status(figures, settings, now)
     status["database"]["path"] = str(settings.storage.database)
     return status
 
@@ -116,170 +90,117 @@ def _moment(ts: int | None, now: float) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------ collection
-def _table_exists(conn: sqlite3.Connection, name: str) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
-                        (name,)).fetchone() is not None
-
-
-def collect_status(conn: sqlite3.Connection, settings: Settings, now: float, *,
+def collect_status(figures: StatusFigures, settings: Settings, now: float, *,
                    heartbeat_stale_after: float = HEARTBEAT_STALE_SECONDS) -> dict[str, Any]:
-    """Everything ``relay status`` shows, as a JSON-serialisable dict with stable keys.
-
-    Runs in one read transaction, so the figures are one consistent snapshot.
-    """
-    if not _table_exists(conn, "schema_migrations") or not _table_exists(conn, "jobs"):
-        raise StatusError("not a relay database (no relay schema found)")
-    began = not conn.in_transaction
-    if began:
-        conn.execute("BEGIN")  # one snapshot for every figure
-    try:
-        schema = conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0]
-        sources, others = _sources(conn, settings, now)
-        status: dict[str, Any] = {
-            "now": int(now),
-            "now_iso": iso(now),
-            "database": {"path": None, "schema_version": schema,
-                         "messages_stored": _messages_stored(conn)},
-            "service": _service(conn, now),
-            "sources": sources,
-            "other_channels": others,
-            "jobs": _jobs(conn, now),
-            "outbox": _outbox(conn, now),
-            "publications": _publications(conn, now),
-        }
-    finally:
-        if began:
-            conn.execute("COMMIT")
+    """Everything ``relay status`` shows, as a JSON-serialisable dict with stable keys, from
+    the store's figures (read in one snapshot by ``Store.status_figures``)."""
+    sources, others = _sources(figures, settings, now)
+    status: dict[str, Any] = {
+        "now": int(now),
+        "now_iso": iso(now),
+        "database": {"path": None, "schema_version": figures.schema_version,
+                     "messages_stored": figures.messages_stored},
+        "service": _service(figures, now),
+        "sources": sources,
+        "other_channels": others,
+        "jobs": _jobs(figures, now),
+        "outbox": _outbox(figures, now),
+        "publications": {"count": figures.publications,
+                         "last": _moment(figures.last_published_at, now)},
+    }
     status["warnings"] = _warnings(status, heartbeat_stale_after)
     status["ok"] = not status["warnings"]
     return status
 
 
-def _messages_stored(conn: sqlite3.Connection) -> int:
-    # Message rows are never deleted (a deletion is a mark) and ``pk`` is an INTEGER PRIMARY
-    # KEY assigned as max + 1, so the highest pk is the row count: one B-tree descent instead
-    # of counting a million index entries.
-    return conn.execute("SELECT MAX(pk) FROM messages").fetchone()[0] or 0
-
-
-def _source_match(source: Source, by_status: dict[str, tuple], channels: dict[int, tuple],
-                  by_username: dict[str, int]) -> tuple[tuple | None, tuple | None]:
+def _source_match(source: Source, by_status: dict[str, SourceState],
+                  channels: dict[int, ChannelState], by_username: dict[str, int],
+                  ) -> tuple[SourceState | None, ChannelState | None]:
     ref = source.ref
     ss = by_status.get(str(ref))
-    channel_id = ss[1] if ss and ss[1] is not None else ref.id
+    channel_id = ss.channel_id if ss and ss.channel_id is not None else ref.id
     if channel_id is None and ref.username:
         channel_id = by_username.get(ref.username)
     return ss, channels.get(channel_id) if channel_id is not None else None
 
 
-def _sources(conn: sqlite3.Connection, settings: Settings,
+def _sources(figures: StatusFigures, settings: Settings,
              now: float) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    by_status = {r[0]: r for r in conn.execute(
-        "SELECT ref, channel_id, error, checked_at FROM source_status")}
-    channels = {r[0]: r for r in conn.execute(
-        "SELECT id, username, title, display_name, is_source, caught_up_to, caught_up_at,"
-        " last_message_id, last_post_at, last_seen_at FROM channels")}
-    by_username = {r[1].lower(): r[0] for r in channels.values() if r[1]}
+    by_status = {s.ref: s for s in figures.sources}
+    channels = {c.id: c for c in figures.channels}
+    by_username = {c.username.lower(): c.id for c in channels.values() if c.username}
     limit_hours = settings.watcher.silent_warning_hours
     matched: set[int] = set()
     out = []
     for source in settings.sources:
         ss, ch = _source_match(source, by_status, channels, by_username)
         if ch is not None:
-            matched.add(ch[0])
+            matched.add(ch.id)
         entry = _channel_entry(ch, now)
         entry = {"ref": str(source.ref), "name": source.name, **entry,
-                 "checked_at": ss[3] if ss else None, "error": ss[2] if ss else None}
+                 "checked_at": ss.checked_at if ss else None, "error": ss.error if ss else None}
         warnings = []
-        if ss and ss[2]:
-            warnings.append(f"unresolvable: {ss[2]}")
-        if ch is None or (ch[6] is None and ch[9] is None):
+        if ss and ss.error:
+            warnings.append(f"unresolvable: {ss.error}")
+        if ch is None or (ch.caught_up_at is None and ch.last_seen_at is None):
             warnings.append("never read")
-        elif ch[8] is None:
+        elif ch.last_post_at is None:
             warnings.append("no posts stored")
-        elif now - ch[8] > limit_hours * 3600:
-            hours = int((now - ch[8]) // 3600)
+        elif now - ch.last_post_at > limit_hours * 3600:
+            hours = int((now - ch.last_post_at) // 3600)
             warnings.append(f"silent for {hours}h (limit {limit_hours:g}h)")
         entry["warnings"] = warnings
         out.append(entry)
     others = [_channel_entry(ch, now) for cid, ch in sorted(channels.items())
-              if cid not in matched and (ch[4] or ch[7])]
+              if cid not in matched and (ch.is_source or ch.last_message_id)]
     return out, others
 
 
-def _channel_entry(ch: tuple | None, now: float) -> dict[str, Any]:
+def _channel_entry(ch: ChannelState | None, now: float) -> dict[str, Any]:
     if ch is None:
         return {"channel_id": None, "username": None, "title": None, "last_message_id": None,
                 "last_post": _moment(None, now), "last_stored": _moment(None, now),
                 "last_catch_up": _moment(None, now)}
-    return {"channel_id": ch[0], "username": ch[1], "title": ch[3] or ch[2],
-            "last_message_id": ch[7] or None,
-            "last_post": _moment(ch[8], now),       # date of the newest stored post
-            "last_stored": _moment(ch[9], now),     # when the watcher last stored anything
-            "last_catch_up": _moment(ch[6], now)}
+    return {"channel_id": ch.id, "username": ch.username, "title": ch.display_name or ch.title,
+            "last_message_id": ch.last_message_id or None,
+            "last_post": _moment(ch.last_post_at, now),     # date of the newest stored post
+            "last_stored": _moment(ch.last_seen_at, now),   # when the watcher last stored
+            "last_catch_up": _moment(ch.caught_up_at, now)}
 
 
-def _jobs(conn: sqlite3.Connection, now: float) -> dict[str, Any]:
-    # COUNT per state over the covering index jobs_status(status, id).
-    counts = dict.fromkeys(JOB_STATES, 0)
-    for state, count in conn.execute("SELECT status, COUNT(*) FROM jobs GROUP BY status"):
-        counts[state] = count
-    # Ids grow with creation time, so the first queued id in jobs_status is the oldest queued
-    # job: an index seek, where MIN(created_at) would read every queued row.
-    row = conn.execute("SELECT id, created_at, updated_at FROM jobs WHERE status = 'queued'"
-                       " ORDER BY id LIMIT 1").fetchone()
+def _jobs(figures: StatusFigures, now: float) -> dict[str, Any]:
+    counts, row = figures.jobs, figures.jobs.oldest_queued
     oldest = None
     if row:
-        oldest = {"job_id": row[0], **_moment(row[1], now), "updated_at": row[2]}
-    return {"by_state": counts, "total": sum(counts.values()), "oldest_queued": oldest}
+        oldest = {"job_id": row.job_id, **_moment(row.created_at, now),
+                  "updated_at": row.updated_at}
+    return {"by_state": dict(counts.by_state), "total": counts.total, "oldest_queued": oldest}
 
 
-def _outbox(conn: sqlite3.Connection, now: float) -> dict[str, Any]:
-    pending_by_target = dict(conn.execute(
-        "SELECT target, COUNT(*) FROM outbox WHERE status = 'pending' GROUP BY target"))
-    failed = conn.execute("SELECT COUNT(*) FROM outbox WHERE status = 'failed'").fetchone()[0]
-    failures = [
-        {"outbox_id": r[0], "job_id": r[1], "target": r[2], "kind": r[3], "reason": r[4],
-         "attempts": r[5], **_moment(r[6], now)}
-        for r in conn.execute(
-            "SELECT id, job_id, target, kind, last_error, attempts, updated_at FROM outbox"
-            " WHERE status = 'failed' ORDER BY updated_at DESC, id DESC LIMIT ?",
-            (FAILURES_SHOWN,))
-    ]
-    waits = []
-    flood = 0
-    # Only the head of each target is ever delayed, so these are a handful of rows; the bare
-    # columns come from the row holding MAX(not_before) (SQLite's documented min/max rule).
-    for target, items, floods, until, reason, outbox_id, job_id in conn.execute(
-            "SELECT target, COUNT(*), SUM(last_error LIKE 'flood wait%'), MAX(not_before),"
-            " last_error, id, job_id FROM outbox WHERE status = 'pending' AND not_before > ?"
-            " GROUP BY target ORDER BY target", (int(now),)):
-        flood += floods or 0
-        waits.append({"target": target, "items": items, "flood_waits": floods or 0,
-                      "until": until, "until_iso": iso(until),
-                      "seconds_left": until - int(now), "left": format_age(until - int(now)),
-                      "reason": reason, "outbox_id": outbox_id, "job_id": job_id})
-    return {"pending": sum(pending_by_target.values()), "pending_by_target": pending_by_target,
-            "failed": failed, "failures": failures, "flood_waits_in_force": flood,
+def _outbox(figures: StatusFigures, now: float) -> dict[str, Any]:
+    box = figures.outbox
+    failures = [{"outbox_id": f.outbox_id, "job_id": f.job_id, "target": f.target,
+                 "kind": f.kind, "reason": f.reason, "attempts": f.attempts,
+                 **_moment(f.updated_at, now)} for f in box.failures]
+    waits = [{"target": w.target, "items": w.items, "flood_waits": w.flood_waits,
+              "until": w.until, "until_iso": iso(w.until),
+              "seconds_left": w.until - int(now), "left": format_age(w.until - int(now)),
+              "reason": w.reason, "outbox_id": w.outbox_id, "job_id": w.job_id}
+             for w in box.waits]
+    return {"pending": sum(box.pending_by_target.values()),
+            "pending_by_target": dict(box.pending_by_target), "failed": box.failed,
+            "failures": failures, "flood_waits_in_force": sum(w.flood_waits for w in box.waits),
             "waits": waits}
 
 
-def _publications(conn: sqlite3.Connection, now: float) -> dict[str, Any]:
-    count = conn.execute("SELECT COUNT(*) FROM publications").fetchone()[0]
-    row = conn.execute("SELECT posted_at FROM publications"
-                       " WHERE id = (SELECT MAX(id) FROM publications)").fetchone()
-    return {"count": count, "last": _moment(row[0] if row else None, now)}
-
-
-def _service(conn: sqlite3.Connection, now: float) -> dict[str, Any]:
-    if not _table_exists(conn, "service_heartbeat"):
+def _service(figures: StatusFigures, now: float) -> dict[str, Any]:
+    if not figures.heartbeat_table:
         return {"heartbeat": None, "note": "no heartbeat table (database schema before 4)"}
-    row = conn.execute(
-        "SELECT at, pid, state, detail FROM service_heartbeat WHERE id = 1").fetchone()
-    if row is None:
+    beat = figures.heartbeat
+    if beat is None:
         return {"heartbeat": None, "note": "no heartbeat recorded (the service has not run yet)"}
-    return {"heartbeat": {**_moment(row[0], now), "pid": row[1], "state": row[2],
-                          "detail": row[3]}, "note": None}
+    return {"heartbeat": {**_moment(beat.at, now), "pid": beat.pid, "state": beat.state,
+                          "detail": beat.detail}, "note": None}
 
 
 def _warnings(status: dict[str, Any], stale_after: float) -> list[str]:

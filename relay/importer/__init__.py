@@ -20,7 +20,6 @@ stays, rather than recording a spurious edit.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -42,11 +41,9 @@ from relay.importer.desktop_messages import (
 from relay.importer.report import ChatReport, ExportFormatError, ImportReport
 from relay.importer.scan import ChatEntry, check_export, index_export, iter_messages, read_export
 from relay.importer.scan import resolve_path as _resolve_path
-from relay.store import channels as channel_store
-from relay.store import messages as message_store
-from relay.store.db import Database
+from relay.store.api import Store
+from relay.store.imports import needs_write  # the rule the store's import batch applies
 from relay.telegram.sources import policy_for
-from relay.text.formatting import entities_to_json
 
 __all__ = [
     "ChatReport",
@@ -60,24 +57,6 @@ __all__ = [
 ]
 
 BATCH_SIZE = 500
-_SELECT_CHUNK = 500  # SQL variables per "IN (...)"
-
-#: (text, entities JSON, edit date) of a stored post.
-Version = tuple[str, str, int | None]
-
-
-def needs_write(stored: Version | None, row: MessageRow) -> bool:
-    """Should the exported ``row`` be written over what is stored? (Pure.)
-
-    New posts: yes. Same text and entities: no. Different: only when the export's edit is
-    newer than the stored one; an older snapshot never rolls a post back.
-    """
-    if stored is None:
-        return True
-    text, entities, edit_date = stored
-    if text == row.text and entities == entities_to_json(row.entities):
-        return False
-    return (row.edit_date or 0) > (edit_date or 0)
 
 
 @dataclass(slots=True)
@@ -115,7 +94,7 @@ def _plan(entry: ChatEntry, settings: Settings, queue: bool, known: dict[str, in
 
 
 async def import_export(
-    db: Database,
+    store: Store,
     settings: Settings,
     path: Path,
     *,
@@ -139,7 +118,8 @@ async def import_export(
     index = index_export(export.text)
     damage = check_export(export, index)
     report = ImportReport(file=export.file)
-    known = await db.read(_resolved_sources, settings)
+    known = await store.resolved_sources([(str(s.ref), s.ref.username)
+                                          for s in settings.sources])
     chats = [_plan(entry, settings, queue, known) for entry in index.chats]
     total = sum(c.entry.count for c in chats if not c.report.not_imported)
     done = 0
@@ -149,19 +129,20 @@ async def import_export(
         report.chats.append(chat.report)
         if chat.report.not_imported:
             continue
-        await db.run(_record_channel, chat.report.channel_id, chat.username, chat.report.name,
-                     chat.display_name, chat.report.source is not None, int(clock()))
+        await store.record_imported_channel(chat.report.channel_id, chat.username,
+                                            chat.report.name, chat.display_name,
+                                            chat.report.source is not None, int(clock()))
         batch: list[Any] = []
         for message in iter_messages(export.text, chat.entry):
             batch.append(message)
             if len(batch) >= batch_size:
-                await _import_batch(db, chat, batch, clock)
+                await _import_batch(store, chat, batch, clock)
                 done += len(batch)
                 batch = []
                 if progress is not None:
                     progress(done, total)
         if batch:
-            await _import_batch(db, chat, batch, clock)
+            await _import_batch(store, chat, batch, clock)
             done += len(batch)
             if progress is not None:
                 progress(done, total)
@@ -171,7 +152,7 @@ async def import_export(
     return report
 
 
-async def _import_batch(db: Database, chat: _Chat, messages: Sequence[Any],
+async def _import_batch(store: Store, chat: _Chat, messages: Sequence[Any],
                         clock: Callable[[], float]) -> None:
     report = chat.report
     channel_id = report.channel_id
@@ -192,7 +173,7 @@ async def _import_batch(db: Database, chat: _Chat, messages: Sequence[Any],
         return
     # Read first, outside any write transaction: language detection (the costly part) runs
     # only for posts that will be written, and a re-import writes nothing at all.
-    stored = await db.read(_versions, channel_id, [r.message_id for r in rows])
+    stored = await store.stored_versions(channel_id, [r.message_id for r in rows])
     todo: list[tuple[MessageRow, str, float]] = []
     for row in rows:
         if needs_write(stored.get(row.message_id), row):
@@ -202,76 +183,9 @@ async def _import_batch(db: Database, chat: _Chat, messages: Sequence[Any],
             report.present += 1
     if not todo:
         return
-    new, updated, present, jobs = await db.run(_write_batch, todo, chat.policy, int(clock()))
+    new, updated, present, jobs = await store.write_import_batch(todo, chat.policy,
+                                                                 int(clock()))
     report.stored += new
     report.updated += updated
     report.present += present
     report.jobs_created += jobs
-
-
-# --------------------------------------------------------------------------------------------
-# In the database thread
-
-
-def _record_channel(conn: sqlite3.Connection, channel_id: int, username: str | None,
-                    title: str | None, display_name: str | None, is_source: bool,
-                    now: int) -> None:
-    """Create or update the channel row without erasing what the watcher knows better."""
-    known = channel_store.get_channel(conn, channel_id)
-    if known is not None:
-        username = username or known.username
-        title = known.title or title  # the watcher's title is current; the export's may be old
-        if not is_source:
-            display_name = known.display_name or display_name
-    channel_store.upsert_channel(conn, channel_id, username=username, title=title,
-                                 display_name=display_name, is_source=is_source, now=now)
-
-
-def _resolved_sources(conn: sqlite3.Connection, settings: Settings) -> dict[str, int]:
-    """Source (``str(ref)``) -> the channel id the watcher resolved it to, where known."""
-    known = {row[0]: row[1] for row in conn.execute(
-        "SELECT ref, channel_id FROM source_status WHERE channel_id IS NOT NULL")}
-    by_username = {row[0]: row[1] for row in conn.execute(
-        "SELECT lower(username), id FROM channels WHERE username IS NOT NULL AND is_source=1")}
-    for source in settings.sources:
-        ref = str(source.ref)
-        if ref not in known and source.ref.username in by_username:
-            known[ref] = by_username[source.ref.username]
-    return known
-
-
-def _versions(conn: sqlite3.Connection, channel_id: int,
-              message_ids: list[int]) -> dict[int, Version]:
-    found: dict[int, Version] = {}
-    for i in range(0, len(message_ids), _SELECT_CHUNK):
-        chunk = message_ids[i:i + _SELECT_CHUNK]
-        marks = ",".join("?" * len(chunk))
-        for row in conn.execute(
-            "SELECT message_id, text, entities, edit_date FROM messages"
-            f" WHERE channel_id=? AND message_id IN ({marks})",
-            (channel_id, *chunk),
-        ):
-            found[row[0]] = (row[1], row[2], row[3])
-    return found
-
-
-def _write_batch(conn: sqlite3.Connection, todo: list[tuple[MessageRow, str, float]],
-                 policy: QueuePolicy | None, now: int) -> tuple[int, int, int, int]:
-    """Store a batch in one transaction; return (new, updated, present, jobs created)."""
-    new = updated = present = jobs = 0
-    for row, lang, confidence in todo:
-        # Again, inside the transaction: the watcher may have stored it meanwhile, or the
-        # export may hold the same message twice.
-        current = _versions(conn, row.channel_id, [row.message_id]).get(row.message_id)
-        if not needs_write(current, row):
-            present += 1
-            continue
-        result = message_store.store_message(conn, row, lang, confidence, policy, now)
-        if result.stored:
-            new += 1
-        elif result.edited:
-            updated += 1
-        else:
-            present += 1
-        jobs += len(result.jobs_created)
-    return new, updated, present, jobs

@@ -8,63 +8,48 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 import time
 from collections.abc import Callable
-from typing import Any
 
 from relay.logs import event
-from relay.store.db import Database
+from relay.store.api import ReportsStore
+from relay.store.reports import JOB_STATES, MetricsFigures
 
 log = logging.getLogger("relay.metrics")
 
-STATES = ("queued", "drafted", "approved", "published", "skipped", "rejected", "stale")
+STATES = JOB_STATES  # the workflow's, every one reported
 
 
-def _figures(conn: sqlite3.Connection, now: float) -> dict[str, Any]:
-    by_state = dict(conn.execute("SELECT status, COUNT(*) FROM jobs GROUP BY status").fetchall())
-    oldest = conn.execute("SELECT MIN(created_at) FROM jobs WHERE status = 'queued'").fetchone()
-    return {
-        "ingested": conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM messages").fetchone()[0],
-        "jobs": {s: by_state.get(s, 0) for s in STATES},
-        "published": conn.execute("SELECT COUNT(*) FROM publications WHERE part = 0"
-                                  ).fetchone()[0],
-        "backlog": conn.execute("SELECT COUNT(*) FROM outbox WHERE status = 'pending'"
-                                ).fetchone()[0],
-        "flood_waiting": conn.execute(
-            "SELECT COALESCE(SUM(not_before - ?), 0) FROM outbox WHERE status = 'pending'"
-            " AND not_before > ?", (int(now), int(now))).fetchone()[0],
-        "queue_age": (now - oldest[0]) if oldest and oldest[0] else 0,
-    }
-
-
-def render(figures: dict[str, Any], flood_wait_total: float) -> str:
+def render(figures: MetricsFigures, flood_wait_total: float, now: float) -> str:
     """Prometheus text exposition format."""
+    jobs = figures.jobs.by_state
+    oldest = figures.jobs.oldest_queued
+    queue_age = (now - oldest.created_at) if oldest and oldest.created_at else 0
     lines = [
         "# HELP relay_ingested_total Channel posts stored.",
         "# TYPE relay_ingested_total counter",
-        f"relay_ingested_total {figures['ingested']}",
+        f"relay_ingested_total {figures.ingested}",
         "# HELP relay_jobs Translation jobs by state.",
         "# TYPE relay_jobs gauge",
-        *(f'relay_jobs{{state="{s}"}} {n}' for s, n in figures["jobs"].items()),
+        *(f'relay_jobs{{state="{s}"}} {jobs[s]}' for s in STATES),
         "# HELP relay_queued Jobs waiting for a translator.",
         "# TYPE relay_queued gauge",
-        f"relay_queued {figures['jobs']['queued']}",
+        f"relay_queued {jobs['queued']}",
         "# HELP relay_published_total Posts published to outgoing channels.",
         "# TYPE relay_published_total counter",
-        f"relay_published_total {figures['published']}",
+        f"relay_published_total {figures.published}",
         "# HELP relay_outbox_backlog Posts waiting to be published.",
         "# TYPE relay_outbox_backlog gauge",
-        f"relay_outbox_backlog {figures['backlog']}",
+        f"relay_outbox_backlog {figures.backlog}",
         "# HELP relay_flood_wait_seconds_total Seconds of flood wait Telegram imposed.",
         "# TYPE relay_flood_wait_seconds_total counter",
         f"relay_flood_wait_seconds_total {flood_wait_total:g}",
         "# HELP relay_flood_wait_remaining_seconds Flood wait still in force, summed.",
         "# TYPE relay_flood_wait_remaining_seconds gauge",
-        f"relay_flood_wait_remaining_seconds {figures['flood_waiting']}",
+        f"relay_flood_wait_remaining_seconds {figures.flood_waiting}",
         "# HELP relay_queue_age_seconds Age of the oldest queued job.",
         "# TYPE relay_queue_age_seconds gauge",
-        f"relay_queue_age_seconds {figures['queue_age']:.0f}",
+        f"relay_queue_age_seconds {queue_age:.0f}",
     ]
     return "\n".join(lines) + "\n"
 
@@ -72,10 +57,10 @@ def render(figures: dict[str, Any], flood_wait_total: float) -> str:
 class MetricsServer:
     """Serves ``GET /metrics`` on ``host:port``; anything else gets 404."""
 
-    def __init__(self, db: Database, host: str, port: int, *,
+    def __init__(self, store: ReportsStore, host: str, port: int, *,
                  flood_wait_total: Callable[[], float] = lambda: 0.0,
                  clock: Callable[[], float] = time.time):
-        self.db, self.host, self.port = db, host, port
+        self.store, self.host, self.port = store, host, port
         self.flood_wait_total = flood_wait_total
         self.clock = clock
         self._server: asyncio.base_events.Server | None = None
@@ -97,8 +82,9 @@ class MetricsServer:
                 pass
             parts = request.decode("latin-1").split()
             if len(parts) >= 2 and parts[0] == "GET" and parts[1].split("?")[0] == "/metrics":
-                figures = await self.db.read(_figures, self.clock())
-                body = render(figures, self.flood_wait_total()).encode()
+                now = self.clock()
+                figures = await self.store.metrics_figures(int(now))
+                body = render(figures, self.flood_wait_total(), now).encode()
                 head = "HTTP/1.0 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\n"
             else:
                 body, head = b"not found\n", "HTTP/1.0 404 Not Found\r\nContent-Type: text/plain\r\n"

@@ -19,9 +19,9 @@ from telethon.sessions import StringSession
 from relay.config import Settings
 from relay.logs import event
 from relay.service.metrics import MetricsServer
-from relay.store import service_state
 from relay.store.db import Database
 from relay.store.service_state import HEARTBEAT_SECONDS, HEARTBEAT_STALE_SECONDS  # noqa: F401 - re-exported
+from relay.store.sqlite_store import SqliteStore
 from relay.telegram.bot import ReviewBot
 from relay.telegram.callbacks import CallbackSigner
 from relay.telegram.client import ReadOnlyClient
@@ -87,7 +87,8 @@ class Service:
                  bot_client: TelegramClient | None = None, *,
                  clock: Callable[[], float] = time.time, check_seconds: float = 1.0):
         self.settings = settings
-        self.db = db
+        self.db = db  # the review bot and the watcher still take the Database itself
+        self.store = SqliteStore(db)
         self.clock = clock
         self.check_seconds = check_seconds
         self.watcher_client = watcher_client
@@ -99,7 +100,7 @@ class Service:
                                  signer=CallbackSigner.from_secret(token), clock=clock)
         self.publisher: Publisher | None = None
         if bot_client is not None and settings.targets:
-            self.publisher = Publisher(bot_client, db, settings, clock=clock,
+            self.publisher = Publisher(bot_client, self.store, settings, clock=clock,
                                        on_published=self.bot.published,
                                        on_failed=self.bot.publish_failed)
             self.bot.on_approved = self.publisher.wake
@@ -108,7 +109,7 @@ class Service:
         self.metrics: MetricsServer | None = None
         if settings.metrics.enabled:
             self.metrics = MetricsServer(
-                db, settings.metrics.host, settings.metrics.port, clock=clock,
+                self.store, settings.metrics.host, settings.metrics.port, clock=clock,
                 flood_wait_total=lambda: self.publisher.flood_wait_seconds
                 if self.publisher else 0.0)
         self.components = self._components()
@@ -181,8 +182,7 @@ class Service:
         except TimeoutError:
             log.warning(event("service.stop_timeout", seconds=timeout))
         with contextlib.suppress(Exception):
-            await self.db.run(service_state.beat, int(self.clock()), os.getpid(), "stopped",
-                              "clean stop")
+            await self.store.beat(int(self.clock()), os.getpid(), "stopped", "clean stop")
         log.info(event("service.stopped"))
 
     async def _stop_parts(self) -> None:
@@ -257,8 +257,7 @@ class Service:
             state = "running" if all(health.values()) else "degraded"
             detail = " ".join(f"{k}={'ok' if v else 'down'}" for k, v in health.items())
             try:
-                await self.db.run(service_state.beat, int(self.clock()), os.getpid(), state,
-                                  detail)
+                await self.store.beat(int(self.clock()), os.getpid(), state, detail)
             except Exception:  # noqa: BLE001 - a missed beat shows as a stale heartbeat
                 log.exception(event("service.heartbeat_failed"))
             await asyncio.sleep(HEARTBEAT_SECONDS)

@@ -181,3 +181,31 @@ def deleted_sources_to_handle(conn: sqlite3.Connection, kind: str, after: int | 
 
 def backlog(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT COUNT(*) FROM outbox WHERE status = 'pending'").fetchone()[0]
+
+
+# ---------------------------------------------------------------------------- the source post
+#: Media kinds the publisher can re-post.
+DOWNLOADABLE = ("photo", "video", "document", "audio", "animation", "voice", "round")
+
+
+def unit_media(conn: sqlite3.Connection, channel_id: int, message_id: int,
+               unit_key: str) -> list[tuple[int, str, str | None, int | None]]:
+    """(message id, kind, file path, size) of the re-postable media of a job's post or album."""
+    if unit_key.startswith("g:"):
+        rows = conn.execute(
+            "SELECT message_id, media_kind, media_path, media_size FROM messages"
+            " WHERE channel_id = ? AND grouped_id = ? AND media_kind IS NOT NULL"
+            " AND deleted_at IS NULL ORDER BY message_id", (channel_id, int(unit_key[2:])))
+    else:
+        rows = conn.execute(
+            "SELECT message_id, media_kind, media_path, media_size FROM messages"
+            " WHERE channel_id = ? AND message_id = ? AND media_kind IS NOT NULL",
+            (channel_id, message_id))
+    return [tuple(r) for r in rows if r[1] in DOWNLOADABLE]
+
+
+def source_deleted_at(conn: sqlite3.Connection, channel_id: int, message_id: int) -> int | None:
+    """When the source post was marked deleted (None: it was not, or is not stored)."""
+    row = conn.execute("SELECT deleted_at FROM messages WHERE channel_id = ? AND message_id = ?",
+                       (channel_id, message_id)).fetchone()
+    return row[0] if row else None

@@ -11,6 +11,7 @@ from relay.core.jobview import JobView
 from relay.core.sanitize import Cleaned
 from relay.core.workflow import Action, Actor, Outcome, Refusal, Rules, decide
 from relay.store import audit, outbox
+from relay.store.reports import Stats, stats  # noqa: F401 - /stats, shared with status
 from relay.text.formatting import entities_from_json, entities_to_json
 
 _JOB_SELECT = """
@@ -136,25 +137,6 @@ def queue_page(conn: sqlite3.Connection, page: int, size: int) -> tuple[int, lis
         "SELECT id FROM jobs WHERE status = 'queued' ORDER BY id LIMIT ? OFFSET ?",
         (size, page * size))]
     return total, [v for i in ids if (v := load_job(conn, i))]
-
-
-@dataclass(frozen=True, slots=True)
-class Stats:
-    by_status: dict[str, int]
-    oldest_queued_at: int | None
-    per_translator: dict[int, dict[str, int]]
-
-
-def stats(conn: sqlite3.Connection) -> Stats:
-    by_status = dict(conn.execute("SELECT status, COUNT(*) FROM jobs GROUP BY status").fetchall())
-    oldest = conn.execute("SELECT MIN(created_at) FROM jobs INDEXED BY jobs_status_created"
-                          " WHERE status = 'queued'").fetchone()[0]
-    per: dict[int, dict[str, int]] = {}
-    for translator, status, count in conn.execute(
-            "SELECT translator_id, status, COUNT(*) FROM jobs WHERE translator_id IS NOT NULL"
-            " GROUP BY translator_id, status"):
-        per.setdefault(translator, {})[status] = count
-    return Stats(by_status, oldest, per)
 
 
 @dataclass(frozen=True, slots=True)

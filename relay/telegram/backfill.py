@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,9 +22,7 @@ from relay.config import Settings, Source, parse_channel_ref
 from relay.core.language import detect
 from relay.core.records import MessageRow, QueuePolicy
 from relay.logs import event
-from relay.store import channels as channel_store
-from relay.store.db import Database
-from relay.store.messages import store_message
+from relay.store.api import Store
 from relay.telegram.flood import forget_flood_waits
 from relay.telegram.sources import SourceResolver, WatchedSource, policy_for
 from relay.telegram.tl_records import message_row
@@ -70,38 +67,7 @@ def find_source(settings: Settings, wanted: str) -> Source:
     raise BackfillError(f"{wanted!r} is not a configured source (configured: {known})")
 
 
-def _store_batch(conn: sqlite3.Connection, channel_id: int, rows: list[tuple[MessageRow, str,
-                 float]], policy: QueuePolicy | None, now: int) -> tuple[int, int]:
-    stored = jobs = 0
-    for row, lang, confidence in rows:
-        result = store_message(conn, row, lang, confidence, policy, now)
-        stored += result.stored
-        jobs += len(result.jobs_created)
-    oldest = min(row.message_id for row, _, _ in rows)
-    conn.execute(
-        "INSERT INTO backfill_progress (channel_id, oldest_id, finished, updated_at)"
-        " VALUES (?, ?, 0, ?) ON CONFLICT(channel_id) DO UPDATE SET"
-        " oldest_id = MIN(backfill_progress.oldest_id, excluded.oldest_id),"
-        " updated_at = excluded.updated_at",
-        (channel_id, oldest, now),
-    )
-    return stored, jobs
-
-
-def _progress_of(conn: sqlite3.Connection, channel_id: int) -> tuple[int, bool] | None:
-    row = conn.execute("SELECT oldest_id, finished FROM backfill_progress WHERE channel_id = ?",
-                       (channel_id,)).fetchone()
-    return (row[0], bool(row[1])) if row else None
-
-
-def _finish(conn: sqlite3.Connection, channel_id: int, now: int) -> None:
-    conn.execute(
-        "INSERT INTO backfill_progress (channel_id, oldest_id, finished, updated_at)"
-        " VALUES (?, 0, 1, ?) ON CONFLICT(channel_id) DO UPDATE SET finished = 1,"
-        " updated_at = excluded.updated_at", (channel_id, now))
-
-
-async def backfill(client: TelegramClient, db: Database, settings: Settings, wanted: str, *,
+async def backfill(client: TelegramClient, store: Store, settings: Settings, wanted: str, *,
                    since: int | None = None, limit: int | None = None, queue: bool = True,
                    progress: Callable[[BackfillReport], Any] | None = None,
                    sleep: Callable[[float], Any] = asyncio.sleep,
@@ -112,33 +78,32 @@ async def backfill(client: TelegramClient, db: Database, settings: Settings, wan
     if watched.error:
         raise BackfillError(f"{source.ref} ({source.name}) cannot be read: {watched.error}")
     channel = watched.channel
-    await db.run(channel_store.upsert_channel, channel.id, username=channel.username,
-                 title=channel.title, display_name=source.name, is_source=True,
-                 now=int(clock()))
+    await store.upsert_channel(channel.id, username=channel.username, title=channel.title,
+                               display_name=source.name, is_source=True, now=int(clock()))
     policy = watched.policy if queue else None
     report = BackfillReport(str(source.ref))
-    state = await db.read(_progress_of, channel.id)
+    state = await store.backfill_progress(channel.id)
     offset = state[0] if state else 0
     while True:
         try:
-            done = await _fetch(client, db, watched.peer, channel.id, offset, policy, report,
+            done = await _fetch(client, store, watched.peer, channel.id, offset, policy, report,
                                 since=since, limit=limit, progress=progress, clock=clock)
         except errors.FloodWaitError as exc:
             report.flood_waits += 1
             log.warning(event("backfill.flood_wait", source=report.source, seconds=exc.seconds))
             await sleep(exc.seconds)
             forget_flood_waits(client)
-            state = await db.read(_progress_of, channel.id)
+            state = await store.backfill_progress(channel.id)
             offset = state[0] if state else 0
             continue
         break
     if done:
-        await db.run(_finish, channel.id, int(clock()))
+        await store.finish_backfill(channel.id, int(clock()))
         report.finished = True
     return report
 
 
-async def _fetch(client: TelegramClient, db: Database, peer: Any, channel_id: int, offset: int,
+async def _fetch(client: TelegramClient, store: Store, peer: Any, channel_id: int, offset: int,
                  policy: QueuePolicy | None, report: BackfillReport, *, since: int | None,
                  limit: int | None, progress: Callable[[BackfillReport], Any] | None,
                  clock: Callable[[], float]) -> bool:
@@ -159,21 +124,21 @@ async def _fetch(client: TelegramClient, db: Database, peer: Any, channel_id: in
         report.fetched += 1
         report.oldest_date = row.date
         if len(batch) >= BATCH:
-            await _commit(db, channel_id, batch, policy, report, clock)
+            await _commit(store, channel_id, batch, policy, report, clock)
             batch = []
             if progress:
                 progress(report)
     else:
         reached_end = left is None or report.fetched < (limit or 0)
     if batch:
-        await _commit(db, channel_id, batch, policy, report, clock)
+        await _commit(store, channel_id, batch, policy, report, clock)
     if progress:
         progress(report)
     return reached_end
 
 
-async def _commit(db: Database, channel_id: int, batch: list, policy: QueuePolicy | None,
+async def _commit(store: Store, channel_id: int, batch: list, policy: QueuePolicy | None,
                   report: BackfillReport, clock: Callable[[], float]) -> None:
-    stored, jobs = await db.run(_store_batch, channel_id, batch, policy, int(clock()))
+    stored, jobs = await store.write_backfill_batch(channel_id, batch, policy, int(clock()))
     report.stored += stored
     report.jobs += jobs

@@ -26,9 +26,8 @@ from telethon.tl import types
 from relay.config import Settings, Target
 from relay.core.jobview import JobView
 from relay.logs import event
-from relay.store import outbox
-from relay.store import review_queries as review_store
-from relay.store.db import Database
+from relay.store.api import Store
+from relay.store.outbox import OutboxItem
 from relay.telegram.entities import to_telethon
 from relay.telegram.flood import forget_flood_waits
 from relay.telegram.limiter import RateLimiter
@@ -71,13 +70,13 @@ def _reason(exc: BaseException) -> str:
 
 
 class Publisher:
-    def __init__(self, client: TelegramClient, db: Database, settings: Settings, *,
+    def __init__(self, client: TelegramClient, store: Store, settings: Settings, *,
                  clock: Callable[[], float] = time.time,
                  sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
                  on_published: Callable[[int], Any] | None = None,
                  on_failed: Callable[[int, str], Any] | None = None):
         self.client = client
-        self.db = db
+        self.store = store
         self.settings = settings
         self.clock = clock
         self.sleep = sleep
@@ -141,7 +140,7 @@ class Publisher:
             await self.enqueue_deleted_source_actions()
             while not self._stopping:
                 next_due, sent = 5.0, 0
-                for item in await self.db.read(outbox.heads):
+                for item in await self.store.outbox_heads():
                     now = self.clock()
                     if item.not_before > now:
                         next_due = min(next_due, item.not_before - now)
@@ -158,15 +157,14 @@ class Publisher:
         policy = self.settings.publish.on_source_deleted
         if policy == "keep":
             return
-        due, seen = await self.db.read(outbox.deleted_sources_to_handle, policy,
-                                       self._audit_seen)
+        due, seen = await self.store.deleted_sources_to_handle(policy, self._audit_seen)
         for job_id, target in due:
-            await self.db.run(outbox.enqueue, job_id, target, policy, int(self.clock()))
+            await self.store.enqueue(job_id, target, policy, int(self.clock()))
             log.info(event("publish.source_deleted", job=job_id, action=policy))
         self._audit_seen = seen  # only once all were queued: a failure looks again next turn
 
-    async def process(self, item: outbox.OutboxItem) -> None:
-        job = await self.db.read(review_store.load_job, item.job_id)
+    async def process(self, item: OutboxItem) -> None:
+        job = await self.store.load_job(item.job_id)
         target = self.targets.get(item.target)
         try:
             if job is None or target is None:
@@ -182,26 +180,26 @@ class Publisher:
         except errors.FloodWaitError as exc:
             self.flood_wait_seconds += exc.seconds
             until = int(self.clock()) + exc.seconds
-            await self.db.run(outbox.delay, item.id, until, f"flood wait {exc.seconds}s",
+            await self.store.delay(item.id, until, f"flood wait {exc.seconds}s",
                               int(self.clock()), count_attempt=False)
             log.warning(event("publish.flood_wait", item=item.id, target=item.target,
                               seconds=exc.seconds))
             return
         except (*PERMANENT, MediaMissing, LookupError) as exc:
             reason = _reason(exc)
-            await self.db.run(outbox.fail, item, reason, int(self.clock()))
+            await self.store.fail(item, reason, int(self.clock()))
             log.error(event("publish.failed", item=item.id, job=item.job_id, reason=reason))
             if self.on_failed:
                 self.on_failed(item.job_id, reason)
             return
         except (errors.RPCError, OSError, ConnectionError, ValueError) as exc:
             backoff = min(3600, 5 * 2 ** min(item.attempts, 10))
-            await self.db.run(outbox.delay, item.id, int(self.clock()) + backoff, _reason(exc),
+            await self.store.delay(item.id, int(self.clock()) + backoff, _reason(exc),
                               int(self.clock()), count_attempt=True)
             log.warning(event("publish.retry", item=item.id, seconds=backoff,
                               error=_reason(exc)))
             return
-        published = await self.db.run(outbox.finish, item, int(self.clock()))
+        published = await self.store.finish(item, int(self.clock()))
         log.info(event("publish.done", item=item.id, job=item.job_id, kind=item.kind,
                        target=item.target))
         if self.on_published and (published or item.kind != "post"):
@@ -215,33 +213,33 @@ class Publisher:
             self._peers[target.key] = await self.client.get_input_entity(entity)
         return self._peers[target.key]
 
-    async def _post(self, item: outbox.OutboxItem, job: JobView, target: Target) -> None:
+    async def _post(self, item: OutboxItem, job: JobView, target: Target) -> None:
         files = await self._media_files(job) if has_media(job) else []
         parts = compose(job, target, self.names.get(job.translator_id, ""),
                         with_media=bool(files))
         peer = await self._peer(target)
         await self._send_parts(item, parts, peer, target, files)
 
-    async def _send_parts(self, item: outbox.OutboxItem, parts: list[FormattedText],
+    async def _send_parts(self, item: OutboxItem, parts: list[FormattedText],
                           peer: types.InputPeerChannel, target: Target, files: list[str], *,
                           first_reply_to: int | None = None) -> None:
         channel_id = utils.get_peer_id(peer, add_mark=False)
-        done = await self.db.read(outbox.parts_of, item.id)
+        done = await self.store.parts_of(item.id)
         if item.sending_part is not None and item.sending_part not in done:
             await self._recover(item, parts[item.sending_part], peer, channel_id)
-            done = await self.db.read(outbox.parts_of, item.id)
+            done = await self.store.parts_of(item.id)
         for index, part in enumerate(parts):
             if index in done:
                 continue
             reply_to = first_reply_to if index == 0 else (
                 done[index - 1].message_id if target.split_mode == "reply" else None)
             await self._respect_limits(target.key)
-            await self.db.run(outbox.mark_sending, item.id, index, int(self.clock()))
+            await self.store.mark_sending(item.id, index, int(self.clock()))
             message_id = await self._send(peer, part, files if index == 0 else [], reply_to)
             self.limiter.record(target.key, self.clock())
-            await self.db.run(outbox.record_part, item, channel_id, index, message_id,
-                              outbox.text_hash(part.text), int(self.clock()))
-            done = await self.db.read(outbox.parts_of, item.id)
+            await self.store.record_part(item, channel_id, index, message_id, part.text,
+                                         int(self.clock()))
+            done = await self.store.parts_of(item.id)
 
     async def _respect_limits(self, target_key: str) -> None:
         while (wait := self.limiter.wait(target_key, self.clock())) > 0:
@@ -271,7 +269,7 @@ class Publisher:
         """The files to re-post. Media relay was told not to keep (``download_media = false``,
         or over ``max_media_mb``) is left out: the translation goes out as text. A file relay
         did download but that is gone now is an error editors must see."""
-        rows = await self.db.read(_unit_media, job.channel_id, job.message_id, job.unit_key)
+        rows = await self.store.unit_media(job.channel_id, job.message_id, job.unit_key)
         wanted = self._keeps_media(job)
         files = []
         for message_id, kind, path, size in rows:
@@ -287,11 +285,11 @@ class Publisher:
         source = self.settings.source_of(job.channel_id, job.channel_username)
         return source.download_media if source else True
 
-    async def _recover(self, item: outbox.OutboxItem, part: FormattedText, peer: Any,
+    async def _recover(self, item: OutboxItem, part: FormattedText, peer: Any,
                        channel_id: int) -> None:
         """A send of this part was started before a crash: was it made? Look in the channel."""
-        floor = await self.db.read(outbox.newest_message_id, channel_id)
-        known = {p.message_id for p in (await self.db.read(outbox.parts_of, item.id)).values()}
+        floor = await self.store.newest_published_id(channel_id)
+        known = {p.message_id for p in (await self.store.parts_of(item.id)).values()}
         empty_windows = 0
         start = floor + 1
         while empty_windows < 2:
@@ -301,8 +299,8 @@ class Publisher:
             for message in found:
                 if message.out and (message.message or "") == part.text \
                         and message.id not in known:
-                    await self.db.run(outbox.record_part, item, channel_id, item.sending_part,
-                                      message.id, outbox.text_hash(part.text), int(self.clock()))
+                    await self.store.record_part(item, channel_id, item.sending_part,
+                                                 message.id, part.text, int(self.clock()))
                     log.warning(event("publish.recovered", item=item.id,
                                       part=item.sending_part, message=message.id))
                     return
@@ -311,20 +309,20 @@ class Publisher:
         log.info(event("publish.not_found_after_crash", item=item.id, part=item.sending_part))
 
     # ------------------------------------------------------------------ after publication
-    async def _correct(self, item: outbox.OutboxItem, job: JobView, target: Target) -> None:
+    async def _correct(self, item: OutboxItem, job: JobView, target: Target) -> None:
         """Edit the published post in place; if that is impossible, post the correction as a
         reply to it."""
         parts = compose(job, target, self.names.get(job.translator_id, ""))
-        originals = await self.db.read(outbox.posted_parts, job.id)
+        originals = await self.store.posted_parts(job.id)
         peer = await self._peer(target)
         channel_id = utils.get_peer_id(peer, add_mark=False)
         if originals and len(originals) == len(parts):
             try:
                 for original, part in zip(originals, parts, strict=True):
                     await self._edit(peer, original.message_id, part)
-                    await self.db.run(outbox.record_part, item, channel_id, original.part,
-                                      original.message_id, outbox.text_hash(part.text),
-                                      int(self.clock()))
+                    await self.store.record_part(item, channel_id, original.part,
+                                                 original.message_id, part.text,
+                                                 int(self.clock()))
                 return
             except (errors.MessageEditTimeExpiredError, errors.MessageIdInvalidError,
                     errors.MessageAuthorRequiredError) as exc:
@@ -343,40 +341,18 @@ class Publisher:
                                            formatting_entities=to_telethon(part.entities),
                                            link_preview=False, parse_mode=None)
 
-    async def _annotate(self, item: outbox.OutboxItem, job: JobView, target: Target) -> None:
-        originals = await self.db.read(outbox.posted_parts, job.id)
+    async def _annotate(self, item: OutboxItem, job: JobView, target: Target) -> None:
+        originals = await self.store.posted_parts(job.id)
         if not originals:
             return
         peer = await self._peer(target)
-        deleted_at = await self.db.read(_deleted_at, job.channel_id, job.message_id)
+        deleted_at = await self.store.source_deleted_at(job.channel_id, job.message_id)
         note = DELETED_NOTE.format(date=time.strftime("%Y-%m-%d", time.gmtime(deleted_at or 0)))
         await self._send_parts(item, [FormattedText(note)], peer, target, [],
                                first_reply_to=originals[0].message_id)
 
-    async def _delete(self, item: outbox.OutboxItem, job: JobView, target: Target) -> None:
-        originals = await self.db.read(outbox.posted_parts, job.id)
+    async def _delete(self, item: OutboxItem, job: JobView, target: Target) -> None:
+        originals = await self.store.posted_parts(job.id)
         if originals:
             await self.client.delete_messages(await self._peer(target),
                                               [p.message_id for p in originals])
-
-
-def _unit_media(conn: Any, channel_id: int, message_id: int,
-                unit_key: str) -> list[tuple[int, str, str | None, int | None]]:
-    if unit_key.startswith("g:"):
-        rows = conn.execute(
-            "SELECT message_id, media_kind, media_path, media_size FROM messages"
-            " WHERE channel_id = ? AND grouped_id = ? AND media_kind IS NOT NULL"
-            " AND deleted_at IS NULL ORDER BY message_id", (channel_id, int(unit_key[2:])))
-    else:
-        rows = conn.execute(
-            "SELECT message_id, media_kind, media_path, media_size FROM messages"
-            " WHERE channel_id = ? AND message_id = ? AND media_kind IS NOT NULL",
-            (channel_id, message_id))
-    downloadable = ("photo", "video", "document", "audio", "animation", "voice", "round")
-    return [tuple(r) for r in rows if r[1] in downloadable]
-
-
-def _deleted_at(conn: Any, channel_id: int, message_id: int) -> int | None:
-    row = conn.execute("SELECT deleted_at FROM messages WHERE channel_id = ? AND message_id = ?",
-                       (channel_id, message_id)).fetchone()
-    return row[0] if row else None
