@@ -64,7 +64,8 @@ def test_access_decides_who_and_names_the_refusal():
     assert Access.EVERYONE.allows(None) and not Access.TRANSLATOR.allows(None)
     assert Access.TRANSLATOR.allows(SARA) and not Access.EDITOR.allows(SARA)
     assert Access.EDITOR.allows(REZA) and Access.EDITOR.allows(MINA)
-    assert Access.EDITOR.value == "no.not_editor" and Access.TRANSLATOR.value == "no.not_translator"
+    assert Access.EDITOR.refusal == "no.not_editor"
+    assert Access.TRANSLATOR.refusal == "no.not_translator"
 
 
 def test_review_layer_imports_no_telegram():

@@ -25,11 +25,11 @@ _LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 
 
 class Access(Enum):
-    """Who may use a command, and the refusal for everyone else."""
+    """Who may use a command."""
 
-    EVERYONE = None
-    TRANSLATOR = "no.not_translator"  # translators and editors
-    EDITOR = "no.not_editor"
+    EVERYONE = "everyone"
+    TRANSLATOR = "translator"  # translators and editors
+    EDITOR = "editor"
 
     def allows(self, person: Person | None) -> bool:
         if self is Access.EVERYONE:
@@ -37,6 +37,11 @@ class Access(Enum):
         if person is None:
             return False
         return person.is_editor if self is Access.EDITOR else person.is_translator
+
+    @property
+    def refusal(self) -> str:
+        """The text key that tells someone else why not."""
+        return "no.not_editor" if self is Access.EDITOR else "no.not_translator"
 
 
 @dataclass(frozen=True)
@@ -70,10 +75,13 @@ class Command:
     def usage(self) -> str:
         return f"/{self.name} {self.args}".rstrip()
 
+    def summary(self, lang: str) -> str:
+        english, farsi = self.help
+        return farsi if lang == "fa" else english
+
     def description(self, lang: str) -> str:
         """The line Telegram shows beside the command in the menu."""
-        english, farsi = self.help
-        return f"{self.args} {farsi if lang == 'fa' else english}".lstrip()
+        return f"{self.args} {self.summary(lang)}".lstrip()
 
 
 def parse(text: str, bot_username: str | None) -> tuple[str, str]:
@@ -100,7 +108,7 @@ async def run_command(desk: Desk, person: Person, msg: Incoming) -> Response | N
     if command is None:
         return Response.refused(t(person.language, "unknown_command"))
     if not command.access.allows(person):
-        return Response.refused(t(person.language, command.access.value))
+        return Response.refused(t(person.language, command.access.refusal))
     result = await command.handler(CommandContext(desk, person, msg), args)
     return Response(answer=result) if isinstance(result, str) else result
 
@@ -122,7 +130,7 @@ async def _help(ctx: CommandContext, args: str) -> str:
         lines.append(t(lang, "help.translator"))
     if person.is_editor:
         lines.append(t(lang, "help.editor"))
-    lines.append("\n".join(t(lang, "help.line", usage=c.usage, help=c.help[lang == "fa"])
+    lines.append("\n".join(t(lang, "help.line", usage=c.usage, help=c.summary(lang))
                            for c in commands_for(person)))
     return "\n\n".join(lines)
 

@@ -12,14 +12,15 @@ from dataclasses import dataclass, field
 
 from relay.text.formatting import Entity, FormattedText
 
-#: Rows of buttons, each a (label, button action) pair; see :class:`ButtonSpec`.
-ButtonRows = list[list["ButtonSpec"]]
-
 
 @dataclass(frozen=True, slots=True)
 class ButtonSpec:
     label: str
     action: str  # a key of relay.telegram.callbacks.CODES
+
+
+#: Rows of buttons, as a card or a preview shows them.
+ButtonRows = list[list[ButtonSpec]]
 
 
 @dataclass(frozen=True, slots=True)
