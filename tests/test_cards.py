@@ -20,7 +20,8 @@ from relay.review.cards import (
     preview_buttons,
     render_card,
 )
-from relay.review.texts import COMMAND_HELP, TEXTS, status_name, t
+from relay.review.commands import COMMAND_HELP
+from relay.review.texts import TEXTS, status_name, t
 from relay.telegram.callbacks import CODES
 from relay.text.formatting import Entity, utf16_len
 

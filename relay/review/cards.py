@@ -8,21 +8,15 @@ from __future__ import annotations
 
 import difflib
 import time
-from dataclasses import dataclass
 
 from relay.core.jobview import JobView
 from relay.core.workflow import Rules, Status, claim_active
+from relay.review.conversation import ButtonSpec
 from relay.review.texts import status_name, t
 from relay.text.formatting import Entity, FormattedText, utf16_len, utf16_to_index
 from relay.text.links import post_link
 
 CARD_SOURCE_UNITS = 2800  # room left in 4096 for the header, status lines and notes
-
-
-@dataclass(frozen=True, slots=True)
-class ButtonSpec:
-    label: str
-    action: str  # a key of relay.telegram.callbacks.CODES
 
 
 def fmt_time(ts: int | None) -> str:

@@ -1,52 +1,87 @@
-"""The bot's slash commands: parse, check, act, and say what happened in the person's language."""
+"""The bot's slash commands, each declared once: name, who may use it, usage, help in English
+and Farsi, handler. Routing (:func:`run_command`), the per-role Telegram menus
+(:mod:`relay.telegram.menu`) and /help are all built from :data:`COMMANDS`.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from enum import Enum
 
 from relay.config import Person
 from relay.core.workflow import Action
-from relay.review import cards
+from relay.review import actions, cards
+from relay.review.conversation import Incoming, Response, Say
+from relay.review.desk import Desk
 from relay.review.texts import status_name, t
 from relay.store import review_queries as store
-from relay.telegram.entities import from_telethon
-from relay.telegram.menu import commands_for
 from relay.text.formatting import FormattedText, utf16_len
 from relay.text.split import split
 
-if TYPE_CHECKING:
-    from relay.telegram.bot import ReviewBot
-
 QUEUE_PAGE = 10
 _LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
-USAGE = {
-    "show": "/show <job>",
-    "claim": "/claim <job>",
-    "tr": "/tr <job> <translation>",
-    "approve": "/approve <job>",
-    "reject": "/reject <job> <reason>",
-    "skip": "/skip <job>",
-    "reopen": "/reopen <job>",
-    "retry": "/retry <job>",
-    "lang": "/lang <job> <code>",
-    "search": "/search <words>",
-    "queue": "/queue [page]",
-}
 
 
-@dataclass
+class Access(Enum):
+    """Who may use a command."""
+
+    EVERYONE = "everyone"
+    TRANSLATOR = "translator"  # translators and editors
+    EDITOR = "editor"
+
+    def allows(self, person: Person | None) -> bool:
+        if self is Access.EVERYONE:
+            return True
+        if person is None:
+            return False
+        return person.is_editor if self is Access.EDITOR else person.is_translator
+
+    @property
+    def refusal(self) -> str:
+        """The text key that tells someone else why not."""
+        return "no.not_editor" if self is Access.EDITOR else "no.not_translator"
+
+
+@dataclass(frozen=True)
 class CommandContext:
-    bot: ReviewBot
+    desk: Desk
     person: Person
-    chat_id: int
-    message: Any
+    message: Incoming
 
     @property
     def lang(self) -> str:
         return self.person.language
+
+    @property
+    def chat_id(self) -> int:
+        return self.message.chat_id
+
+
+Handler = Callable[[CommandContext, str], Awaitable["Response | str"]]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    access: Access
+    args: str  # what follows the name, e.g. "<job> <reason>"
+    help: tuple[str, str]  # (English, Farsi)
+    handler: Handler
+    in_menu: bool = True
+
+    @property
+    def usage(self) -> str:
+        return f"/{self.name} {self.args}".rstrip()
+
+    def summary(self, lang: str) -> str:
+        english, farsi = self.help
+        return farsi if lang == "fa" else english
+
+    def description(self, lang: str) -> str:
+        """The line Telegram shows beside the command in the menu."""
+        return f"{self.args} {self.summary(lang)}".lstrip()
 
 
 def parse(text: str, bot_username: str | None) -> tuple[str, str]:
@@ -64,33 +99,39 @@ def job_and_rest(args: str) -> tuple[int | None, str]:
     return (int(head), rest.strip()) if head.isdigit() and len(head) < 12 else (None, rest)
 
 
-async def run_command(ctx: CommandContext) -> str | None:
-    """Handle one command; return the reply, or None when the handler replied itself."""
-    me = ctx.bot.me
-    name, args = parse(ctx.message.message or "", me.username if me else None)
+async def run_command(desk: Desk, person: Person, msg: Incoming) -> Response | None:
+    """Handle one command; None when it was addressed to another bot."""
+    name, args = parse(msg.text, desk.bot_username)
     if not name:
         return None
-    if name not in commands_for(ctx.person) and name != "start":
-        if name in _HANDLERS:
-            return t(ctx.lang, "no.not_editor" if name in ("approve", "reject", "skip", "reopen",
-                                                          "retry")
-                     else "no.not_translator")
-        return t(ctx.lang, "unknown_command")
-    return await _HANDLERS[name](ctx, args)
+    command = BY_NAME.get(name)
+    if command is None:
+        return Response.refused(t(person.language, "unknown_command"))
+    if not command.access.allows(person):
+        return Response.refused(t(person.language, command.access.refusal))
+    result = await command.handler(CommandContext(desk, person, msg), args)
+    return Response(answer=result) if isinstance(result, str) else result
 
 
-def _usage(ctx: CommandContext, name: str) -> str:
-    return t(ctx.lang, "usage", usage=USAGE[name])
+def commands_for(person: Person | None) -> list[Command]:
+    """The menu of a person (None: anyone who writes to the bot), in declaration order."""
+    return [c for c in COMMANDS if c.in_menu and c.access.allows(person)]
 
 
+def _usage(ctx: CommandContext, name: str) -> Response:
+    return Response.refused(t(ctx.lang, "usage", usage=BY_NAME[name].usage))
+
+
+# ---------------------------------------------------------------------- handlers
 async def _help(ctx: CommandContext, args: str) -> str:
-    roles = ", ".join(sorted(ctx.person.roles))
-    lines = [t(ctx.lang, "help.head", roles=roles)]
-    if ctx.person.is_translator:
-        lines.append(t(ctx.lang, "help.translator"))
-    if ctx.person.is_editor:
-        lines.append(t(ctx.lang, "help.editor"))
-    lines.append(t(ctx.lang, "help.all"))
+    lang, person = ctx.lang, ctx.person
+    lines = [t(lang, "help.head", roles=", ".join(sorted(person.roles)))]
+    if person.is_translator:
+        lines.append(t(lang, "help.translator"))
+    if person.is_editor:
+        lines.append(t(lang, "help.editor"))
+    lines.append("\n".join(t(lang, "help.line", usage=c.usage, help=c.summary(lang))
+                           for c in commands_for(person)))
     return "\n\n".join(lines)
 
 
@@ -99,17 +140,17 @@ async def _whoami(ctx: CommandContext, args: str) -> str:
              roles=", ".join(sorted(ctx.person.roles)), lang=ctx.person.language)
 
 
-async def queue_text(bot: ReviewBot, lang: str, page: int) -> str:
-    total, jobs = await bot.db.read(store.queue_page, page, QUEUE_PAGE)
+async def queue_text(desk: Desk, lang: str, page: int) -> str:
+    total, jobs = await desk.db.read(store.queue_page, page, QUEUE_PAGE)
     if total == 0:
         return t(lang, "queue.empty")
     pages = (total + QUEUE_PAGE - 1) // QUEUE_PAGE
-    now = bot.now()
+    now = desk.now()
     lines = [t(lang, "queue.head", total=total, page=page + 1, pages=pages)]
     for job in jobs:
         claim = ""
-        if job.claimed_by and cards.claim_active(job.state, bot.rules, now):
-            claim = t(lang, "queue.claimed", name=bot.names.get(job.claimed_by, job.claimed_by))
+        if job.claimed_by and cards.claim_active(job.state, desk.rules, now):
+            claim = t(lang, "queue.claimed", name=desk.names.get(job.claimed_by, job.claimed_by))
         lines.append(t(lang, "queue.line", job=job.id, target=job.target,
                        name=job.channel_name or "?", age=cards.fmt_age(now - job.created_at),
                        claim=claim))
@@ -118,102 +159,92 @@ async def queue_text(bot: ReviewBot, lang: str, page: int) -> str:
     return "\n".join(lines)
 
 
-async def _queue(ctx: CommandContext, args: str) -> str:
+async def _queue(ctx: CommandContext, args: str) -> Response | str:
     page = 0
     if args:
         if not args.isdigit() or int(args) < 1:
             return _usage(ctx, "queue")
         page = int(args) - 1
-    return await queue_text(ctx.bot, ctx.lang, page)
+    return await queue_text(ctx.desk, ctx.lang, page)
 
 
-async def _show(ctx: CommandContext, args: str) -> str | None:
+async def _show(ctx: CommandContext, args: str) -> Response | str:
     job_id, _ = job_and_rest(args)
     if job_id is None:
         return _usage(ctx, "show")
-    bot = ctx.bot
-    job = await bot.db.read(store.load_job, job_id)
+    desk, chat = ctx.desk, ctx.chat_id
+    job = await desk.job(job_id)
     if job is None:
-        return t(ctx.lang, "no.unknown_job", job=job_id)
-    link, failure = await bot.card_info(job)
-    card = cards.render_card(job, bot.names, bot.rules, bot.now(), ctx.lang, link, failure)
+        return Response.refused(t(ctx.lang, "no.unknown_job", job=job_id))
+    link, failure = await desk.card_info(job)
+    card = cards.render_card(job, desk.names, desk.rules, desk.now(), ctx.lang, link, failure)
     head = card.text.split("\n\n", 1)[0]
-    await bot.send(ctx.chat_id, FormattedText(head, card.entities), reply_to=ctx.message.id)
-    await send_long(bot, ctx.chat_id,
-                    FormattedText(t(ctx.lang, "show.source") + "\n" + job.source_text))
+    said = [Say(chat, FormattedText(head, card.entities), reply_to=ctx.message.message_id)]
+    said += long_text(chat, FormattedText(t(ctx.lang, "show.source") + "\n" + job.source_text))
     if job.draft_text:
-        label = t(ctx.lang, "show.draft", name=bot.names.get(job.translator_id, "?")) + "\n"
+        label = t(ctx.lang, "show.draft", name=desk.names.get(job.translator_id, "?")) + "\n"
         shift = utf16_len(label)
-        await send_long(bot, ctx.chat_id, FormattedText(
+        said += long_text(chat, FormattedText(
             label + job.draft_text, tuple(e.shifted(shift) for e in job.draft_entities)))
-    return None
+    return Response(list(said))
 
 
-async def send_long(bot: ReviewBot, chat_id: int, text: FormattedText) -> None:
-    for part in split(text, 4096):
-        await bot.send(chat_id, part)
+def long_text(chat_id: int, text: FormattedText) -> list[Say]:
+    """A text of any length, in as many messages as Telegram needs."""
+    return [Say(chat_id, part) for part in split(text, 4096)]
 
 
-async def _claim(ctx: CommandContext, args: str) -> str:
-    job_id, _ = job_and_rest(args)
-    if job_id is None:
-        return _usage(ctx, "claim")
-    return (await ctx.bot.act(ctx.person, ctx.chat_id, job_id, Action.CLAIM))[1]
-
-
-async def _tr(ctx: CommandContext, args: str) -> str | None:
+async def _tr(ctx: CommandContext, args: str) -> Response:
     job_id, rest = job_and_rest(args)
     if job_id is None or not rest:
         return _usage(ctx, "tr")
-    text = ctx.message.message or ""
+    text = ctx.message.text
     start = text.index(rest)  # the translation starts after "/tr <job> "
     shift = utf16_len(text[:start])
-    entities = tuple(e.shifted(-shift) for e in from_telethon(ctx.message.entities)
+    entities = tuple(e.shifted(-shift) for e in ctx.message.entities
                      if e.offset >= shift and e.kind != "bot_command")
-    await ctx.bot.submit(ctx.person, ctx.chat_id, job_id, text[start:], entities,
-                         reply_to=ctx.message.id)
-    return None
+    return await actions.submit(ctx.desk, ctx.person, ctx.chat_id, job_id, text[start:],
+                                entities, reply_to=ctx.message.message_id)
 
 
-def _simple(action: Action, usage: str) -> Callable[[CommandContext, str], Awaitable[str]]:
-    async def handler(ctx: CommandContext, args: str) -> str:
+def _simple(action: Action) -> Handler:
+    async def handler(ctx: CommandContext, args: str) -> Response:
         job_id, _ = job_and_rest(args)
         if job_id is None:
-            return _usage(ctx, usage)
-        return (await ctx.bot.act(ctx.person, ctx.chat_id, job_id, action))[1]
+            return _usage(ctx, action.value)
+        return await actions.act(ctx.desk, ctx.person, ctx.chat_id, job_id, action)
     return handler
 
 
-async def _reject(ctx: CommandContext, args: str) -> str | None:
+async def _reject(ctx: CommandContext, args: str) -> Response:
     job_id, reason = job_and_rest(args)
     if job_id is None or not reason:
         return _usage(ctx, "reject")
-    await ctx.bot.reject(ctx.person, ctx.chat_id, job_id, reason, reply_to=ctx.message.id)
-    return None
+    return await actions.reject(ctx.desk, ctx.person, ctx.chat_id, job_id, reason)
 
 
-async def _retry(ctx: CommandContext, args: str) -> str:
+async def _retry(ctx: CommandContext, args: str) -> Response:
     job_id, _ = job_and_rest(args)
     if job_id is None:
         return _usage(ctx, "retry")
-    return (await ctx.bot.retry(ctx.person, job_id))[1]
+    return await actions.retry(ctx.desk, ctx.person, job_id)
 
 
-async def _lang(ctx: CommandContext, args: str) -> str:
+async def _lang(ctx: CommandContext, args: str) -> Response:
     job_id, code = job_and_rest(args)
     if job_id is None or not code:
         return _usage(ctx, "lang")
     code = code.strip().lower()
     if not _LANGUAGE_CODE.fullmatch(code):
-        return t(ctx.lang, "no.bad_language", code=code[:20])
-    return (await ctx.bot.relang(ctx.person, ctx.chat_id, job_id, code))[1]
+        return Response.refused(t(ctx.lang, "no.bad_language", code=code[:20]))
+    return await actions.relang(ctx.desk, ctx.person, ctx.chat_id, job_id, code)
 
 
-async def _search(ctx: CommandContext, args: str) -> str:
+async def _search(ctx: CommandContext, args: str) -> Response | str:
     if not args.strip():
         return _usage(ctx, "search")
     words = args[:200]
-    found = await ctx.bot.db.run(store.search, words, 10)
+    found = await ctx.desk.db.run(store.search, words, 10)
     if not found:
         return t(ctx.lang, "search.none", words=words)
     lines = [t(ctx.lang, "search.head")]
@@ -227,34 +258,48 @@ async def _search(ctx: CommandContext, args: str) -> str:
 
 
 async def _stats(ctx: CommandContext, args: str) -> str:
-    bot = ctx.bot
-    s = await bot.db.read(store.stats)
-    states = ", ".join(f"{status_name(ctx.lang, k)} {v}" for k, v in sorted(s.by_status.items()))
-    lines = [t(ctx.lang, "stats.head", states=states or "0")]
+    desk, lang = ctx.desk, ctx.lang
+    s = await desk.db.read(store.stats)
+    states = ", ".join(f"{status_name(lang, k)} {v}" for k, v in sorted(s.by_status.items()))
+    lines = [t(lang, "stats.head", states=states or "0")]
     if s.oldest_queued_at:
-        lines.append(t(ctx.lang, "stats.oldest", age=cards.fmt_age(bot.now() - s.oldest_queued_at)))
+        lines.append(t(lang, "stats.oldest", age=cards.fmt_age(desk.now() - s.oldest_queued_at)))
     else:
-        lines.append(t(ctx.lang, "stats.none_queued"))
+        lines.append(t(lang, "stats.none_queued"))
     for uid, counts in sorted(s.per_translator.items()):
-        shown = ", ".join(f"{status_name(ctx.lang, k)} {v}" for k, v in sorted(counts.items()))
-        lines.append(t(ctx.lang, "stats.translator", name=bot.names.get(uid, uid), counts=shown))
+        shown = ", ".join(f"{status_name(lang, k)} {v}" for k, v in sorted(counts.items()))
+        lines.append(t(lang, "stats.translator", name=desk.names.get(uid, uid), counts=shown))
     return "\n".join(lines)
 
 
-_HANDLERS: dict[str, Callable[[CommandContext, str], Awaitable[str | None]]] = {
-    "start": _help,
-    "help": _help,
-    "whoami": _whoami,
-    "queue": _queue,
-    "show": _show,
-    "claim": _claim,
-    "tr": _tr,
-    "approve": _simple(Action.APPROVE, "approve"),
-    "reject": _reject,
-    "skip": _simple(Action.SKIP, "skip"),
-    "reopen": _simple(Action.REOPEN, "reopen"),
-    "retry": _retry,
-    "lang": _lang,
-    "search": _search,
-    "stats": _stats,
-}
+# ---------------------------------------------------------------------- the commands
+_E, _T, _X = Access.EVERYONE, Access.TRANSLATOR, Access.EDITOR
+
+#: Every command, in menu order.
+COMMANDS: tuple[Command, ...] = (
+    Command("start", _E, "", ("start", "شروع"), _help, in_menu=False),
+    Command("help", _T, "", ("what I can do", "راهنما"), _help),
+    Command("queue", _T, "[page]", ("jobs waiting, oldest first", "کارهای در انتظار"), _queue),
+    Command("show", _T, "<job>", ("show a job", "نمایش یک کار"), _show),
+    Command("claim", _T, "<job>", ("take a job to translate", "برداشتن کار برای ترجمه"),
+            _simple(Action.CLAIM)),
+    Command("tr", _T, "<job> <translation>", ("submit a translation", "فرستادن ترجمه"), _tr),
+    Command("approve", _X, "<job>", ("approve a translation", "تأیید ترجمه"),
+            _simple(Action.APPROVE)),
+    Command("reject", _X, "<job> <reason>", ("send a translation back", "برگرداندن ترجمه"),
+            _reject),
+    Command("skip", _X, "<job>", ("do not translate this post", "کنار گذاشتن پست"),
+            _simple(Action.SKIP)),
+    Command("reopen", _X, "<job>", ("put a skipped job back in the queue", "بازگرداندن به صف"),
+            _simple(Action.REOPEN)),
+    Command("retry", _X, "<job>", ("try publishing again", "تلاش دوباره برای انتشار"), _retry),
+    Command("lang", _T, "<job> <code>", ("correct the detected language", "اصلاح زبان"), _lang),
+    Command("search", _T, "<words>", ("search the archive", "جستجو در آرشیو"), _search),
+    Command("stats", _T, "", ("queue and translator figures", "آمار صف و مترجمان"), _stats),
+    Command("whoami", _E, "", ("your roles", "نقش‌های شما"), _whoami),
+)
+BY_NAME = {c.name: c for c in COMMANDS}
+
+#: name -> (English, Farsi) menu description, for every command in a menu.
+COMMAND_HELP = {c.name: (c.description("en"), c.description("fa")) for c in COMMANDS
+                if c.in_menu}

@@ -146,17 +146,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "usage": ("Usage: {usage}", "طرز استفاده: {usage}"),
     # ---- commands
     "help.head": ("relay review bot. Your roles: {roles}.", "ربات بازبینی رله. نقش‌های شما: {roles}."),
-    "help.translator": ("Translate: /queue, then /claim <job> (or the Claim button) and reply "
-                        "to the card with your translation (bold, italic and links are kept), "
-                        "or /tr <job> <text>.",
-                        "ترجمه: /queue، سپس /claim <job> (یا دکمه «برمی‌دارم») و ترجمه را در پاسخ "
-                        "به کارت بفرستید (پررنگ، کج و پیوندها حفظ می‌شوند)، یا /tr <job> <text>."),
-    "help.editor": ("Edit: Approve, Edit or Reject under a preview, or /approve <job>, "
-                    "/reject <job> <reason>, /skip <job>, /reopen <job>, /retry <job>.",
-                    "ویرایش: «تأیید»، «ویرایش» یا «رد» زیر پیش‌نمایش، یا /approve <job>، "
-                    "/reject <job> <reason>، /skip <job>، /reopen <job>، /retry <job>."),
-    "help.all": ("Also: /show <job>, /lang <job> <code>, /search <words>, /stats, /whoami.",
-                 "همچنین: /show <job>، /lang <job> <code>، /search <words>، /stats، /whoami."),
+    "help.translator": ("Translate: press Claim on a card, then reply to the card with your "
+                        "translation (bold, italic and links are kept).",
+                        "ترجمه: «برمی‌دارم» را زیر کارت بزنید و سپس ترجمه را در پاسخ به کارت "
+                        "بفرستید (پررنگ، کج و پیوندها حفظ می‌شوند)."),
+    "help.editor": ("Edit: press Approve, Edit or Reject under a preview.",
+                    "ویرایش: «تأیید»، «ویرایش» یا «رد» را زیر پیش‌نمایش بزنید."),
+    "help.line": ("{usage} — {help}", "{usage} — {help}"),
     "whoami": ("You are {name} (Telegram id {user}); roles: {roles}; language: {lang}.",
                "شما {name} هستید (شناسه تلگرام {user})؛ نقش‌ها: {roles}؛ زبان: {lang}."),
     "queue.head": ("Queue: {total} job(s) waiting, oldest first (page {page} of {pages}).",
@@ -179,23 +175,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "show.source": ("Source text:", "متن منبع:"),
     "unknown_command": ("Unknown command. /help lists what you can do.",
                         "فرمان ناشناخته. /help کارهای ممکن را نشان می‌دهد."),
-}
-
-COMMAND_HELP: dict[str, tuple[str, str]] = {
-    "help": ("what I can do", "راهنما"),
-    "queue": ("jobs waiting, oldest first", "کارهای در انتظار"),
-    "show": ("<job> show a job", "<job> نمایش یک کار"),
-    "claim": ("<job> take a job to translate", "<job> برداشتن کار برای ترجمه"),
-    "tr": ("<job> <text> submit a translation", "<job> <text> فرستادن ترجمه"),
-    "approve": ("<job> approve a translation", "<job> تأیید ترجمه"),
-    "reject": ("<job> <reason> send a translation back", "<job> <reason> برگرداندن ترجمه"),
-    "skip": ("<job> do not translate this post", "<job> کنار گذاشتن پست"),
-    "reopen": ("<job> put a skipped job back in the queue", "<job> بازگرداندن به صف"),
-    "retry": ("<job> try publishing again", "<job> تلاش دوباره برای انتشار"),
-    "lang": ("<job> <code> correct the detected language", "<job> <code> اصلاح زبان"),
-    "search": ("<words> search the archive", "<words> جستجو در آرشیو"),
-    "stats": ("queue and translator figures", "آمار صف و مترجمان"),
-    "whoami": ("your roles", "نقش‌های شما"),
 }
 
 

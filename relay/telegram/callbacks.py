@@ -11,7 +11,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from dataclasses import dataclass
+
+from relay.review.conversation import Press
 
 MAX_BYTES = 64
 
@@ -30,13 +31,6 @@ CODES = {
     "retry": "t",
 }
 _ACTIONS = {code: name for name, code in CODES.items()}
-
-
-@dataclass(frozen=True, slots=True)
-class Press:
-    action: str
-    job_id: int
-    version: int
 
 
 class CallbackSigner:

@@ -1,33 +1,22 @@
-"""Telegram's command menu per person: each sees only the commands their roles allow."""
+"""Telegram's command menu per person: each sees only the commands their roles allow.
+
+The commands, who may use them and their descriptions are declared once, in
+:data:`relay.review.commands.COMMANDS`; this module only installs them as Telegram menus.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from telethon import TelegramClient, errors, utils
 from telethon.tl import functions, types
 
-from relay.config import Person, Settings
-from relay.review.texts import COMMAND_HELP
-
-TRANSLATOR_COMMANDS = ("help", "queue", "show", "claim", "tr", "lang", "search", "stats",
-                       "whoami")
-EDITOR_COMMANDS = TRANSLATOR_COMMANDS[:5] + ("approve", "reject", "skip", "reopen", "retry") \
-    + TRANSLATOR_COMMANDS[5:]
-EVERYONE_COMMANDS = ("whoami",)
+from relay.config import Settings
+from relay.review.commands import Command, commands_for
 
 
-def commands_for(person: Person | None) -> tuple[str, ...]:
-    if person is None:
-        return EVERYONE_COMMANDS
-    if person.is_editor:
-        return EDITOR_COMMANDS
-    if person.is_translator:
-        return TRANSLATOR_COMMANDS
-    return EVERYONE_COMMANDS
-
-
-def bot_commands(names: tuple[str, ...], lang: str) -> list[types.BotCommand]:
-    index = 1 if lang == "fa" else 0
-    return [types.BotCommand(command=n, description=COMMAND_HELP[n][index]) for n in names]
+def bot_commands(commands: Iterable[Command], lang: str) -> list[types.BotCommand]:
+    return [types.BotCommand(command=c.name, description=c.description(lang)) for c in commands]
 
 
 async def install_command_menus(client: TelegramClient, settings: Settings) -> None:
@@ -35,7 +24,7 @@ async def install_command_menus(client: TelegramClient, settings: Settings) -> N
     there is one): their own role's commands, described in their language."""
     await client(functions.bots.SetBotCommandsRequest(
         scope=types.BotCommandScopeDefault(), lang_code="",
-        commands=bot_commands(EVERYONE_COMMANDS, "en")))
+        commands=bot_commands(commands_for(None), "en")))
     group = await client.get_input_entity(settings.review.chat) if settings.review.chat else None
     for person in settings.people:
         try:

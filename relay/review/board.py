@@ -1,0 +1,109 @@
+"""The card board: which cards to post and edit, expired claims, and notices for editors.
+
+Cards are rendered by :mod:`relay.review.cards` from the stored job every time; the adapter
+sends what these use cases return and reports each sent card back with :func:`remember`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from relay.core.workflow import SYSTEM, Action, Status
+from relay.logs import event
+from relay.review import cards
+from relay.review.conversation import CardEdit, RefreshCards, Response, Say
+from relay.review.desk import Desk
+from relay.review.texts import t
+from relay.store import review_queries as store
+
+log = logging.getLogger("relay.bot")
+
+CARD_BATCH = 20
+
+
+async def jobs_without_cards(desk: Desk, after: int) -> list[int]:
+    """Queued jobs above ``after`` that have no card yet (oldest first, a batch at a time)."""
+    return await desk.db.read(store.jobs_without_cards, CARD_BATCH, after)
+
+
+async def new_card(desk: Desk, job_id: int) -> list[Say]:
+    """The job's card for every review chat (none if the job is gone)."""
+    job = await desk.job(job_id)
+    if job is None:
+        return []
+    link, failure = await desk.card_info(job)
+    now = desk.now()
+    return [Say(chat, cards.render_card(job, desk.names, desk.rules, now, lang, link, failure),
+                cards.card_buttons(job, desk.rules, now, lang, failure), job_id=job.id,
+                version=job.version, remember="card", on_failure="bot.card_failed")
+            for chat, lang in desk.card_chats()]
+
+
+async def card_edits(desk: Desk, job_id: int) -> list[CardEdit]:
+    """Every posted card of the job, re-rendered to show its current state."""
+    job = await desk.job(job_id)
+    if job is None:
+        return []
+    langs = dict(desk.card_chats())
+    link, failure = await desk.card_info(job)
+    edits = []
+    for chat, message_id in await desk.db.read(store.bot_messages_of, job_id, "card"):
+        lang = langs.get(chat, "en")
+        now = desk.now()
+        edits.append(CardEdit(
+            chat, message_id, cards.render_card(job, desk.names, desk.rules, now, lang, link,
+                                                failure),
+            cards.card_buttons(job, desk.rules, now, lang, failure), job.id, job.version))
+    return edits
+
+
+async def remember(desk: Desk, chat: int, message_id: int, said: Say) -> None:
+    """Tie a sent message to its job, so that replies and edits find it."""
+    if said.remember is None or said.job_id is None:
+        return
+    await desk.db.run(store.add_bot_message, chat, message_id, said.job_id, said.remember,
+                      desk.now(), said.for_user)
+
+
+async def expire_claims(desk: Desk) -> Response:
+    now = desk.now()
+    refreshes: list[Say | RefreshCards] = []
+    for job_id in await desk.db.read(store.expired_claims, now, desk.rules.claim_seconds):
+        tr = await desk.db.run(store.apply, job_id, Action.EXPIRE_CLAIM, SYSTEM, desk.rules, now)
+        if tr.ok:
+            log.info(event("claim.expired", job=job_id))
+            refreshes.append(RefreshCards(job_id))
+    return Response(refreshes)
+
+
+async def index_pending(desk: Desk) -> None:
+    """Keep the archive search index up to date (the card loop calls this every round)."""
+    await desk.db.run(store.index_pending)
+
+
+def tell_editors(desk: Desk, key: str, **fields: object) -> list[Say]:
+    """A notice for editors: in the review group, or in each editor's private chat."""
+    return [Say.plain(chat, t(lang, key, **fields), on_failure="bot.tell_failed")
+            for chat, lang in desk.editor_chats()]
+
+
+async def source_changed(desk: Desk, job_id: int) -> Response:
+    """The watcher stored an edit or deletion of the job's source: refresh its cards, and tell
+    editors when a published post's source was edited or deleted."""
+    said: list[Say | RefreshCards] = [RefreshCards(job_id)]
+    job = await desk.job(job_id)
+    if job is None or job.status not in (Status.PUBLISHED, Status.STALE):
+        return Response(said)
+    link = await desk.publication_link(job) or ""
+    if job.source_deleted:
+        said += tell_editors(desk, "told.deleted", job=job.id, link=link,
+                             action=desk.settings.publish.on_source_deleted)
+    elif job.status == Status.STALE:
+        said += tell_editors(desk, "told.stale", job=job.id, link=link, diff=cards.change_summary(
+            job.draft_source_text or "", job.source_text))
+    return Response(said)
+
+
+def publish_failed(desk: Desk, job_id: int, reason: str) -> Response:
+    return Response([RefreshCards(job_id), *tell_editors(desk, "told.failed", job=job_id,
+                                                         reason=reason)])

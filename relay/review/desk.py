@@ -1,0 +1,135 @@
+"""The review desk: what every review use case needs to know (team, rules, chats, clock, store).
+
+One :class:`Desk` per bot. It holds no Telegram object: the use cases in
+:mod:`relay.review.actions`, :mod:`relay.review.board`, :mod:`relay.review.inbox` and
+:mod:`relay.review.commands` take it with plain values and return a
+:class:`~relay.review.conversation.Response`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from relay.config import Person, Settings
+from relay.core.jobview import JobView
+from relay.core.workflow import Action, Actor, Refusal, Rules
+from relay.logs import event
+from relay.review import cards
+from relay.review.texts import status_name, t
+from relay.store import outbox
+from relay.store import review_queries as store
+from relay.store.db import Database
+from relay.text.links import post_link
+
+log = logging.getLogger("relay.bot")
+
+
+def actor_of(person: Person) -> Actor:
+    return Actor(person.id, person.is_translator, person.is_editor)
+
+
+class Desk:
+    """The team, the rules and the store, as the review use cases see them."""
+
+    def __init__(self, db: Database, settings: Settings, *,
+                 clock: Callable[[], float] = time.time):
+        self.db = db
+        self.settings = settings
+        self.clock = clock
+        self.rules = Rules(claim_seconds=settings.review.claim_minutes * 60,
+                           four_eyes=settings.review.four_eyes)
+        self.people = {p.id: p for p in settings.people}
+        self.names = {p.id: p.name for p in settings.people}
+        self.review_chat = settings.review.chat
+        self.targets = {t_.key: t_ for t_ in settings.targets}
+        self.bot_username: str | None = None  # set by the adapter once it knows who it is
+
+    def now(self) -> int:
+        return int(self.clock())
+
+    # ------------------------------------------------------------------ who and where
+    def person_for(self, sender_id: int | None, chat_id: int, *, what: str) -> Person | None:
+        person = self.people.get(sender_id or 0)
+        if person is None:
+            log.warning(event("bot.refused", reason="not configured", user=sender_id,
+                              chat=chat_id, what=what))
+        return person
+
+    def chat_allowed(self, chat_id: int, is_private: bool) -> bool:
+        return is_private or (self.review_chat is not None and chat_id == self.review_chat)
+
+    def chat_lang(self, chat_id: int, person: Person) -> str:
+        """Shared messages in the review group are in English; a private chat is personal."""
+        return "en" if self.review_chat and chat_id == self.review_chat else person.language
+
+    def lang_of(self, user_id: int) -> str:
+        person = self.people.get(user_id)
+        return person.language if person else "en"
+
+    def card_chats(self) -> list[tuple[int, str]]:
+        """(chat, language) pairs every card goes to."""
+        if self.review_chat:
+            return [(self.review_chat, "en")]
+        return [(p.id, p.language) for p in self.settings.people if p.is_translator]
+
+    def editor_chats(self) -> list[tuple[int, str]]:
+        """(chat, language) pairs notices for editors go to."""
+        if self.review_chat:
+            return [(self.review_chat, "en")]
+        return [(p.id, p.language) for p in self.settings.people if p.is_editor]
+
+    def queued_languages(self, job: JobView) -> frozenset[str]:
+        source = self.settings.source_of(job.channel_id, job.channel_username)
+        return frozenset(source.languages) if source else frozenset({"fa"})
+
+    # ------------------------------------------------------------------ reading the store
+    async def job(self, job_id: int) -> JobView | None:
+        return await self.db.read(store.load_job, job_id)
+
+    async def card_info(self, job: JobView) -> tuple[str | None, str | None]:
+        """(link to the published post, why publishing failed) for a card."""
+        return await self.publication_link(job), await self.db.read(outbox.failure_of, job.id)
+
+    async def publication_link(self, job: JobView) -> str | None:
+        parts = await self.db.read(outbox.posted_parts, job.id)
+        target = self.targets.get(job.target)
+        if not parts or target is None:
+            return None
+        return post_link(target.ref.username, parts[0].channel_id, parts[0].message_id)
+
+    async def outdated_button(self, job: JobView, lang: str) -> str:
+        """The refusal for a button made for an older version of ``job``."""
+        tr = store.Transition(False, job, job.status, Refusal.OUTDATED_BUTTON,
+                              await self.db.read(store.last_change, job.id))
+        return self.refusal_text(tr, lang, job.id)
+
+    # ------------------------------------------------------------------ words
+    def ok_text(self, action: Action, job: JobView | None, lang: str, *, keep: bool = True,
+                lang_code: str | None = None) -> str:
+        job_id = job.id if job else "?"
+        if action == Action.CLAIM:
+            return t(lang, "ok.claim", job=job_id, minutes=self.settings.review.claim_minutes)
+        if action == Action.REJECT:
+            return t(lang, "ok.reject", job=job_id,
+                     name=self.names.get(job.translator_id, "?") if job else "?")
+        if action == Action.RELANG:
+            return t(lang, "ok.relang_keep" if keep else "ok.relang_drop", job=job_id,
+                     lang=lang_code)
+        return t(lang, f"ok.{action.value}", job=job_id)
+
+    def refusal_text(self, tr: store.Transition, lang: str, job_id: int) -> str:
+        job = tr.job
+        status = status_name(lang, job.status) if job else "?"
+        last = tr.last
+        who = self.names.get(last.actor_id, "relay") if last and last.actor_id else "relay"
+        at = cards.fmt_time(last.at) if last else "?"
+        fields = {"job": job_id, "status": status, "name": who, "at": at,
+                  "action": last.action if last else "?"}
+        if tr.refusal == Refusal.CLAIMED_BY_OTHER and job:
+            fields["name"] = self.names.get(job.claimed_by, str(job.claimed_by))
+            fields["at"] = cards.fmt_time(job.claimed_at)
+        if tr.refusal == Refusal.NOT_YOUR_CLAIM and job:
+            fields["name"] = self.names.get(job.claimed_by, str(job.claimed_by))
+        return t(lang, f"no.{tr.refusal}", **fields)
