@@ -23,6 +23,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from string import Formatter
 
@@ -219,7 +220,7 @@ def _outside_links(masked: str, start: int, end: int, names: list[str]) -> str:
     return text
 
 
-def _pieces(masked: str, fields) -> list[Piece]:
+def _pieces(masked: str, fields: Iterator[str]) -> list[Piece]:
     pieces: list[Piece] = []
     for k, text in enumerate(masked.split(_MASK)):
         if k:
