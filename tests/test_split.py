@@ -9,18 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from relay.text.formatting import Entity, FormattedText, utf16_len
+from relay.text.edits import apply_edits, concat, strip_whitespace
+from relay.text.formatting import Entity, FormattedText, U16Map, utf16_len
+from relay.text.formatting import utf16_len as u16len
 from relay.text.render import DEFAULT_TEMPLATE, RenderContext, render, render_parts
-from relay.text.split import (
-    U16Map,
-    apply_edits,
-    concat,
-    join,
-    split,
-    split_parts,
-    strip_whitespace,
-    u16len,
-)
+from relay.text.split import join, split, split_parts
 
 FARSI = [
     "کارگران",

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from relay.config.settings import Review
+
 
 class Status(StrEnum):
     QUEUED = "queued"
@@ -90,8 +92,10 @@ SYSTEM = Actor(None, True, True)
 
 @dataclass(frozen=True, slots=True)
 class Rules:
-    claim_seconds: int = 7200
-    four_eyes: bool = True
+    """The review rules; the defaults are those of the ``[review]`` settings."""
+
+    claim_seconds: int = Review().claim_seconds
+    four_eyes: bool = Review().four_eyes
 
 
 @dataclass(frozen=True, slots=True)

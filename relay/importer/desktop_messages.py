@@ -22,7 +22,7 @@ from typing import Any
 
 from relay.config import Source
 from relay.core.records import MessageRow
-from relay.text.formatting import Entity, FormattedText
+from relay.text.formatting import Entity, FormattedText, utf16_len
 
 #: Export part type -> relay entity kind. Types not listed (plain, custom_emoji, bank_card,
 #: unknown, ...) keep their text and lose the formatting.
@@ -159,11 +159,6 @@ def unix_time(unixtime: Any, iso: Any) -> int | None:
 
 # --------------------------------------------------------------------------------------------
 # Text and entities
-
-
-def utf16_len(text: str) -> int:
-    """Length in UTF-16 code units (as :func:`relay.text.formatting.utf16_len`, at C speed)."""
-    return len(text) if text.isascii() else len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def text_from_parts(parts: Any) -> FormattedText:

@@ -29,7 +29,7 @@ The approach, mirrored for right-to-left targets (fa, ar, he, ur, ...):
   Template lines whose first strong character is of the other direction get a leading mark
   too (``body=False``).
 
-Marks are inserted through :func:`relay.text.split.apply_edits`, so entity offsets stay
+Marks are inserted through :func:`relay.text.edits.apply_edits`, so entity offsets stay
 correct: a mark at an entity's start goes before the entity, one at its end goes after it.
 """
 
@@ -40,8 +40,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from relay.text.formatting import FormattedText
-from relay.text.split import U16Map, apply_edits
+from relay.text.edits import apply_edits
+from relay.text.formatting import FormattedText, U16Map, utf16_len
 
 LRM = "\u200e"
 RLM = "\u200f"
@@ -202,7 +202,7 @@ def anchor(
     own = r.rtl if rtl else r.ltr
     mark = RLM if rtl else LRM
     protected = [(e.offset, e.end) for e in ft.entities if e.kind in _PROTECTED]
-    if protected and len(text) != len(text.encode("utf-16-le", "surrogatepass")) >> 1:
+    if protected and len(text) != utf16_len(text):
         protected = _to_indexes(text, protected)
     has_own: dict[int, bool] = {}  # line start -> the line holds target-direction text
 

@@ -10,6 +10,8 @@ of Telethon or SQLite.
 from __future__ import annotations
 
 import json
+import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 #: Entity kinds relay keeps. Anything else Telegram sends is dropped on conversion.
@@ -34,6 +36,9 @@ KINDS = frozenset(
         "bot_command",
     }
 )
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +68,14 @@ class FormattedText:
 
 
 def utf16_len(text: str) -> int:
-    """Length of ``text`` in UTF-16 code units (characters above U+FFFF count twice)."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    """Length of ``text`` in UTF-16 code units (characters above U+FFFF count twice).
+
+    The one place relay counts UTF-16 units: ASCII text is its own length, anything else is
+    counted by the codec (in C, far faster than a Python loop over the characters).
+    """
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-16-le", "surrogatepass")) >> 1
 
 
 def utf16_to_index(text: str, units: int) -> int:
@@ -77,6 +88,34 @@ def utf16_to_index(text: str, units: int) -> int:
             return index
         count += 2 if ord(ch) > 0xFFFF else 1
     return len(text)
+
+
+class U16Map:
+    """Converts between Python string indexes and UTF-16 offsets of one string."""
+
+    __slots__ = ("_idx", "_u16")
+
+    def __init__(self, text: str) -> None:
+        if utf16_len(text) == len(text):
+            self._idx: list[int] | None = None
+            self._u16: list[int] = []
+        else:
+            self._idx = [m.start() for m in _ASTRAL.finditer(text)]
+            self._u16 = [i + k for k, i in enumerate(self._idx)]
+
+    def to_u16(self, index: int) -> int:
+        if self._idx is None:
+            return index
+        return index + bisect_left(self._idx, index)
+
+    def to_index(self, units: int, *, round_up: bool = False) -> int:
+        """String index at ``units``; an offset inside a surrogate pair rounds down (or up)."""
+        if self._idx is None:
+            return units
+        k = bisect_left(self._u16, units)
+        if k and self._u16[k - 1] + 1 == units:
+            return self._idx[k - 1] + (1 if round_up else 0)
+        return units - k
 
 
 def entities_to_json(entities: tuple[Entity, ...] | list[Entity]) -> str:

@@ -1,0 +1,112 @@
+"""Secrets from the environment and ``.env``: the ``RELAY_*`` variables, checked once.
+
+The real environment wins over ``.env``. A secret's value never appears in a message.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from relay.config.errors import ConfigError
+from relay.config.settings import Secrets
+from relay.config.table import BOT_TOKEN_RE
+
+DEFAULT_CONFIG_PATH = Path("config/relay.toml")
+
+
+@dataclass(frozen=True)
+class Env:
+    """The merged environment, and where each variable came from."""
+
+    values: Mapping[str, str | None]
+    origin: Mapping[str, str]
+    env_file: str
+
+    def source(self, name: str) -> str:
+        return self.origin.get(name, self.env_file)
+
+
+def read_env(env: Mapping[str, str] | None, dotenv_path: Path | None) -> Env:
+    """``env`` None: os.environ over ./.env (if it exists). ``env`` given: that mapping is the
+    environment, merged over ``dotenv_path`` only when one is passed explicitly."""
+    real = os.environ if env is None else env
+    if dotenv_path is None and env is None and Path(".env").is_file():
+        dotenv_path = Path(".env")
+    file = str(dotenv_path) if dotenv_path is not None else ".env"
+    from_file: dict[str, str | None] = {}
+    if dotenv_path is not None:
+        from_file = _read_dotenv(dotenv_path)
+    values: dict[str, str | None] = {**from_file, **real}
+    origin = {name: ("environment" if name in real else file) for name in values}
+    return Env(values=values, origin=origin, env_file=file)
+
+
+def _read_dotenv(path: Path) -> dict[str, str | None]:
+    if not path.is_file():
+        raise ConfigError(str(path), None, "file not found")
+    try:
+        return dict(dotenv_values(path, interpolate=False, encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), None, f"cannot read file: {exc}") from None
+
+
+def _secret_text(env: Env, name: str) -> str | None:
+    if name not in env.values:
+        return None
+    value = (env.values[name] or "").strip()
+    if not value:
+        raise ConfigError(env.source(name), name, "is empty (set a value or remove the line)")
+    return value
+
+
+def secrets(env: Env) -> Secrets:
+    api_id_text = _secret_text(env, "RELAY_API_ID")
+    api_id = None
+    if api_id_text is not None:
+        if not re.fullmatch(r"\d+", api_id_text) or int(api_id_text) <= 0:
+            raise ConfigError(
+                env.source("RELAY_API_ID"),
+                "RELAY_API_ID",
+                "must be a positive integer (the api_id from my.telegram.org)",
+            )
+        api_id = int(api_id_text)
+    api_hash = _secret_text(env, "RELAY_API_HASH")
+    if api_hash is not None and re.search(r"\s", api_hash):
+        raise ConfigError(
+            env.source("RELAY_API_HASH"),
+            "RELAY_API_HASH",
+            "must not contain spaces (the api_hash from my.telegram.org)",
+        )
+    token = _secret_text(env, "RELAY_BOT_TOKEN")
+    if token is not None and not BOT_TOKEN_RE.fullmatch(token):
+        raise ConfigError(
+            env.source("RELAY_BOT_TOKEN"),
+            "RELAY_BOT_TOKEN",
+            "does not look like a bot token from @BotFather (<digits>:<letters>)",
+        )
+    return Secrets(
+        api_id=api_id,
+        api_hash=api_hash,
+        bot_token=token,
+        session_string=_secret_text(env, "RELAY_SESSION"),
+        env_file=env.env_file,
+    )
+
+
+def resolve_config_path(cli_value: str | None, env: Mapping[str, str]) -> Path:
+    """``--config`` if given, else ``RELAY_CONFIG``, else ``config/relay.toml``."""
+    for candidate in (cli_value, env.get("RELAY_CONFIG")):
+        if candidate and candidate.strip():
+            return Path(candidate.strip()).expanduser()
+    return DEFAULT_CONFIG_PATH
+
+
+def load_secrets(env: Mapping[str, str] | None = None, dotenv_path: Path | None = None) -> Secrets:
+    """Read and check the secrets from the environment and .env (see :func:`load_settings`)."""
+    return secrets(read_env(env, dotenv_path))

@@ -1,0 +1,157 @@
+"""Every configuration key, declared once: section, name, type, default, bounds, one-line doc.
+
+The TOML reader (:mod:`relay.config.sections`) reads each key through its declaration, the
+settings dataclasses (:mod:`relay.config.settings`) take their defaults from it, and a test
+checks ``config/relay.example.toml`` against it. Adding a key means adding it here, to its
+section reader and to the example.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from relay.text.template import DEFAULT_TEMPLATE
+
+
+class _Required:
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+#: The default of a key that must be given.
+REQUIRED: Any = _Required()
+
+ROLES = frozenset({"translator", "editor", "admin"})
+INTERFACE_LANGUAGES = ("en", "fa")
+SPLIT_MODES = ("reply", "sequence")
+ON_SOURCE_DELETED = ("keep", "annotate", "delete")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("kv", "json")
+
+#: Top-level sections, in reading order; these are arrays of tables, the others tables.
+ARRAY_SECTIONS = ("sources", "targets", "people")
+TABLE_SECTIONS = ("storage", "watcher", "review", "publish", "logging", "metrics")
+
+
+def _log_level(value: str) -> str:
+    upper = value.upper()
+    return "WARNING" if upper == "WARN" else upper
+
+
+@dataclass(frozen=True)
+class Key:
+    """One configuration key.
+
+    ``kind``: ``integer``, ``number``, ``boolean``, ``text``, ``choice`` (one of ``choices``),
+    ``text_list`` or ``channel``. ``default`` is :data:`REQUIRED` for a key that must be given,
+    ``None`` for one that may be left out (its reader says what that means). ``lo``/``hi``
+    bound numbers (``lo_exclusive``: strictly above ``lo``). ``strip``: trim text values.
+    """
+
+    section: str
+    name: str
+    kind: str
+    default: Any
+    doc: str
+    lo: float | None = None
+    hi: float | None = None
+    lo_exclusive: bool = False
+    choices: tuple[str, ...] = ()
+    normalise: Callable[[str], str] | None = None
+    strip: bool = True
+
+    @property
+    def path(self) -> str:
+        return f"{self.section}.{self.name}"
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+
+KEYS: tuple[Key, ...] = (
+    # [[sources]]
+    Key("sources", "channel", "channel", REQUIRED, "the channel to watch"),
+    Key("sources", "name", "text", REQUIRED, "the organisation's name, shown as {source_name}"),
+    Key("sources", "languages", "text_list", ("fa",),
+        "posts in these languages (2-3 letter codes) are queued for translation"),
+    Key("sources", "download_media", "boolean", True,
+        "download the media of queued posts so that they go out with the translation"),
+    # [[targets]]
+    Key("targets", "key", "text", None,
+        "short unique name shown on cards and in /queue; defaults to the language"),
+    Key("targets", "channel", "channel", REQUIRED, "the outgoing channel"),
+    Key("targets", "language", "text", REQUIRED, "the language the translations are written in"),
+    Key("targets", "credit", "text", REQUIRED, "who is credited for the translation ({credit})"),
+    Key("targets", "template", "text", DEFAULT_TEMPLATE, "how a published post is laid out",
+        strip=False),
+    Key("targets", "split_mode", "choice", "reply",
+        "how the parts of a long translation are posted", choices=SPLIT_MODES),
+    # [[people]]
+    Key("people", "id", "integer", REQUIRED, "Telegram user id", lo=1),
+    Key("people", "name", "text", REQUIRED, "display name, shown on cards and as {translator}"),
+    Key("people", "roles", "text_list", REQUIRED, "at least one of translator, editor, admin"),
+    Key("people", "language", "choice", "en", "the bot's interface language for this person",
+        choices=INTERFACE_LANGUAGES),
+    # [review]
+    Key("review", "chat", "integer", None,
+        "chat for review cards; left out: each person's private chat with the bot"),
+    Key("review", "claim_minutes", "integer", 120,
+        "minutes a translator holds a claimed job", lo=1, hi=7 * 24 * 60),
+    Key("review", "four_eyes", "boolean", True,
+        "a translator may not approve their own translation"),
+    # [storage]
+    Key("storage", "data_dir", "text", "data", "directory for everything relay writes"),
+    Key("storage", "database", "text", "relay.db", "the SQLite database, relative to data_dir"),
+    Key("storage", "media_dir", "text", "media", "downloaded media, relative to data_dir"),
+    Key("storage", "session", "text", "watcher.session",
+        "the watcher account's Telethon session file, relative to data_dir"),
+    Key("storage", "max_media_mb", "number", 20, "largest media file downloaded, in megabytes",
+        lo=0, hi=4000, lo_exclusive=True),
+    # [watcher]
+    Key("watcher", "catch_up_seconds", "integer", 300,
+        "how often each source's history is re-read", lo=1, hi=86_400),
+    Key("watcher", "silent_warning_hours", "number", 72.0,
+        "warn when a source has posted nothing for this long", lo=0, hi=24 * 365,
+        lo_exclusive=True),
+    Key("watcher", "first_catch_up_posts", "integer", 50,
+        "a source never read before: fetch only its newest N posts", lo=0, hi=10_000),
+    # [publish]
+    Key("publish", "per_target_per_minute", "integer", 20,
+        "posts per minute in one outgoing channel", lo=1, hi=60),
+    Key("publish", "global_per_second", "integer", 30,
+        "messages per second across all chats", lo=1, hi=100),
+    Key("publish", "on_source_deleted", "choice", "annotate",
+        "what happens to a translation whose source post is deleted", choices=ON_SOURCE_DELETED),
+    # [logging]
+    Key("logging", "level", "choice", "INFO", "the lowest level logged (not case-sensitive)",
+        choices=LOG_LEVELS, normalise=_log_level),
+    Key("logging", "format", "choice", "kv", "kv (for people) or json (for log collectors)",
+        choices=LOG_FORMATS),
+    # [metrics]
+    Key("metrics", "enabled", "boolean", False, "serve Prometheus metrics"),
+    Key("metrics", "host", "text", "127.0.0.1", "address the metrics server listens on"),
+    Key("metrics", "port", "integer", 9464, "port of the metrics server", lo=1, hi=65535),
+)
+
+_BY_PATH = {key.path: key for key in KEYS}
+
+
+def key(path: str) -> Key:
+    """The declaration of ``section.name``."""
+    return _BY_PATH[path]
+
+
+def default(path: str) -> Any:
+    """The declared default of ``section.name`` (for the settings dataclasses)."""
+    value = _BY_PATH[path].default
+    if value is REQUIRED:
+        raise LookupError(f"{path} is required: it has no default")
+    return value
+
+
+def section_keys(section: str) -> tuple[str, ...]:
+    """The key names a section may contain, in declaration order."""
+    return tuple(k.name for k in KEYS if k.section == section)

@@ -1,0 +1,114 @@
+"""Loading: the TOML file read and checked, then every section and the secrets, into one
+:class:`Settings` (or one :class:`ConfigError` line, with any secret value redacted)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import relay.config.sections as sections
+from relay.config.env import Env, read_env, secrets
+from relay.config.errors import ConfigError
+from relay.config.settings import SECRET_ENV, Settings
+from relay.config.table import Table
+
+#: Key names that mean "someone put a secret in the TOML file", and where it belongs instead.
+_SECRET_KEYS_IN_TOML = {
+    "api_id": "RELAY_API_ID",
+    "api_hash": "RELAY_API_HASH",
+    "bot_token": "RELAY_BOT_TOKEN",
+    "token": "RELAY_BOT_TOKEN",
+    "session": "RELAY_SESSION",
+    "session_string": "RELAY_SESSION",
+    "string_session": "RELAY_SESSION",
+}
+#: Places where one of those names is a legitimate, non-secret key.
+_NOT_SECRET_PATHS = frozenset({"storage.session"})
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    file = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(
+            file, None, "file not found (copy config/relay.example.toml to start)"
+        ) from None
+    except IsADirectoryError:
+        raise ConfigError(file, None, "is a directory, not a file") from None
+    except OSError as exc:
+        raise ConfigError(file, None, f"cannot read file: {exc.strerror or exc}") from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(file, None, f"not valid UTF-8 (byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        where = re.search(r"\s*\(at (line \d+, column \d+|end of document)\)\s*$", message)
+        location = where.group(1) if where else None
+        problem = message[: where.start()] if where else message
+        raise ConfigError(file, location, f"invalid TOML: {problem}") from None
+
+
+def _reject_secret_keys(file: str, data: Any, path: str = "") -> None:
+    """Secrets belong in .env; refuse them anywhere in the TOML, without echoing the value."""
+    if isinstance(data, list):
+        for i, item in enumerate(data):
+            _reject_secret_keys(file, item, f"{path}[{i}]")
+        return
+    if not isinstance(data, dict):
+        return
+    for key, value in data.items():
+        key_path = f"{path}.{key}" if path else key
+        env_name = _SECRET_KEYS_IN_TOML.get(key.lower())
+        if env_name and key_path not in _NOT_SECRET_PATHS:
+            raise ConfigError(
+                file,
+                key_path,
+                f"secrets do not belong in the config file; remove it and set {env_name} "
+                "in .env (or the environment) instead",
+            )
+        _reject_secret_keys(file, value, key_path)
+
+
+def load_settings(
+    path: Path, *, env: Mapping[str, str] | None = None, dotenv_path: Path | None = None
+) -> Settings:
+    """Load and validate the TOML config and the secrets; raise a one-line ConfigError.
+
+    ``env`` None: ``os.environ`` over the .env file (``dotenv_path``, default ``./.env`` if it
+    exists). ``env`` given: it is the whole environment; a .env file is read only if
+    ``dotenv_path`` is passed. The real environment wins over .env.
+    """
+    path = Path(path)
+    environment = read_env(env, dotenv_path)
+    raw_secrets = [v for k, v in environment.values.items() if k in SECRET_ENV.values() and v]
+    try:
+        settings = _build(path, environment)
+    except ConfigError as exc:
+        raise exc.redacted(v.strip() for v in raw_secrets) from None
+    return settings
+
+
+def _build(path: Path, environment: Env) -> Settings:
+    file = str(path)
+    data = _read_toml(path)
+    _reject_secret_keys(file, data)
+    root = Table(file, "", data, sections.TOP_KEYS)
+    sources = sections.sources(root)
+    return Settings(
+        path=path,
+        sources=sources,
+        targets=sections.targets(root, sources),
+        people=sections.people(root),
+        review=sections.review(root),
+        storage=sections.storage(root),
+        watcher=sections.watcher(root),
+        publish=sections.publish(root),
+        logging=sections.logging(root),
+        metrics=sections.metrics(root),
+        secrets=secrets(environment),
+    )
