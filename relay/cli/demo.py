@@ -22,6 +22,7 @@ from relay.logs import setup_logging
 from relay.service.runner import Service
 from relay.store.db import Database
 from relay.telegram.client import ReadOnlyClient
+from relay.telegram.sim import cast
 from relay.telegram.sim import demo_data as d
 from relay.telegram.sim.world import Account, Chan, SimTelegram, callback_data
 
@@ -34,21 +35,15 @@ class Demo:
     def __init__(self, say: Callable[..., None]):
         self.say = say
         self.tg = tg = SimTelegram()
-        self.watcher = tg.add_user("Watcher", username="relay_watcher_demo")
-        self.bot = tg.add_bot("Relay review", username="relay_review_demo_bot",
-                              token=DEMO_BOT_TOKEN)
-        self.sara = tg.add_user("Sara", user_id=5001)
-        self.reza = tg.add_user("Reza", user_id=5002)
-        self.vahed = tg.add_channel("سندیکای کارگران شرکت واحد", username="vahed_syndicate_demo",
-                                    members=[self.watcher])
-        self.haft = tg.add_channel("سندیکای کارگران نیشکر هفت تپه",
-                                   username="haft_tappeh_union_demo", members=[self.watcher])
-        self.oil = tg.add_channel("شورای سازماندهی اعتراضات کارگران پیمانی نفت",
-                                  username="oil_contract_council_demo", members=[self.watcher])
-        self.out_en = tg.add_channel("Worker news (EN)", username="worker_news_en_demo",
-                                     admins=[self.bot])
-        self.out_es = tg.add_channel("Noticias obreras (ES)", username="worker_news_es_demo",
-                                     admins=[self.bot])
+        self.watcher = cast.DEMO_WATCHER.add_user(tg)
+        self.bot = cast.DEMO_BOT.add_bot(tg, token=DEMO_BOT_TOKEN)
+        self.sara = cast.DEMO_SARA.add_to(tg)
+        self.reza = cast.DEMO_REZA.add_to(tg)
+        self.vahed = cast.DEMO_VAHED.add_to(tg, members=[self.watcher])
+        self.haft = cast.DEMO_HAFT_TAPPEH.add_to(tg, members=[self.watcher])
+        self.oil = cast.DEMO_OIL.add_to(tg, members=[self.watcher])
+        self.out_en = cast.DEMO_EN.add_to(tg, admins=[self.bot])
+        self.out_es = cast.DEMO_ES.add_to(tg, admins=[self.bot])
         self.group = tg.add_channel("relay review", megagroup=True,
                                     members=[self.sara, self.reza], admins=[self.bot])
         self.service: Service | None = None
