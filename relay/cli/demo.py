@@ -49,7 +49,9 @@ class Demo:
         self.service: Service | None = None
 
     async def settle(self) -> None:
+        assert self.service is not None, "start the service first"
         bot, publisher = self.service.bot, self.service.publisher
+        assert bot is not None and publisher is not None  # the demo's config has both
         for _ in range(2):
             await self.tg.settle()
             await bot.post_pending_cards()
@@ -68,6 +70,7 @@ class Demo:
         markup = msg.reply_markup
         data = next(callback_data(b) for row in markup.rows for b in row.buttons
                     if label.lower() in b.text.lower())
+        assert data is not None, f"“{label}” is not a callback button"
         self.say(f"   [{who.user.first_name} presses “{label}” under bot message {msg.id}]")
         self.answer = self.tg.press(who, self.group, msg.id, data)
         return ""
@@ -133,13 +136,13 @@ async def run_demo(data_dir: Path, *, quiet: bool = False,
     tg.post(demo.oil, d.ARABIC_NEWS)
 
     db = await Database.open(db_path)
-    credentials = {"api_id": settings.secrets.api_id or 1,
-                   "api_hash": settings.secrets.api_hash or "sim-api-hash"}
+    api_id, api_hash = settings.secrets.api_id or 1, settings.secrets.api_hash or "sim-api-hash"
     watcher_session = StringSession(settings.secrets.session_string) \
         if settings.secrets.session_string else None
     demo.service = Service(settings, db, tg.client(demo.watcher, cls=ReadOnlyClient,
-                                                   session=watcher_session, **credentials),
-                           tg.client(None, **credentials))
+                                                   session=watcher_session, api_id=api_id,
+                                                   api_hash=api_hash),
+                           tg.client(None, api_id=api_id, api_hash=api_hash))
     try:
         say("1. Start: resolve sources, catch up on what was posted while relay was down.")
         await demo.service.start()
