@@ -21,7 +21,7 @@ from relay.telegram.sim.sender import SimSender
 from relay.telegram.sim.wire import copy_object
 
 
-def _now() -> dt.datetime:
+def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
@@ -30,7 +30,7 @@ class TelegramState:
 
     DC_ID = 2  # Telethon's default data centre, so files download through the main sender
 
-    def __init__(self, clock: Callable[[], dt.datetime] = _now):
+    def __init__(self, clock: Callable[[], dt.datetime] = utc_now):
         self.clock = clock
         self.accounts: dict[int, Account] = {}
         self.chans: dict[int, Chan] = {}

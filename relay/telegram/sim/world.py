@@ -40,7 +40,7 @@ from relay.telegram.sim.model import (
     rpc_error,
 )
 from relay.telegram.sim.sender import SimSender
-from relay.telegram.sim.state import TelegramState, _now
+from relay.telegram.sim.state import TelegramState, utc_now
 
 __all__ = ["KEEP", "Account", "Callback", "Chan", "Recorded", "SimTelegram", "callback_data",
            "rpc_error"]
@@ -49,7 +49,7 @@ __all__ = ["KEEP", "Account", "Callback", "Chan", "Recorded", "SimTelegram", "ca
 class SimTelegram(TelegramState):
     """The whole simulated Telegram shared by every client attached to it."""
 
-    def __init__(self, clock: Callable[[], dt.datetime] = _now):
+    def __init__(self, clock: Callable[[], dt.datetime] = utc_now):
         super().__init__(clock)
         self.requests: list[Recorded] = []
         self._clients: list[TelegramClient] = []
