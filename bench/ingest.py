@@ -65,6 +65,7 @@ from relay.store import messages as message_store  # noqa: E402
 from relay.store.db import Database, _configure, _in_transaction  # noqa: E402
 from relay.store.migrations import apply_migrations  # noqa: E402
 from relay.telegram.client import ReadOnlyClient  # noqa: E402
+from relay.telegram.sim import cast  # noqa: E402
 from relay.telegram.sim.world import Chan, SimTelegram  # noqa: E402
 from relay.telegram.sources import policy_for  # noqa: E402
 from relay.telegram.tl_records import message_row  # noqa: E402
@@ -77,7 +78,7 @@ ALBUM_SIZE = 3  # ... of 3 photos, the caption on the first
 PHOTO_BYTES = b"\x89PNG bench"  # tiny: the download path is measured, not the disk
 SEED = 20240601
 
-CONFIG = """\
+_SETTINGS = """\
 [storage]
 data_dir = "{data}"
 max_media_mb = 1
@@ -87,26 +88,9 @@ catch_up_seconds = 86400
 silent_warning_hours = 48
 first_catch_up_posts = 50
 
-[[sources]]
-channel = "@vahed"
-name = "Syndicate of Workers of Tehran and Suburbs Vahed Bus Company"
-
-[[sources]]
-channel = "@haft_tappeh"
-name = "Haft Tappeh Sugar Cane Workers' Union"
-
-[[targets]]
-key = "en"
-channel = "@relay_en"
-language = "en"
-credit = "Shahrokh Zamani Action Campaign"
-
-[[targets]]
-key = "es"
-channel = "@relay_es"
-language = "es"
-credit = "Campaña Shahrokh Zamani"
 """
+SOURCES = (cast.VAHED, cast.HAFT_TAPPEH)
+CONFIG = _SETTINGS + cast.config_toml(SOURCES, cast.TARGETS, format_safe=True)
 
 
 # ---------------------------------------------------------------------------------- inputs
@@ -274,10 +258,9 @@ async def watcher_world(*, member: bool) -> tuple[SimTelegram, list[Chan], ReadO
     """The sim with a watcher account and the two source channels, and the watcher's client
     connected. ``member``: the account is in the channels, so the sim pushes it every post."""
     tg = SimTelegram()
-    account = tg.add_user("Watcher", username="watcher_acct")
+    account = cast.WATCHER.add_user(tg)
     members = [account] if member else []
-    chans = [tg.add_channel("Vahed", username="vahed", members=members),
-             tg.add_channel("Haft Tappeh", username="haft_tappeh", members=members)]
+    chans = [source.add_to(tg, members=members) for source in SOURCES]
     client = tg.client(account, cls=ReadOnlyClient)
     await client.connect()
     return tg, chans, client
@@ -385,8 +368,7 @@ async def handler_path(units: list[Unit], settings: Settings, batch: int) -> tup
 def sim_messages(units: list[Unit], batch: int) -> Iterator[list[types.Message]]:
     """The same posts as Telethon ``Message`` objects, a batch at a time (no client attached)."""
     tg = SimTelegram()
-    chans = [tg.add_channel("Vahed", username="vahed"),
-             tg.add_channel("Haft Tappeh", username="haft_tappeh")]
+    chans = [source.add_to(tg) for source in SOURCES]
     for run in batches(units, batch):
         _, files = post_units(tg, chans, run)
         out = [m for chan in chans for m in chan.messages.values()]

@@ -11,10 +11,11 @@ import pytest
 from relay.config import Settings, load_settings
 from relay.store.db import Database
 from relay.telegram.client import ReadOnlyClient
+from relay.telegram.sim.cast import HAFT_TAPPEH, REZA, SARA, TARGETS, VAHED, WATCHER, config_toml
 from relay.telegram.sim.world import Account, Chan, SimTelegram
 from relay.telegram.watcher import Watcher
 
-BASE_CONFIG = """\
+_SETTINGS = """\
 [storage]
 data_dir = "{data}"
 max_media_mb = 1
@@ -24,36 +25,10 @@ catch_up_seconds = 3600
 silent_warning_hours = 48
 first_catch_up_posts = {first}
 
-[[sources]]
-channel = "@vahed"
-name = "Syndicate of Workers of Tehran and Suburbs Vahed Bus Company"
-
-[[sources]]
-channel = "@haft_tappeh"
-name = "Haft Tappeh Sugar Cane Workers' Union"
-
-[[targets]]
-key = "en"
-channel = "@relay_en"
-language = "en"
-credit = "Shahrokh Zamani Action Campaign"
-
-[[targets]]
-key = "es"
-channel = "@relay_es"
-language = "es"
-credit = "Campaña Shahrokh Zamani"
-
-[[people]]
-id = 5001
-name = "Sara"
-roles = ["translator"]
-
-[[people]]
-id = 5002
-name = "Reza"
-roles = ["editor"]
 """
+# The usual cast (relay/telegram/sim/cast.py); ``{data}`` and ``{first}`` are filled in.
+BASE_CONFIG = _SETTINGS + config_toml((VAHED, HAFT_TAPPEH), TARGETS, (SARA, REZA),
+                                      format_safe=True)
 
 
 @pytest.fixture
@@ -81,14 +56,14 @@ async def db(settings: Settings) -> AsyncIterator[Database]:
 
 
 class World:
-    """The usual cast: a watcher account, two source channels and one unrelated channel."""
+    """The usual cast: a watcher account, two source channels and one unrelated channel (not a
+    source, so not in the cast)."""
 
     def __init__(self) -> None:
         self.tg = SimTelegram()
-        self.watcher = self.tg.add_user("Watcher", username="watcher_acct")
-        self.vahed: Chan = self.tg.add_channel("Vahed", username="vahed", members=[self.watcher])
-        self.haft: Chan = self.tg.add_channel("Haft Tappeh", username="haft_tappeh",
-                                              members=[self.watcher])
+        self.watcher = WATCHER.add_user(self.tg)
+        self.vahed: Chan = VAHED.add_to(self.tg, members=[self.watcher])
+        self.haft: Chan = HAFT_TAPPEH.add_to(self.tg, members=[self.watcher])
         self.other: Chan = self.tg.add_channel("Unrelated", username="unrelated",
                                                members=[self.watcher])
 

@@ -12,11 +12,24 @@ from relay.service.runner import Service
 from relay.store.db import Database
 from relay.telegram.callbacks import CallbackSigner
 from relay.telegram.client import ReadOnlyClient
+from relay.telegram.sim.cast import (
+    EN,
+    ES,
+    MINA,
+    OMID,
+    REVIEW_BOT,
+    REZA,
+    SARA,
+    TARGETS,
+    VAHED,
+    WATCHER,
+    config_toml,
+)
 from relay.telegram.sim.world import Account, Callback, Chan, SimTelegram, callback_data
 
 BOT_TOKEN = "123456:SIM-bot-token-for-tests"
 
-CONFIG = """\
+_SETTINGS = """\
 [storage]
 data_dir = "{data}"
 
@@ -25,43 +38,10 @@ data_dir = "{data}"
 claim_minutes = 30
 four_eyes = {four_eyes}
 
-[[sources]]
-channel = "@vahed"
-name = "Syndicate of Workers of Tehran and Suburbs Vahed Bus Company"
-
-[[targets]]
-key = "en"
-channel = "@relay_en"
-language = "en"
-credit = "Shahrokh Zamani Action Campaign"
-
-[[targets]]
-key = "es"
-channel = "@relay_es"
-language = "es"
-credit = "Campaña Shahrokh Zamani"
-
-[[people]]
-id = 5001
-name = "Sara"
-roles = ["translator"]
-
-[[people]]
-id = 5002
-name = "Reza"
-roles = ["editor"]
-
-[[people]]
-id = 5003
-name = "Mina"
-roles = ["translator", "editor"]
-language = "fa"
-
-[[people]]
-id = 5004
-name = "Omid"
-roles = ["editor"]
 """
+# The review team's cast (relay/telegram/sim/cast.py).
+PEOPLE = (SARA, REZA, MINA, OMID)
+CONFIG = _SETTINGS + config_toml((VAHED,), TARGETS, PEOPLE, format_safe=True)
 
 
 class Clock:
@@ -76,16 +56,13 @@ class ReviewWorld:
     def __init__(self, tmp: Path, *, group: bool = True, four_eyes: bool = True):
         self.tg = tg = SimTelegram()
         self.clock = Clock()
-        self.watcher = tg.add_user("Watcher", username="watcher_acct")
-        self.bot = tg.add_bot("Relay", username="relay_review_bot", token=BOT_TOKEN)
-        self.sara = tg.add_user("Sara", user_id=5001)
-        self.reza = tg.add_user("Reza", user_id=5002)
-        self.mina = tg.add_user("Mina", user_id=5003)
-        self.omid = tg.add_user("Omid", user_id=5004)
-        self.stranger = tg.add_user("Stranger", user_id=6666)
-        self.vahed = tg.add_channel("Vahed", username="vahed", members=[self.watcher])
-        self.out_en = tg.add_channel("Relay EN", username="relay_en", admins=[self.bot])
-        self.out_es = tg.add_channel("Relay ES", username="relay_es", admins=[self.bot])
+        self.watcher = WATCHER.add_user(tg)
+        self.bot = REVIEW_BOT.add_bot(tg, token=BOT_TOKEN)
+        self.sara, self.reza, self.mina, self.omid = (person.add_to(tg) for person in PEOPLE)
+        self.stranger = tg.add_user("Stranger", user_id=6666)  # in the group, not in the team
+        self.vahed = VAHED.add_to(tg, members=[self.watcher])
+        self.out_en = EN.add_to(tg, admins=[self.bot])
+        self.out_es = ES.add_to(tg, admins=[self.bot])
         people = [self.sara, self.reza, self.mina, self.omid, self.stranger]
         self.group = tg.add_channel("Relay review", megagroup=True, members=people,
                                     admins=[self.bot])

@@ -22,6 +22,7 @@ from relay.service.runner import Service
 from relay.store.api import ReportsStore
 from relay.store.db import Database
 from relay.telegram.client import ReadOnlyClient
+from relay.telegram.sim import cast
 from relay.telegram.sim import demo_data as d
 from relay.telegram.sim.world import Account, Chan, SimTelegram, callback_data
 
@@ -34,27 +35,23 @@ class Demo:
     def __init__(self, say: Callable[..., None]):
         self.say = say
         self.tg = tg = SimTelegram()
-        self.watcher = tg.add_user("Watcher", username="relay_watcher_demo")
-        self.bot = tg.add_bot("Relay review", username="relay_review_demo_bot",
-                              token=DEMO_BOT_TOKEN)
-        self.sara = tg.add_user("Sara", user_id=5001)
-        self.reza = tg.add_user("Reza", user_id=5002)
-        self.vahed = tg.add_channel("سندیکای کارگران شرکت واحد", username="vahed_syndicate_demo",
-                                    members=[self.watcher])
-        self.haft = tg.add_channel("سندیکای کارگران نیشکر هفت تپه",
-                                   username="haft_tappeh_union_demo", members=[self.watcher])
-        self.oil = tg.add_channel("شورای سازماندهی اعتراضات کارگران پیمانی نفت",
-                                  username="oil_contract_council_demo", members=[self.watcher])
-        self.out_en = tg.add_channel("Worker news (EN)", username="worker_news_en_demo",
-                                     admins=[self.bot])
-        self.out_es = tg.add_channel("Noticias obreras (ES)", username="worker_news_es_demo",
-                                     admins=[self.bot])
+        self.watcher = cast.DEMO_WATCHER.add_user(tg)
+        self.bot = cast.DEMO_BOT.add_bot(tg, token=DEMO_BOT_TOKEN)
+        self.sara = cast.DEMO_SARA.add_to(tg)
+        self.reza = cast.DEMO_REZA.add_to(tg)
+        self.vahed = cast.DEMO_VAHED.add_to(tg, members=[self.watcher])
+        self.haft = cast.DEMO_HAFT_TAPPEH.add_to(tg, members=[self.watcher])
+        self.oil = cast.DEMO_OIL.add_to(tg, members=[self.watcher])
+        self.out_en = cast.DEMO_EN.add_to(tg, admins=[self.bot])
+        self.out_es = cast.DEMO_ES.add_to(tg, admins=[self.bot])
         self.group = tg.add_channel("relay review", megagroup=True,
                                     members=[self.sara, self.reza], admins=[self.bot])
         self.service: Service | None = None
 
     async def settle(self) -> None:
+        assert self.service is not None, "start the service first"
         bot, publisher = self.service.bot, self.service.publisher
+        assert bot is not None and publisher is not None  # the demo's config has both
         for _ in range(2):
             await self.tg.settle()
             await bot.post_pending_cards()
@@ -73,6 +70,7 @@ class Demo:
         markup = msg.reply_markup
         data = next(callback_data(b) for row in markup.rows for b in row.buttons
                     if label.lower() in b.text.lower())
+        assert data is not None, f"“{label}” is not a callback button"
         self.say(f"   [{who.user.first_name} presses “{label}” under bot message {msg.id}]")
         self.answer = self.tg.press(who, self.group, msg.id, data)
         return ""
@@ -138,13 +136,13 @@ async def run_demo(data_dir: Path, *, quiet: bool = False,
     tg.post(demo.oil, d.ARABIC_NEWS)
 
     db = await Database.open(db_path)
-    credentials = {"api_id": settings.secrets.api_id or 1,
-                   "api_hash": settings.secrets.api_hash or "sim-api-hash"}
+    api_id, api_hash = settings.secrets.api_id or 1, settings.secrets.api_hash or "sim-api-hash"
     watcher_session = StringSession(settings.secrets.session_string) \
         if settings.secrets.session_string else None
     demo.service = Service(settings, db, tg.client(demo.watcher, cls=ReadOnlyClient,
-                                                   session=watcher_session, **credentials),
-                           tg.client(None, **credentials))
+                                                   session=watcher_session, api_id=api_id,
+                                                   api_hash=api_hash),
+                           tg.client(None, api_id=api_id, api_hash=api_hash))
     try:
         say("1. Start: resolve sources, catch up on what was posted while relay was down.")
         await demo.service.start()

@@ -13,18 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from relay import __version__
+from relay.cli.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CommandError, UsageError
 from relay.config import ConfigError, Settings, load_settings, resolve_config_path
 from relay.store.migrations import SchemaTooNew
-
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
-
-
-class CommandError(Exception):
-    """A command failed for a reason the operator can act on; ``str`` is one line."""
-
-
-class UsageError(Exception):
-    """Bad arguments; ``str`` is one line. Exit code 2."""
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -7,6 +7,7 @@ and checks that the bot may post where it must. Nothing is sent anywhere.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from telethon import TelegramClient, errors, utils
 from telethon.tl import functions, types
@@ -37,22 +38,24 @@ async def check_watcher(client: TelegramClient, settings: Settings) -> list[Find
         what = f"source {source.ref} ({source.name})"
         if watched.error:
             found.append(Finding(False, what, watched.error))
-        elif watched.channel.left:
+            continue
+        channel = watched.channel
+        assert channel is not None  # resolved: either an error or the channel
+        if channel.left:
             found.append(Finding(False, what, "the watcher account has not joined it: no live "
                                               "updates (join it with that account)"))
         else:
-            found.append(Finding(True, what, f"channel {watched.channel.id}, "
-                                             f"“{watched.channel.title}”"))
+            found.append(Finding(True, what, f"channel {channel.id}, “{channel.title}”"))
     return found
 
 
-async def _entity(client: TelegramClient, ref: ChannelRef | int):
+async def _entity(client: TelegramClient, ref: ChannelRef | int) -> Any:
     if isinstance(ref, int):
         return await client.get_input_entity(ref)
     return await client.get_input_entity(ref.username or types.PeerChannel(ref.id))
 
 
-async def _rights(client: TelegramClient, peer) -> types.TypeChannelParticipant:
+async def _rights(client: TelegramClient, peer: Any) -> types.TypeChannelParticipant:
     result = await client(functions.channels.GetParticipantRequest(
         channel=utils.get_input_channel(peer), participant=types.InputPeerSelf()))
     return result.participant
@@ -80,8 +83,8 @@ async def check_bot(client: TelegramClient, settings: Settings) -> list[Finding]
         rights = getattr(participant, "admin_rights", None)
         if isinstance(participant, types.ChannelParticipantCreator) or (
                 rights is not None and rights.post_messages):
-            can_edit = isinstance(participant, types.ChannelParticipantCreator) or \
-                bool(rights.edit_messages)
+            can_edit = isinstance(participant, types.ChannelParticipantCreator) or (
+                rights is not None and bool(rights.edit_messages))
             found.append(Finding(True, what, "the bot may post" + (
                 " and edit" if can_edit else " (but not edit: corrections will be replies)")))
         else:

@@ -11,6 +11,7 @@ from pathlib import Path
 from telethon import errors
 from telethon.sessions import StringSession
 
+from relay.cli.errors import CommandError
 from relay.config import Settings
 from relay.telegram.client import ReadOnlyClient
 
@@ -23,8 +24,6 @@ def _ask(prompt: str) -> str:
 async def login(settings: Settings, *, as_string: bool = False,
                 client: ReadOnlyClient | None = None) -> str | None:
     """Sign in; write the session file (0600) or return and print a string session."""
-    from relay.cli.main import CommandError
-
     settings.require_secrets("api_id", "api_hash", purpose="relay login")
     session_path = Path(settings.storage.session)
     if client is None:

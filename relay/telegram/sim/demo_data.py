@@ -1,4 +1,9 @@
-"""Sample posts and configuration for `relay demo`, written for the demo (not real posts)."""
+"""Sample posts and configuration for `relay demo`, written for the demo (not real posts).
+
+The demo's sources, targets and people are declared in :mod:`relay.telegram.sim.cast`.
+"""
+
+from relay.telegram.sim.cast import DEMO_PEOPLE, DEMO_SOURCES, DEMO_TARGETS, config_toml
 
 FARSI_STRIKE = (
     "رانندگان شرکت واحد اتوبوسرانی تهران و حومه امروز در اعتراض به پرداخت نشدن حقوق سه ماه "
@@ -18,7 +23,7 @@ FARSI_HASHTAGS = (
 )
 FARSI_DELETED = "اطلاعیه: جلسه مجمع عمومی سندیکا به هفته آینده موکول شد."
 
-DEMO_CONFIG = """\
+_DEMO_CONFIG_HEAD = """\
 # Written by `relay demo`: the configuration the demo ran with (Telegram simulated).
 [storage]
 data_dir = "{data}"
@@ -32,46 +37,9 @@ chat = {review_chat}
 claim_minutes = 60
 four_eyes = true
 
-[[sources]]
-channel = "@vahed_syndicate_demo"
-name = "Syndicate of Workers of Tehran and Suburbs Vahed Bus Company"
-
-[[sources]]
-channel = "@haft_tappeh_union_demo"
-name = "Haft Tappeh Sugar Cane Company Workers' Union"
-languages = ["fa"]
-
-[[sources]]
-channel = "@oil_contract_council_demo"
-name = "Organising Council of Oil Contract Workers' Protests"
-
-[[sources]]
-channel = "@no_such_channel_demo"
-name = "A source with a typo in its username"
-
-[[targets]]
-key = "en"
-channel = "@worker_news_en_demo"
-language = "en"
-credit = "Shahrokh Zamani Action Campaign"
-
-[[targets]]
-key = "es"
-channel = "@worker_news_es_demo"
-language = "es"
-credit = "Campaña Shahrokh Zamani"
-
-[[people]]
-id = 5001
-name = "Sara (translator)"
-roles = ["translator"]
-
-[[people]]
-id = 5002
-name = "Reza (editor)"
-roles = ["editor"]
-language = "fa"
 """
+DEMO_CONFIG = _DEMO_CONFIG_HEAD + config_toml(DEMO_SOURCES, DEMO_TARGETS, DEMO_PEOPLE,
+                                              format_safe=True)
 
 TRANSLATION_STRIKE = (
     "Drivers of the Vahed bus company of Tehran and suburbs went on strike today in protest at "

@@ -9,7 +9,7 @@ contract but answers from the in-memory :class:`~relay.telegram.sim.world.SimTel
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from telethon import errors, utils
 from telethon.crypto import AuthKey
@@ -17,9 +17,6 @@ from telethon.tl import types
 from telethon.tl.tlobject import TLRequest
 
 from relay.telegram.sim.wire import decode_result, roundtrip_request
-
-if TYPE_CHECKING:
-    from relay.telegram.sim.world import SimTelegram
 
 _OWN_UPDATES = (
     types.Updates,
@@ -31,10 +28,20 @@ _OWN_UPDATES = (
 )
 
 
+class Server(Protocol):
+    """What a sender needs of the simulated Telegram it is attached to (``SimTelegram``)."""
+
+    def _attach(self, sender: SimSender) -> None: ...
+
+    def _detach(self, sender: SimSender) -> None: ...
+
+    async def _handle(self, sender: SimSender, request: TLRequest) -> Any: ...
+
+
 class SimSender:
     """Stands in for ``MTProtoSender``; one per client, bound to one account once authorised."""
 
-    def __init__(self, world: SimTelegram, updates_queue: asyncio.Queue, user_id: int | None):
+    def __init__(self, world: Server, updates_queue: asyncio.Queue, user_id: int | None):
         self.world = world
         self.updates_queue = updates_queue
         self.user_id = user_id
@@ -77,7 +84,8 @@ class SimSender:
     def _keepalive_ping(self, rnd_id: int) -> None:
         """Pings need no answer here."""
 
-    def send(self, request: TLRequest | list[TLRequest], ordered: bool = False):
+    def send(self, request: TLRequest | list[TLRequest],
+             ordered: bool = False) -> asyncio.Future | list[asyncio.Future]:
         if not self._user_connected:
             raise ConnectionError("Cannot send requests while disconnected")
         if isinstance(request, list):
