@@ -23,7 +23,7 @@ from relay.core.sanitize import Cleaned
 from relay.core.workflow import Action, Actor, Rules
 from relay.store import channels as channel_store
 from relay.store import messages as message_store
-from relay.store import outbox
+from relay.store import outbox, transitions
 from relay.store import review_queries as review_store
 from relay.store.db import Database
 from relay.store.readonly import connect_readonly
@@ -70,7 +70,7 @@ def _publish(conn: sqlite3.Connection, job_id: int, at: int, message_id: int) ->
     item = next(i for i in outbox.heads(conn) if i.job_id == job_id)
     outbox.mark_sending(conn, item.id, 0, at)
     outbox.record_part(conn, item, OUT_EN, 0, message_id, outbox.text_hash("x"), at)
-    assert outbox.finish(conn, item, at)
+    assert transitions.finish(conn, item, at)
 
 
 def fill(conn: sqlite3.Connection) -> None:

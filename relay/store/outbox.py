@@ -12,7 +12,6 @@ import hashlib
 import sqlite3
 from dataclasses import dataclass
 
-from relay.core.workflow import SYSTEM, Action, Rules
 from relay.store import audit
 
 
@@ -111,20 +110,6 @@ def record_part(conn: sqlite3.Connection, item: OutboxItem, channel_id: int, par
     )
     conn.execute("UPDATE outbox SET sending_part = NULL, updated_at = ? WHERE id = ?",
                  (now, item.id))
-
-
-def finish(conn: sqlite3.Connection, item: OutboxItem, now: int) -> bool:
-    """Mark the item sent and, for a post or correction, the job published: one transaction.
-    Returns whether the job changed state."""
-    from relay.store.review_queries import apply
-
-    conn.execute("UPDATE outbox SET status = 'sent', sending_part = NULL, updated_at = ?"
-                 " WHERE id = ?", (now, item.id))
-    if item.kind in ("post", "correction"):
-        return apply(conn, item.job_id, Action.PUBLISH, SYSTEM, Rules(), now).ok
-    audit.record(conn, job_id=item.job_id, actor_id=None, action=f"source_deleted_{item.kind}",
-                 from_status=None, to_status=None, at=now)
-    return False
 
 
 def delay(conn: sqlite3.Connection, outbox_id: int, until: int, error: str, now: int, *,

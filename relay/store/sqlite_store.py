@@ -21,7 +21,16 @@ from relay.core.jobview import JobView
 from relay.core.records import IngestResult, MessageRow, QueuePolicy
 from relay.core.sanitize import Cleaned
 from relay.core.workflow import Action, Actor, Rules
-from relay.store import channels, imports, messages, outbox, overview, reports, service_state
+from relay.store import (
+    channels,
+    imports,
+    messages,
+    outbox,
+    overview,
+    reports,
+    service_state,
+    transitions,
+)
 from relay.store import review_queries as review
 from relay.store.api import ArchiveReader, Store
 from relay.store.archive import SqliteArchive
@@ -206,7 +215,7 @@ class SqliteStore:
         await self.db.run(outbox.fail, item, error, now)
 
     async def finish(self, item: OutboxItem, now: int) -> bool:
-        return await self.db.run(outbox.finish, item, now)
+        return await self.db.run(transitions.finish, item, now)
 
     async def parts_of(self, outbox_id: int) -> dict[int, Publication]:
         return await self.db.read(outbox.parts_of, outbox_id)
