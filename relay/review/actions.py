@@ -16,8 +16,6 @@ from relay.review import cards
 from relay.review.conversation import RefreshCards, Response, Say
 from relay.review.desk import Desk, actor_of
 from relay.review.texts import t
-from relay.store import outbox
-from relay.store import review_queries as store
 from relay.text.compose import compose
 from relay.text.formatting import Entity, FormattedText
 
@@ -30,7 +28,7 @@ async def act(desk: Desk, person: Person, chat_id: int, job_id: int, action: Act
               lang_code: str | None = None) -> Response:
     """Apply one action for a person; the answer says what happened (or why not)."""
     lang = person.language
-    tr = await desk.db.run(store.apply, job_id, action, actor_of(person), desk.rules,
+    tr = await desk.store.apply(job_id, action, actor_of(person), desk.rules,
                            desk.now(), expected_version=expected_version, confirm=confirm,
                            reason=reason, keep=keep, lang=lang_code)
     if not tr.ok:
@@ -81,7 +79,7 @@ async def submit(desk: Desk, person: Person, chat_id: int, job_id: int, text: st
         cleaned = clean_text(text, entities)
     except InputError as exc:
         return Response.refused(t(lang, f"no.{exc.code}", **exc.fields))
-    tr = await desk.db.run(store.apply, job_id, Action.SUBMIT, actor_of(person), desk.rules,
+    tr = await desk.store.apply(job_id, Action.SUBMIT, actor_of(person), desk.rules,
                            desk.now(), draft=cleaned)
     if not tr.ok:
         return Response.refused(desk.refusal_text(tr, lang, job_id))
@@ -131,7 +129,7 @@ async def retry(desk: Desk, person: Person, job_id: int) -> Response:
     lang = person.language
     if not person.is_editor:
         return Response.refused(t(lang, "no.not_editor"))
-    count = await desk.db.run(outbox.retry_failed, job_id, desk.now())
+    count = await desk.store.retry_failed(job_id, desk.now())
     if not count:
         return Response.refused(t(lang, "no.nothing_to_retry", job=job_id))
     log.info(event("publish.retry_requested", job=job_id, user=person.id))
@@ -149,7 +147,7 @@ async def relang(desk: Desk, person: Person, chat_id: int, job_id: int, code: st
     first: Response | None = None
     messages: list[Say | RefreshCards] = []
     wake = False
-    for other in await desk.db.read(store.unit_jobs, job_id):
+    for other in await desk.store.unit_jobs(job_id):
         result = await act(desk, person, chat_id, other, Action.RELANG, keep=keep, reason=reason,
                            lang_code=code,
                            expected_version=expected_version if other == job_id else None)

@@ -14,7 +14,6 @@ from relay.review import cards
 from relay.review.conversation import CardEdit, RefreshCards, Response, Say
 from relay.review.desk import Desk
 from relay.review.texts import t
-from relay.store import review_queries as store
 
 log = logging.getLogger("relay.bot")
 
@@ -23,7 +22,7 @@ CARD_BATCH = 20
 
 async def jobs_without_cards(desk: Desk, after: int) -> list[int]:
     """Queued jobs above ``after`` that have no card yet (oldest first, a batch at a time)."""
-    return await desk.db.read(store.jobs_without_cards, CARD_BATCH, after)
+    return await desk.store.jobs_without_cards(CARD_BATCH, after)
 
 
 async def new_card(desk: Desk, job_id: int) -> list[Say]:
@@ -47,7 +46,7 @@ async def card_edits(desk: Desk, job_id: int) -> list[CardEdit]:
     langs = dict(desk.card_chats())
     link, failure = await desk.card_info(job)
     edits = []
-    for chat, message_id in await desk.db.read(store.bot_messages_of, job_id, "card"):
+    for chat, message_id in await desk.store.bot_messages_of(job_id, "card"):
         lang = langs.get(chat, "en")
         now = desk.now()
         edits.append(CardEdit(
@@ -61,15 +60,15 @@ async def remember(desk: Desk, chat: int, message_id: int, said: Say) -> None:
     """Tie a sent message to its job, so that replies and edits find it."""
     if said.remember is None or said.job_id is None:
         return
-    await desk.db.run(store.add_bot_message, chat, message_id, said.job_id, said.remember,
+    await desk.store.add_bot_message(chat, message_id, said.job_id, said.remember,
                       desk.now(), said.for_user)
 
 
 async def expire_claims(desk: Desk) -> Response:
     now = desk.now()
     refreshes: list[Say | RefreshCards] = []
-    for job_id in await desk.db.read(store.expired_claims, now, desk.rules.claim_seconds):
-        tr = await desk.db.run(store.apply, job_id, Action.EXPIRE_CLAIM, SYSTEM, desk.rules, now)
+    for job_id in await desk.store.expired_claims(now, desk.rules.claim_seconds):
+        tr = await desk.store.apply(job_id, Action.EXPIRE_CLAIM, SYSTEM, desk.rules, now)
         if tr.ok:
             log.info(event("claim.expired", job=job_id))
             refreshes.append(RefreshCards(job_id))
@@ -78,7 +77,7 @@ async def expire_claims(desk: Desk) -> Response:
 
 async def index_pending(desk: Desk) -> None:
     """Keep the archive search index up to date (the card loop calls this every round)."""
-    await desk.db.run(store.index_pending)
+    await desk.store.index_pending()
 
 
 def tell_editors(desk: Desk, key: str, **fields: object) -> list[Say]:

@@ -16,7 +16,6 @@ from relay.review import actions, cards
 from relay.review.conversation import Incoming, Response, Say
 from relay.review.desk import Desk
 from relay.review.texts import status_name, t
-from relay.store import review_queries as store
 from relay.text.formatting import FormattedText, utf16_len
 from relay.text.split import split
 
@@ -141,7 +140,7 @@ async def _whoami(ctx: CommandContext, args: str) -> str:
 
 
 async def queue_text(desk: Desk, lang: str, page: int) -> str:
-    total, jobs = await desk.db.read(store.queue_page, page, QUEUE_PAGE)
+    total, jobs = await desk.store.queue_page(page, QUEUE_PAGE)
     if total == 0:
         return t(lang, "queue.empty")
     pages = (total + QUEUE_PAGE - 1) // QUEUE_PAGE
@@ -244,7 +243,7 @@ async def _search(ctx: CommandContext, args: str) -> Response | str:
     if not args.strip():
         return _usage(ctx, "search")
     words = args[:200]
-    found = await ctx.desk.db.run(store.search, words, 10)
+    found = await ctx.desk.store.search(words, 10)
     if not found:
         return t(ctx.lang, "search.none", words=words)
     lines = [t(ctx.lang, "search.head")]
@@ -259,7 +258,7 @@ async def _search(ctx: CommandContext, args: str) -> Response | str:
 
 async def _stats(ctx: CommandContext, args: str) -> str:
     desk, lang = ctx.desk, ctx.lang
-    s = await desk.db.read(store.stats)
+    s = await desk.store.stats()
     states = ", ".join(f"{status_name(lang, k)} {v}" for k, v in sorted(s.by_status.items()))
     lines = [t(lang, "stats.head", states=states or "0")]
     if s.oldest_queued_at:

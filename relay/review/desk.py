@@ -18,9 +18,7 @@ from relay.core.workflow import Action, Actor, Refusal, Rules
 from relay.logs import event
 from relay.review import cards
 from relay.review.texts import status_name, t
-from relay.store import outbox
-from relay.store import review_queries as store
-from relay.store.db import Database
+from relay.store.api import Store, Transition
 from relay.text.links import post_link
 
 log = logging.getLogger("relay.bot")
@@ -33,9 +31,9 @@ def actor_of(person: Person) -> Actor:
 class Desk:
     """The team, the rules and the store, as the review use cases see them."""
 
-    def __init__(self, db: Database, settings: Settings, *,
+    def __init__(self, store: Store, settings: Settings, *,
                  clock: Callable[[], float] = time.time):
-        self.db = db
+        self.store = store
         self.settings = settings
         self.clock = clock
         self.rules = Rules(claim_seconds=settings.review.claim_minutes * 60,
@@ -86,14 +84,14 @@ class Desk:
 
     # ------------------------------------------------------------------ reading the store
     async def job(self, job_id: int) -> JobView | None:
-        return await self.db.read(store.load_job, job_id)
+        return await self.store.load_job(job_id)
 
     async def card_info(self, job: JobView) -> tuple[str | None, str | None]:
         """(link to the published post, why publishing failed) for a card."""
-        return await self.publication_link(job), await self.db.read(outbox.failure_of, job.id)
+        return await self.publication_link(job), await self.store.failure_of(job.id)
 
     async def publication_link(self, job: JobView) -> str | None:
-        parts = await self.db.read(outbox.posted_parts, job.id)
+        parts = await self.store.posted_parts(job.id)
         target = self.targets.get(job.target)
         if not parts or target is None:
             return None
@@ -101,8 +99,8 @@ class Desk:
 
     async def outdated_button(self, job: JobView, lang: str) -> str:
         """The refusal for a button made for an older version of ``job``."""
-        tr = store.Transition(False, job, job.status, Refusal.OUTDATED_BUTTON,
-                              await self.db.read(store.last_change, job.id))
+        tr = Transition(False, job, job.status, Refusal.OUTDATED_BUTTON,
+                        await self.store.last_change(job.id))
         return self.refusal_text(tr, lang, job.id)
 
     # ------------------------------------------------------------------ words
@@ -119,7 +117,7 @@ class Desk:
                      lang=lang_code)
         return t(lang, f"ok.{action.value}", job=job_id)
 
-    def refusal_text(self, tr: store.Transition, lang: str, job_id: int) -> str:
+    def refusal_text(self, tr: Transition, lang: str, job_id: int) -> str:
         job = tr.job
         status = status_name(lang, job.status) if job else "?"
         last = tr.last

@@ -16,7 +16,6 @@ from relay.review.commands import run_command
 from relay.review.conversation import Incoming, Press, Response, Say
 from relay.review.desk import Desk
 from relay.review.texts import t
-from relay.store import review_queries as store
 from relay.text.formatting import FormattedText
 
 log = logging.getLogger("relay.bot")
@@ -59,7 +58,7 @@ async def on_message(desk: Desk, msg: Incoming) -> Response | None:
 
 async def on_reply(desk: Desk, person: Person, msg: Incoming, reply_to: int) -> Response | None:
     """A reply to one of the bot's messages: a translation, or a reason for sending one back."""
-    found = await desk.db.read(store.find_bot_message, msg.chat_id, reply_to)
+    found = await desk.store.find_bot_message(msg.chat_id, reply_to)
     lang = person.language
     if found is None:
         if msg.chat_id == person.id:
@@ -109,7 +108,7 @@ async def handle_press(desk: Desk, person: Person, chat_id: int, press: Press,
                                  PRESS_ACTIONS[press.action], expected_version=press.version,
                                  confirm=press.action == "confirm")
     if response.done and press.action == "confirm":
-        await desk.db.run(store.drop_bot_message, chat_id, message_id)
+        await desk.store.drop_bot_message(chat_id, message_id)
     return response
 
 

@@ -96,7 +96,7 @@ class Service:
         self.bot: ReviewBot | None = None
         if bot_client is not None:
             token = settings.secrets.bot_token or "relay-simulated-bot"
-            self.bot = ReviewBot(bot_client, db, settings,
+            self.bot = ReviewBot(bot_client, self.store, settings,
                                  signer=CallbackSigner.from_secret(token), clock=clock)
         self.publisher: Publisher | None = None
         if bot_client is not None and settings.targets:

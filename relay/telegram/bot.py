@@ -25,7 +25,7 @@ from relay.logs import event
 from relay.review import actions, board, inbox
 from relay.review.conversation import ButtonRows, CardEdit, Incoming, RefreshCards, Response, Say
 from relay.review.desk import Desk
-from relay.store.db import Database
+from relay.store.api import Store
 from relay.telegram.callbacks import CallbackSigner
 from relay.telegram.entities import from_telethon, to_telethon
 from relay.telegram.flood import forget_flood_waits
@@ -40,11 +40,11 @@ _SEND_ERRORS = (errors.RPCError, ValueError)
 class ReviewBot:
     """Runs on the bot client beside the watcher, on the same database."""
 
-    def __init__(self, client: TelegramClient, db: Database, settings: Settings, *,
+    def __init__(self, client: TelegramClient, store: Store, settings: Settings, *,
                  signer: CallbackSigner, clock: Callable[[], float] = time.time):
         self.client = client
         self.signer = signer
-        self.desk = Desk(db, settings, clock=clock)
+        self.desk = Desk(store, settings, clock=clock)
         self._wake = asyncio.Event()
         self._cards_lock = asyncio.Lock()
         self._carded_up_to = 0  # every queued job up to this id has its card
