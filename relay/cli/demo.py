@@ -106,14 +106,35 @@ class Demo:
                 self.say(f"  (links: {', '.join(links)})")
 
 
+class DemoFolderRefused(ValueError):
+    """The --data folder holds something the demo did not make: it is never touched."""
+
+
+#: Written in every folder the demo makes; only such a folder is ever emptied by the demo.
+DEMO_MARK = ".relay-demo"
+
+
+def _demo_folder(data_dir: Path) -> Path:
+    """``data_dir``, made for the demo or made by it before; anything else is refused."""
+    if data_dir.exists() and not data_dir.is_dir():
+        raise DemoFolderRefused(f"--data {data_dir}: is a file, not a folder")
+    if data_dir.is_dir() and any(data_dir.iterdir()) and not (data_dir / DEMO_MARK).is_file():
+        raise DemoFolderRefused(
+            f"--data {data_dir}: the folder is not empty and was not made by the demo; "
+            "nothing was touched (give a new or empty folder)")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / DEMO_MARK).write_text("made by `relay demo`; it may replace what is here\n",
+                                      encoding="utf-8")
+    return data_dir
+
+
 async def run_demo(data_dir: Path, *, quiet: bool = False,
                    secrets: dict[str, str] | None = None) -> Path:
     """Run the demo; return the database path it leaves behind. ``secrets`` (environment
     variables such as RELAY_API_HASH, RELAY_SESSION) are used as a real run would use them:
     tests check that none of them ever reaches the logs."""
     say = (lambda *_: None) if quiet else _say
-    data_dir = data_dir.resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir = _demo_folder(data_dir.resolve())
     db_path = data_dir / "relay.db"
     for stale in (db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
         stale.unlink(missing_ok=True)

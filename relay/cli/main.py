@@ -14,6 +14,7 @@ from pathlib import Path
 
 from relay import __version__
 from relay.cli.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CommandError, UsageError
+from relay.cli.maintenance import exclusive, run_backup, run_restore
 from relay.config import ConfigError, Settings, load_settings, resolve_config_path
 from relay.store.migrations import SchemaTooNew
 
@@ -74,6 +75,15 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--what", choices=("all", "channels", "messages", "jobs", "publications",
                                         "audit"),
                      default="all", help="which records (csv: one kind; default messages)")
+    backup = sub.add_parser("backup", help="copy the database to FILE (safe while relay runs)",
+                            description="Copy the database with SQLite's online backup: "
+                            "consistent while the service runs, checked with an integrity "
+                            "check before FILE is written.")
+    backup.add_argument("file", help="where to write the copy")
+    restore = sub.add_parser("restore", help="replace the database with a backup FILE",
+                             description="Check the backup, keep the current database beside "
+                             "it, and put the backup in its place. Refused while relay runs.")
+    restore.add_argument("file", help="a file written by `relay backup`")
     sub.add_parser("health", help="exit 0 only if the service is alive and connected",
                    description="Read the running service's heartbeat from the database: exit 0 "
                    "when it is recent and every part is connected, 1 otherwise. Used by the "
@@ -147,10 +157,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     setup_logging(settings.logging.level, settings.logging.format, settings.secrets.values())
-    try:
-        asyncio.run(run_service(settings))
-    except ServiceError as exc:
-        raise CommandError(str(exc)) from None
+    with exclusive(settings, "run"):
+        try:
+            asyncio.run(run_service(settings))
+        except ServiceError as exc:
+            raise CommandError(str(exc)) from None
     return EXIT_OK
 
 
@@ -160,16 +171,20 @@ def _cmd_login(args: argparse.Namespace) -> int:
     from relay.telegram.login import login
 
     settings = _settings(args)
-    asyncio.run(login(settings, as_string=args.string))
+    with exclusive(settings, "login"):
+        asyncio.run(login(settings, as_string=args.string))
     return EXIT_OK
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     import asyncio
 
-    from relay.cli.demo import run_demo
+    from relay.cli.demo import DemoFolderRefused, run_demo
 
-    asyncio.run(run_demo(Path(args.data)))
+    try:
+        asyncio.run(run_demo(Path(args.data)))
+    except DemoFolderRefused as exc:
+        raise UsageError(str(exc)) from None
     return EXIT_OK
 
 
@@ -250,7 +265,8 @@ def _cmd_backfill(args: argparse.Namespace) -> int:
             await client.disconnect()
             await db.close()
 
-    summary = asyncio.run(go())
+    with exclusive(settings, "backfill"):
+        summary = asyncio.run(go())
     _progress_line("")
     print(summary)
     return EXIT_OK
@@ -302,6 +318,16 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_backup(args: argparse.Namespace) -> int:
+    run_backup(_settings(args), args.file, print)
+    return EXIT_OK
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    run_restore(_settings(args), args.file, print)
+    return EXIT_OK
+
+
 def _cmd_health(args: argparse.Namespace) -> int:
     from relay.cli.health import check_health
 
@@ -312,7 +338,8 @@ def _cmd_health(args: argparse.Namespace) -> int:
 
 _COMMANDS = {"run": _cmd_run, "login": _cmd_login, "check": _cmd_check, "demo": _cmd_demo,
              "health": _cmd_health, "status": _cmd_status, "backfill": _cmd_backfill,
-             "import": _cmd_import, "export": _cmd_export}
+             "import": _cmd_import, "export": _cmd_export, "backup": _cmd_backup,
+             "restore": _cmd_restore}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
