@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import contextlib
 from pathlib import Path
 
@@ -281,9 +282,12 @@ class CrashingDatabase(Database):
         return await super().read(fn, *args)
 
 
-async def crash_once_then_restart(tmp_path: Path, at: int) -> tuple[int, list[str], list]:
+async def crash_once_then_restart(tmp_path: Path, at: int | None, *,
+                                  change_config: bool = False) -> tuple[int, list[str], list]:
     """Publish one two-part photo post, dying at the ``at``-th await point; then restart on the
-    same database file and finish. Returns (points seen, their names, the channel)."""
+    same database file (with the target's credit and the source's name changed by the operator
+    meanwhile, if ``change_config``) and finish. Returns (points seen, their names, the
+    channel)."""
     tmp_path.mkdir(parents=True)
     world = ReviewWorld(tmp_path)
     await world.start()
@@ -314,9 +318,14 @@ async def crash_once_then_restart(tmp_path: Path, at: int) -> tuple[int, list[st
     await db.close()
 
     db = await Database.open(world.settings.storage.database)  # the restart
+    settings = world.settings
+    if change_config:
+        settings = dataclasses.replace(settings, targets=tuple(
+            dataclasses.replace(t, credit=t.credit + " (new credit)") for t in settings.targets))
+        await db.run(lambda c: c.execute("UPDATE channels SET display_name = 'Renamed source'"))
     client = world.tg.client(None)
     await client.start(bot_token=BOT_TOKEN)
-    restarted = Publisher(client, SqliteStore(db), world.settings, clock=world.clock)
+    restarted = Publisher(client, SqliteStore(db), settings, clock=world.clock)
     await restarted.start()
     await restarted.run_once()
     await restarted.stop()
@@ -338,6 +347,20 @@ async def test_a_crash_at_any_await_point_never_loses_or_doubles_a_post(tmp_path
         _, _, channel = await crash_once_then_restart(tmp_path / f"crash{at}", at=at)
         got = [(m.message, type(m.media).__name__) for m in channel]
         assert got == expected, f"crash at point {at} ({names[at - 1]}): {len(got)} posts"
+
+
+async def test_a_crash_after_telegram_accepted_a_post_never_doubles_it_after_a_config_change(
+        tmp_path):
+    """The operator changes the credit and the source's name before restarting: recovery must
+    still find the message Telegram accepted (by what was sent, not by what would be sent now)."""
+    total, names, _ = await crash_once_then_restart(tmp_path / "clean", at=None)
+    accepted = [i + 1 for i, name in enumerate(names)
+                if name in ("after SendMediaRequest", "after SendMessageRequest")]
+    assert len(accepted) == 2
+    for at in accepted:
+        _, _, channel = await crash_once_then_restart(tmp_path / f"crash{at}", at=at,
+                                                      change_config=True)
+        assert len(channel) == 2, f"crash at point {at} ({names[at - 1]}): {len(channel)} posts"
 
 
 # ------------------------------------------------------------------------------ afterwards

@@ -189,8 +189,9 @@ class PublishingStore(Protocol):
     async def parts_of(self, outbox_id: int) -> dict[int, Publication]:
         """The parts of an item already posted, by part number."""
 
-    async def mark_sending(self, outbox_id: int, part: int, now: int) -> None:
-        """A part is about to be sent (committed before the request leaves)."""
+    async def mark_sending(self, outbox_id: int, part: int, now: int, text: str) -> None:
+        """A part saying ``text`` is about to be sent (committed before the request leaves;
+        ``text`` is kept as a digest, for recovery after a crash)."""
 
     async def record_part(self, item: OutboxItem, channel_id: int, part: int, message_id: int,
                           text: str, now: int) -> None:

@@ -236,6 +236,14 @@ MIGRATIONS: list[tuple[int, str]] = [
         END;
         """,
     ),
+    (
+        7,
+        """
+        -- What a part said when its send started, so that recovery after a crash finds the
+        -- message Telegram accepted even when the config (credit, source name) changed since.
+        ALTER TABLE outbox ADD COLUMN sending_hash TEXT;
+        """,
+    ),
 ]
 
 

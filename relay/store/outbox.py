@@ -8,11 +8,11 @@ again, so a crash anywhere never doubles or loses a post.
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from dataclasses import dataclass
 
 from relay.store import audit
+from relay.text.formatting import text_digest
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +26,7 @@ class OutboxItem:
     attempts: int
     last_error: str | None
     sending_part: int | None
+    sending_hash: str | None = None  # digest of the part whose send was started
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +38,12 @@ class Publication:
     text_hash: str
 
 
-_ITEM = ("SELECT id, job_id, target, kind, status, not_before, attempts, last_error, sending_part"
+_ITEM = ("SELECT id, job_id, target, kind, status, not_before, attempts, last_error, sending_part,"
+         " sending_hash"
          " FROM outbox")
 
 
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+text_hash = text_digest  # what a part said, kept as a digest
 
 
 def enqueue(conn: sqlite3.Connection, job_id: int, target: str, kind: str, now: int) -> int:
@@ -96,9 +97,11 @@ def newest_message_id(conn: sqlite3.Connection, channel_id: int) -> int:
     return row[0] or 0
 
 
-def mark_sending(conn: sqlite3.Connection, outbox_id: int, part: int, now: int) -> None:
-    conn.execute("UPDATE outbox SET sending_part = ?, updated_at = ? WHERE id = ?",
-                 (part, now, outbox_id))
+def mark_sending(conn: sqlite3.Connection, outbox_id: int, part: int, now: int,
+                 hashed: str | None = None) -> None:
+    """A part is about to be sent: which one, and a digest of exactly what it says."""
+    conn.execute("UPDATE outbox SET sending_part = ?, sending_hash = ?, updated_at = ?"
+                 " WHERE id = ?", (part, hashed, now, outbox_id))
 
 
 def record_part(conn: sqlite3.Connection, item: OutboxItem, channel_id: int, part: int,

@@ -220,8 +220,8 @@ class SqliteStore:
     async def parts_of(self, outbox_id: int) -> dict[int, Publication]:
         return await self.db.read(outbox.parts_of, outbox_id)
 
-    async def mark_sending(self, outbox_id: int, part: int, now: int) -> None:
-        await self.db.run(outbox.mark_sending, outbox_id, part, now)
+    async def mark_sending(self, outbox_id: int, part: int, now: int, text: str) -> None:
+        await self.db.run(outbox.mark_sending, outbox_id, part, now, outbox.text_hash(text))
 
     async def record_part(self, item: OutboxItem, channel_id: int, part: int, message_id: int,
                           text: str, now: int) -> None:

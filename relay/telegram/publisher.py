@@ -32,7 +32,7 @@ from relay.telegram.entities import to_telethon
 from relay.telegram.flood import forget_flood_waits
 from relay.telegram.limiter import RateLimiter
 from relay.text.compose import compose, has_media
-from relay.text.formatting import FormattedText
+from relay.text.formatting import FormattedText, text_digest
 
 log = logging.getLogger("relay.publisher")
 
@@ -226,7 +226,7 @@ class Publisher:
         channel_id = utils.get_peer_id(peer, add_mark=False)
         done = await self.store.parts_of(item.id)
         if item.sending_part is not None and item.sending_part not in done:
-            await self._recover(item, parts[item.sending_part], peer, channel_id)
+            await self._recover(item, parts, peer, channel_id)
             done = await self.store.parts_of(item.id)
         for index, part in enumerate(parts):
             if index in done:
@@ -234,7 +234,7 @@ class Publisher:
             reply_to = first_reply_to if index == 0 else (
                 done[index - 1].message_id if target.split_mode == "reply" else None)
             await self._respect_limits(target.key)
-            await self.store.mark_sending(item.id, index, int(self.clock()))
+            await self.store.mark_sending(item.id, index, int(self.clock()), part.text)
             message_id = await self._send(peer, part, files if index == 0 else [], reply_to)
             self.limiter.record(target.key, self.clock())
             await self.store.record_part(item, channel_id, index, message_id, part.text,
@@ -285,9 +285,19 @@ class Publisher:
         source = self.settings.source_of(job.channel_id, job.channel_username)
         return source.download_media if source else True
 
-    async def _recover(self, item: OutboxItem, part: FormattedText, peer: Any,
+    async def _recover(self, item: OutboxItem, parts: list[FormattedText], peer: Any,
                        channel_id: int) -> None:
-        """A send of this part was started before a crash: was it made? Look in the channel."""
+        """A send of this part was started before a crash: was it made? Look in the channel
+        for the text recorded when the send started (not the text rendered now: the credit or
+        a source's name may have changed in the config since)."""
+        assert item.sending_part is not None
+        if item.sending_hash is not None:
+            wanted = item.sending_hash
+        elif item.sending_part < len(parts):  # started before digests were recorded
+            wanted = text_digest(parts[item.sending_part].text)
+        else:
+            log.info(event("publish.not_found_after_crash", item=item.id, part=item.sending_part))
+            return
         floor = await self.store.newest_published_id(channel_id)
         known = {p.message_id for p in (await self.store.parts_of(item.id)).values()}
         empty_windows = 0
@@ -297,10 +307,11 @@ class Publisher:
             found = [m for m in await self.client.get_messages(peer, ids=ids)
                      if isinstance(m, types.Message)]
             for message in found:
-                if message.out and (message.message or "") == part.text \
+                if message.out and text_digest(message.message or "") == wanted \
                         and message.id not in known:
                     await self.store.record_part(item, channel_id, item.sending_part,
-                                                 message.id, part.text, int(self.clock()))
+                                                 message.id, message.message or "",
+                                                 int(self.clock()))
                     log.warning(event("publish.recovered", item=item.id,
                                       part=item.sending_part, message=message.id))
                     return

@@ -9,6 +9,7 @@ of Telethon or SQLite.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from bisect import bisect_left
@@ -65,6 +66,11 @@ class Entity:
 class FormattedText:
     text: str
     entities: tuple[Entity, ...] = field(default_factory=tuple)
+
+
+def text_digest(text: str) -> str:
+    """A short, stable digest of a text: what a published part said, without keeping it."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def utf16_len(text: str) -> int:
