@@ -19,6 +19,7 @@ from relay.review.commands import (
     run_command,
 )
 from relay.review.conversation import Incoming, Press, RefreshCards, Response, Say
+from relay.review.desk import Desk
 from relay.review.texts import t
 from tests.review_world import ReviewWorld
 
@@ -66,6 +67,21 @@ def test_access_decides_who_and_names_the_refusal():
     assert Access.EDITOR.allows(REZA) and Access.EDITOR.allows(MINA)
     assert Access.EDITOR.refusal == "no.not_editor"
     assert Access.TRANSLATOR.refusal == "no.not_translator"
+
+
+def test_desk_name_of_knows_the_team_and_falls_back(settings):
+    desk = Desk(object(), settings)  # the store is not used for names
+    person = settings.people[0]
+    assert desk.name_of(person.id, "?") == person.name
+    assert desk.name_of(424242, "?") == "?"
+    assert desk.name_of(None, "relay") == "relay"
+
+
+def test_refused_takes_any_sequence_of_messages():
+    said = (Say.plain(1, "hi"),)
+    response = Response.refused("no", said)
+    assert response.messages == list(said) and response.answer == "no" and not response.done
+    assert Response.refused("no").messages == []
 
 
 def test_review_layer_imports_no_telegram():

@@ -111,7 +111,7 @@ async def test_a_post_through_the_interface(tmp_path):
         assert tr.ok and tr.job.status == "drafted"
         assert (await store.apply(job_id, Action.APPROVE, editor, Rules(), 1_700_000_200)).ok
         (item,) = await store.outbox_heads()
-        await store.mark_sending(item.id, 0, 1_700_000_300)
+        await store.mark_sending(item.id, 0, 1_700_000_300, "The strike goes on")
         await store.record_part(item, 777, 0, 501, "The strike goes on", 1_700_000_300)
         assert await store.finish(item, 1_700_000_300)
         assert [p.message_id for p in await store.posted_parts(job_id)] == [501]

@@ -17,6 +17,7 @@ from relay.core.workflow import (
     Rules,
     Status,
     claim_active,
+    claim_expiry,
     decide,
 )
 
@@ -71,6 +72,14 @@ def test_claim_active_window():
     assert not claim_active(job(claimed_by=SARA.user_id), RULES, NOW)  # no claimed_at
     assert not claim_active(job(claimed_at=NOW), RULES, NOW)  # nobody
     assert not claim_active(j, Rules(claim_seconds=0), NOW)
+
+
+def test_claim_expiry_is_when_an_active_claim_runs_out():
+    j = claimed(SARA.user_id, ago=60)
+    assert claim_expiry(j, RULES, NOW) == NOW - 60 + RULES.claim_seconds
+    assert claim_expiry(j, RULES, NOW - 60 + RULES.claim_seconds) is None  # ran out
+    assert claim_expiry(job(claimed_by=SARA.user_id), RULES, NOW) is None  # no claimed_at
+    assert claim_expiry(job(claimed_at=NOW), RULES, NOW) is None  # nobody
 
 
 # ---------------------------------------------------------------- claim

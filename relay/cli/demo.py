@@ -249,6 +249,7 @@ async def _review(demo: Demo) -> None:
 
 
 async def _job_id(demo: Demo, username: str, target: str) -> int:
+    assert demo.service is not None, "the demo's service runs before jobs are looked up"
     job_id = await demo.service.store.first_job_of(username, target)
     assert job_id is not None, f"no {target} job from @{username}"
     return job_id

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 from relay.config.settings import Review
 
@@ -116,9 +117,16 @@ class Outcome:
         return cls(False, refusal=refusal)
 
 
+def claim_expiry(job: JobState, rules: Rules, now: int) -> int | None:
+    """When the job's claim runs out, or None when it is not claimed (or no longer is)."""
+    if job.claimed_by is None or job.claimed_at is None:
+        return None
+    expires = job.claimed_at + rules.claim_seconds
+    return expires if now < expires else None
+
+
 def claim_active(job: JobState, rules: Rules, now: int) -> bool:
-    return (job.claimed_by is not None and job.claimed_at is not None
-            and now < job.claimed_at + rules.claim_seconds)
+    return claim_expiry(job, rules, now) is not None
 
 
 def decide(action: Action, job: JobState, actor: Actor, rules: Rules, now: int, *,
@@ -246,7 +254,14 @@ def _expire_claim(job: JobState, actor: Actor, rules: Rules, now: int, **_: obje
     return Outcome.go(Status.QUEUED, "clear")
 
 
-_DECIDERS = {
+class _Decider(Protocol):
+    """One action's rule; each takes the keyword arguments it needs and ignores the rest."""
+
+    def __call__(self, job: JobState, actor: Actor, rules: Rules, now: int, *, confirm: bool,
+                 keep: bool, reason: str | None) -> Outcome: ...
+
+
+_DECIDERS: dict[Action, _Decider] = {
     Action.CLAIM: _claim,
     Action.RELEASE: _release,
     Action.SUBMIT: _submit,

@@ -129,7 +129,10 @@ async def import_export(
         report.chats.append(chat.report)
         if chat.report.not_imported:
             continue
-        await store.record_imported_channel(chat.report.channel_id, chat.username,
+        channel_id = chat.report.channel_id
+        if channel_id is None:  # _plan marks a chat without a channel id not_imported
+            raise RuntimeError(f"chat {chat.report.name!r} has no channel id")
+        await store.record_imported_channel(channel_id, chat.username,
                                             chat.report.name, chat.display_name,
                                             chat.report.source is not None, int(clock()))
         batch: list[Any] = []

@@ -175,8 +175,8 @@ def text_from_parts(parts: Any) -> FormattedText:
             text, entity = part, None
             length = utf16_len(text)
         elif isinstance(part, Mapping):
-            text = part.get("text")
-            text = text if isinstance(text, str) else ""
+            raw_text = part.get("text")
+            text = raw_text if isinstance(raw_text, str) else ""
             length = utf16_len(text)
             entity = _entity(part, offset, length)
         else:

@@ -83,14 +83,17 @@ async def submit(desk: Desk, person: Person, chat_id: int, job_id: int, text: st
                            desk.now(), draft=cleaned)
     if not tr.ok:
         return Response.refused(desk.refusal_text(tr, lang, job_id))
+    job = tr.job
+    if job is None:  # a transition that was made reloads its job in the same transaction
+        raise RuntimeError(f"job {job_id} was drafted but could not be reloaded")
     log.info(event("job.drafted", job=job_id, translator=person.id))
     messages: list[Say | RefreshCards] = [
         Say.plain(chat_id, t(lang, "ok.submit", job=job_id), reply_to=reply_to),
-        *preview(desk, chat_id, tr.job, desk.chat_lang(chat_id, person), reply_to=reply_to)]
+        *preview(desk, chat_id, job, desk.chat_lang(chat_id, person), reply_to=reply_to)]
     if not desk.review_chat:  # private chats: every editor gets the preview to decide on
         for editor in desk.settings.people:
             if editor.is_editor and editor.id != person.id:
-                messages += preview(desk, editor.id, tr.job, editor.language,
+                messages += preview(desk, editor.id, job, editor.language,
                                     on_failure="bot.preview_failed")
     messages.append(RefreshCards(job_id))
     return Response(messages)
@@ -101,7 +104,7 @@ def render_preview(desk: Desk, job: JobView) -> list[FormattedText]:
     target = desk.targets.get(job.target)
     if target is None:
         return [FormattedText(job.draft_text or "", job.draft_entities)]
-    return compose(job, target, desk.names.get(job.translator_id, ""))
+    return compose(job, target, desk.name_of(job.translator_id, ""))
 
 
 def preview(desk: Desk, chat_id: int, job: JobView, lang: str, *, reply_to: int | None = None,

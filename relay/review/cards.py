@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import difflib
 import time
+from collections.abc import Callable
 
 from relay.core.jobview import JobView
-from relay.core.workflow import Rules, Status, claim_active
+from relay.core.workflow import Rules, Status, claim_active, claim_expiry
 from relay.review.conversation import ButtonSpec
 from relay.review.texts import status_name, t
 from relay.text.formatting import Entity, FormattedText, utf16_len, utf16_to_index
@@ -88,12 +89,12 @@ def render_card(job: JobView, names: dict[int, str], rules: Rules, now: int, lan
     return FormattedText(text, (Entity("bold", 0, utf16_len(title)),))
 
 
-def _status_line(job: JobView, name, rules: Rules, now: int, lang: str,
-                 publication_link: str | None) -> str:
+def _status_line(job: JobView, name: Callable[[int | None], str], rules: Rules, now: int,
+                 lang: str, publication_link: str | None) -> str:
     if job.status == Status.QUEUED:
-        if claim_active(job.state, rules, now):
-            return t(lang, "card.claimed", name=name(job.claimed_by),
-                     until=fmt_time(job.claimed_at + rules.claim_seconds))
+        claim_ends = claim_expiry(job.state, rules, now)
+        if claim_ends is not None:
+            return t(lang, "card.claimed", name=name(job.claimed_by), until=fmt_time(claim_ends))
         if job.reason and job.translator_id:
             return t(lang, "card.rejected", name=name(job.editor_id), reason=job.reason) \
                 + "\n" + t(lang, "card.open")

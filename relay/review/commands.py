@@ -181,7 +181,7 @@ async def _show(ctx: CommandContext, args: str) -> Response | str:
     said = [Say(chat, FormattedText(head, card.entities), reply_to=ctx.message.message_id)]
     said += long_text(chat, FormattedText(t(ctx.lang, "show.source") + "\n" + job.source_text))
     if job.draft_text:
-        label = t(ctx.lang, "show.draft", name=desk.names.get(job.translator_id, "?")) + "\n"
+        label = t(ctx.lang, "show.draft", name=desk.name_of(job.translator_id, "?")) + "\n"
         shift = utf16_len(label)
         said += long_text(chat, FormattedText(
             label + job.draft_text, tuple(e.shifted(shift) for e in job.draft_entities)))

@@ -8,6 +8,7 @@ adapter turns these into Telegram requests; nothing here knows Telegram.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from relay.text.formatting import Entity, FormattedText
@@ -109,5 +110,6 @@ class Response:
     wake_publisher: bool = False  # a job was approved or a publication is to be retried
 
     @classmethod
-    def refused(cls, answer: str, messages: list[Say | RefreshCards] | None = None) -> Response:
-        return cls(messages or [], answer, done=False)
+    def refused(cls, answer: str,
+                messages: Sequence[Say | RefreshCards] | None = None) -> Response:
+        return cls(list(messages or []), answer, done=False)

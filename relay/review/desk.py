@@ -48,6 +48,10 @@ class Desk:
         return int(self.clock())
 
     # ------------------------------------------------------------------ who and where
+    def name_of(self, user_id: int | None, default: str) -> str:
+        """A team member's configured name; ``default`` for anyone else, and for None."""
+        return self.names.get(user_id, default) if user_id is not None else default
+
     def person_for(self, sender_id: int | None, chat_id: int, *, what: str) -> Person | None:
         person = self.people.get(sender_id or 0)
         if person is None:
@@ -111,7 +115,7 @@ class Desk:
             return t(lang, "ok.claim", job=job_id, minutes=self.settings.review.claim_minutes)
         if action == Action.REJECT:
             return t(lang, "ok.reject", job=job_id,
-                     name=self.names.get(job.translator_id, "?") if job else "?")
+                     name=self.name_of(job.translator_id, "?") if job else "?")
         if action == Action.RELANG:
             return t(lang, "ok.relang_keep" if keep else "ok.relang_drop", job=job_id,
                      lang=lang_code)
@@ -126,8 +130,8 @@ class Desk:
         fields = {"job": job_id, "status": status, "name": who, "at": at,
                   "action": last.action if last else "?"}
         if tr.refusal == Refusal.CLAIMED_BY_OTHER and job:
-            fields["name"] = self.names.get(job.claimed_by, str(job.claimed_by))
+            fields["name"] = self.name_of(job.claimed_by, str(job.claimed_by))
             fields["at"] = cards.fmt_time(job.claimed_at)
         if tr.refusal == Refusal.NOT_YOUR_CLAIM and job:
-            fields["name"] = self.names.get(job.claimed_by, str(job.claimed_by))
+            fields["name"] = self.name_of(job.claimed_by, str(job.claimed_by))
         return t(lang, f"no.{tr.refusal}", **fields)

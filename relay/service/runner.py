@@ -94,16 +94,17 @@ class Service:
         self.watcher_client = watcher_client
         self.bot_client = bot_client
         self.bot: ReviewBot | None = None
+        self.publisher: Publisher | None = None
         if bot_client is not None:
             token = settings.secrets.bot_token or "relay-simulated-bot"
-            self.bot = ReviewBot(bot_client, self.store, settings,
-                                 signer=CallbackSigner.from_secret(token), clock=clock)
-        self.publisher: Publisher | None = None
-        if bot_client is not None and settings.targets:
-            self.publisher = Publisher(bot_client, self.store, settings, clock=clock,
-                                       on_published=self.bot.published,
-                                       on_failed=self.bot.publish_failed)
-            self.bot.on_approved = self.publisher.wake
+            bot = ReviewBot(bot_client, self.store, settings,
+                            signer=CallbackSigner.from_secret(token), clock=clock)
+            self.bot = bot
+            if settings.targets:
+                publisher = Publisher(bot_client, self.store, settings, clock=clock,
+                                      on_published=bot.published, on_failed=bot.publish_failed)
+                bot.on_approved = publisher.wake
+                self.publisher = publisher
         self.watcher = Watcher(watcher_client, db, settings, clock=clock,
                                on_jobs_changed=self.bot.notify if self.bot else None)
         self.metrics: MetricsServer | None = None
@@ -122,10 +123,10 @@ class Service:
             "watcher", self._restart_watcher, watcher.stop,
             lambda: self.watcher_client.is_connected() and watcher.running)]
         if self.bot is not None:
-            bot = self.bot
+            bot, bot_client = self.bot, self._bot_client()
             parts.append(Component(
                 "bot", self._restart_bot, bot.stop,
-                lambda: self.bot_client.is_connected() and bot.running))
+                lambda: bot_client.is_connected() and bot.running))
         if self.publisher is not None:
             publisher = self.publisher
             parts.append(Component("publisher", publisher.start, publisher.stop,
@@ -152,8 +153,14 @@ class Service:
                        resolved=len(self.watcher.by_channel), bot=self.bot is not None,
                        publisher=self.publisher is not None))
 
+    def _bot_client(self) -> TelegramClient:
+        """The bot's client: there is one whenever there is a review bot."""
+        if self.bot_client is None:
+            raise ServiceError("the review bot has no Telegram client")
+        return self.bot_client
+
     async def _start_bot_client(self) -> None:
-        client = self.bot_client
+        client = self._bot_client()
         if not client.is_connected():
             await client.connect()
         if not await client.is_user_authorized():
@@ -248,6 +255,8 @@ class Service:
         await self.watcher.start()
 
     async def _restart_bot(self) -> None:
+        if self.bot is None:  # only the bot's component restarts it
+            raise ServiceError("there is no review bot to restart")
         await self._start_bot_client()
         await self.bot.start()
 

@@ -51,9 +51,12 @@ def enqueue(conn: sqlite3.Connection, job_id: int, target: str, kind: str, now: 
         "INSERT INTO outbox (job_id, target, kind, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
         (job_id, target, kind, now, now),
     )
+    item_id = cur.lastrowid
+    if item_id is None:  # sqlite3 sets it after every successful INSERT
+        raise RuntimeError("outbox INSERT reported no row id")
     audit.record(conn, job_id=job_id, actor_id=None, action=f"outbox_{kind}", from_status=None,
-                 to_status=None, at=now, detail=f"outbox {cur.lastrowid} -> {target}")
-    return int(cur.lastrowid)
+                 to_status=None, at=now, detail=f"outbox {item_id} -> {target}")
+    return item_id
 
 
 def enqueue_for_approval(conn: sqlite3.Connection, job_id: int, target: str, now: int) -> int:

@@ -78,6 +78,8 @@ async def backfill(client: TelegramClient, store: Store, settings: Settings, wan
     if watched.error:
         raise BackfillError(f"{source.ref} ({source.name}) cannot be read: {watched.error}")
     channel = watched.channel
+    if channel is None:  # resolve() sets either the channel or an error
+        raise BackfillError(f"{source.ref} ({source.name}) was not resolved")
     await store.upsert_channel(channel.id, username=channel.username, title=channel.title,
                                display_name=source.name, is_source=True, now=int(clock()))
     policy = watched.policy if queue else None

@@ -206,6 +206,10 @@ class Publisher:
             self.on_published(item.job_id)
 
     # ------------------------------------------------------------------ posting
+    def _translator_name(self, job: JobView) -> str:
+        uid = job.translator_id
+        return self.names.get(uid, "") if uid is not None else ""
+
     async def _peer(self, target: Target) -> types.InputPeerChannel:
         if target.key not in self._peers:
             ref = target.ref
@@ -215,7 +219,7 @@ class Publisher:
 
     async def _post(self, item: OutboxItem, job: JobView, target: Target) -> None:
         files = await self._media_files(job) if has_media(job) else []
-        parts = compose(job, target, self.names.get(job.translator_id, ""),
+        parts = compose(job, target, self._translator_name(job),
                         with_media=bool(files))
         peer = await self._peer(target)
         await self._send_parts(item, parts, peer, target, files)
@@ -226,7 +230,7 @@ class Publisher:
         channel_id = utils.get_peer_id(peer, add_mark=False)
         done = await self.store.parts_of(item.id)
         if item.sending_part is not None and item.sending_part not in done:
-            await self._recover(item, parts, peer, channel_id)
+            await self._recover(item, item.sending_part, parts, peer, channel_id)
             done = await self.store.parts_of(item.id)
         for index, part in enumerate(parts):
             if index in done:
@@ -285,18 +289,17 @@ class Publisher:
         source = self.settings.source_of(job.channel_id, job.channel_username)
         return source.download_media if source else True
 
-    async def _recover(self, item: OutboxItem, parts: list[FormattedText], peer: Any,
-                       channel_id: int) -> None:
-        """A send of this part was started before a crash: was it made? Look in the channel
-        for the text recorded when the send started (not the text rendered now: the credit or
-        a source's name may have changed in the config since)."""
-        assert item.sending_part is not None
+    async def _recover(self, item: OutboxItem, part_no: int, parts: list[FormattedText],
+                       peer: Any, channel_id: int) -> None:
+        """A send of part ``part_no`` (``item.sending_part``) was started before a crash: was
+        it made? Look in the channel for the text recorded when the send started (not the text
+        rendered now: the credit or a source's name may have changed in the config since)."""
         if item.sending_hash is not None:
             wanted = item.sending_hash
-        elif item.sending_part < len(parts):  # started before digests were recorded
-            wanted = text_digest(parts[item.sending_part].text)
+        elif part_no < len(parts):  # started before digests were recorded
+            wanted = text_digest(parts[part_no].text)
         else:
-            log.info(event("publish.not_found_after_crash", item=item.id, part=item.sending_part))
+            log.info(event("publish.not_found_after_crash", item=item.id, part=part_no))
             return
         floor = await self.store.newest_published_id(channel_id)
         known = {p.message_id for p in (await self.store.parts_of(item.id)).values()}
@@ -309,21 +312,20 @@ class Publisher:
             for message in found:
                 if message.out and text_digest(message.message or "") == wanted \
                         and message.id not in known:
-                    await self.store.record_part(item, channel_id, item.sending_part,
-                                                 message.id, message.message or "",
-                                                 int(self.clock()))
-                    log.warning(event("publish.recovered", item=item.id,
-                                      part=item.sending_part, message=message.id))
+                    await self.store.record_part(item, channel_id, part_no, message.id,
+                                                 message.message or "", int(self.clock()))
+                    log.warning(event("publish.recovered", item=item.id, part=part_no,
+                                      message=message.id))
                     return
             empty_windows = 0 if found else empty_windows + 1
             start += SCAN_WINDOW
-        log.info(event("publish.not_found_after_crash", item=item.id, part=item.sending_part))
+        log.info(event("publish.not_found_after_crash", item=item.id, part=part_no))
 
     # ------------------------------------------------------------------ after publication
     async def _correct(self, item: OutboxItem, job: JobView, target: Target) -> None:
         """Edit the published post in place; if that is impossible, post the correction as a
         reply to it."""
-        parts = compose(job, target, self.names.get(job.translator_id, ""))
+        parts = compose(job, target, self._translator_name(job))
         originals = await self.store.posted_parts(job.id)
         peer = await self._peer(target)
         channel_id = utils.get_peer_id(peer, add_mark=False)
