@@ -295,6 +295,8 @@ async def test_hostile_translations_are_refused(w, text, expected):
 
 async def test_markup_and_control_characters_are_never_interpreted(w):
     card = await post_and_card(w)
+    w.press(w.sara, card, "claim")  # a reply is a draft from the claimer (issue 10)
+    await w.settle()
     hostile = "<b>Strike</b> *today* [link](https://evil.example) \u202eevil\u202c نیم\u200cفاصله"
     w.say(w.sara, hostile, reply_to=card.id)
     await w.settle()

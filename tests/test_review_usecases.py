@@ -46,7 +46,7 @@ def test_menus_per_role_are_built_from_the_declarations():
     assert names["sara"] == ["help", "queue", "show", "claim", "tr", "lang", "search", "stats",
                              "whoami"]
     assert names["reza"] == ["help", "queue", "show", "claim", "tr", "approve", "reject", "skip",
-                             "reopen", "retry", "lang", "search", "stats", "whoami"]
+                             "reopen", "retry", "lang", "queue_post", "search", "stats", "whoami"]
     assert [c.name for c in commands_for(MINA)] == names["reza"]
     assert "start" not in COMMAND_HELP and set(COMMAND_HELP) == set(names["reza"])
 
@@ -156,6 +156,7 @@ async def test_a_press_returns_the_answer_and_which_cards_to_refresh(w):
 async def test_submit_says_thanks_then_the_preview_then_refreshes_the_card(w):
     desk = w.service.bot.desk
     card = w.card(1)
+    await actions.act(desk, desk.people[5001], w.group.marked_id, 1, actions.Action.CLAIM)
     response = await inbox.on_message(desk, said("Vahed workers strike.", w, 5001,
                                                  reply_to=card.id))
     thanks, *preview, refresh = response.messages

@@ -213,6 +213,8 @@ async def _review(demo: Demo) -> None:
     say("\n4. A rejection: the album's translation misses the place; Reza sends it back.")
     album_job = await _job_id(demo, "haft_tappeh_union_demo", "en")
     album_card = demo.card(album_job)
+    demo.press(demo.sara, album_card, "Claim")  # a reply is a draft from the claimer
+    await demo.settle()
     demo.write(demo.sara, d.TRANSLATION_ALBUM_FIRST, reply_to=album_card.id)
     await demo.settle()
     demo.press(demo.reza, demo.bot_messages()[-1], "Reject")

@@ -102,6 +102,8 @@ KEYS: tuple[Key, ...] = (
         "minutes a translator holds a claimed job", lo=1, hi=7 * 24 * 60),
     Key("review", "four_eyes", "boolean", True,
         "a translator may not approve their own translation"),
+    Key("review", "language", "choice", "en",
+        "the language of cards and notices in the review group", choices=INTERFACE_LANGUAGES),
     # [storage]
     Key("storage", "data_dir", "text", "data", "directory for everything relay writes"),
     Key("storage", "database", "text", "relay.db", "the SQLite database, relative to data_dir"),

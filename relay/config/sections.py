@@ -155,6 +155,7 @@ def review(root: Table) -> Review:
         chat=chat,
         claim_minutes=t.read(key("review.claim_minutes")),
         four_eyes=t.read(key("review.four_eyes")),
+        language=t.read(key("review.language")),
     )
 
 

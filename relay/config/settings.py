@@ -72,6 +72,7 @@ class Review:
     chat: int | None = default("review.chat")
     claim_minutes: int = default("review.claim_minutes")
     four_eyes: bool = default("review.four_eyes")  # no approving one's own translation
+    language: str = default("review.language")  # of cards and notices in the review group
 
     @property
     def claim_seconds(self) -> int:

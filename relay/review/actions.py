@@ -14,7 +14,7 @@ from relay.core.workflow import Action, Refusal, Status
 from relay.logs import event
 from relay.review import cards
 from relay.review.conversation import RefreshCards, Response, Say
-from relay.review.desk import Desk, actor_of
+from relay.review.desk import Desk, actor_of, log_refusal
 from relay.review.texts import t
 from relay.text.compose import compose
 from relay.text.formatting import Entity, FormattedText
@@ -29,15 +29,14 @@ async def act(desk: Desk, person: Person, chat_id: int, job_id: int, action: Act
     """Apply one action for a person; the answer says what happened (or why not)."""
     lang = person.language
     tr = await desk.store.apply(job_id, action, actor_of(person), desk.rules,
-                           desk.now(), expected_version=expected_version, confirm=confirm,
-                           reason=reason, keep=keep, lang=lang_code)
+                                desk.now(), expected_version=expected_version, confirm=confirm,
+                                reason=reason, keep=keep, lang=lang_code)
     if not tr.ok:
         asked = []
         if tr.refusal == Refusal.NEEDS_CONFIRMATION and tr.job is not None:
             asked.append(confirmation(desk, person, chat_id, tr.job))
-        log.info(event("bot.refused", user=person.id, job=job_id, action=action.value,
-                       reason=str(tr.refusal)))
-        return Response.refused(desk.refusal_text(tr, lang, job_id), asked)
+        return desk.refuse(desk.refusal_text(tr, lang, job_id, person.id), user=person.id,
+                           what=action.value, job=job_id, why=str(tr.refusal), messages=asked)
     log.info(event(f"job.{action.value}", job=job_id, user=person.id,
                    to=tr.job.status if tr.job else None))
     approved = tr.job is not None and tr.job.status == Status.APPROVED
@@ -72,24 +71,29 @@ def confirmation(desk: Desk, person: Person, chat_id: int, job: JobView) -> Say:
 
 
 async def submit(desk: Desk, person: Person, chat_id: int, job_id: int, text: str,
-                 entities: tuple[Entity, ...], *, reply_to: int | None) -> Response:
-    """A translation (a reply to a card, a preview or an edit prompt, or /tr)."""
+                 entities: tuple[Entity, ...], *, reply_to: int | None,
+                 expected_version: int | None = None) -> Response:
+    """A translation (a reply to a card, a preview or an edit prompt, /tr, or a Yes)."""
     lang = person.language
     try:
         cleaned = clean_text(text, entities)
     except InputError as exc:
-        return Response.refused(t(lang, f"no.{exc.code}", **exc.fields))
+        return desk.refuse(t(lang, f"no.{exc.code}", **exc.fields), user=person.id,
+                           what="submit", job=job_id, why=exc.code)
     tr = await desk.store.apply(job_id, Action.SUBMIT, actor_of(person), desk.rules,
-                           desk.now(), draft=cleaned)
+                                desk.now(), draft=cleaned, expected_version=expected_version)
     if not tr.ok:
-        return Response.refused(desk.refusal_text(tr, lang, job_id))
+        return desk.refuse(desk.refusal_text(tr, lang, job_id, person.id), user=person.id,
+                           what="submit", job=job_id, why=str(tr.refusal))
     job = tr.job
     if job is None:  # a transition that was made reloads its job in the same transaction
         raise RuntimeError(f"job {job_id} was drafted but could not be reloaded")
     log.info(event("job.drafted", job=job_id, translator=person.id))
     messages: list[Say | RefreshCards] = [
-        Say.plain(chat_id, t(lang, "ok.submit", job=job_id), reply_to=reply_to),
-        *preview(desk, chat_id, job, desk.chat_lang(chat_id, person), reply_to=reply_to)]
+        Say.plain(chat_id, t(lang, "ok.submit", job=job_id), reply_to=reply_to, job_id=job_id,
+                  remember="thanks"),
+        *preview(desk, chat_id, job, desk.chat_lang(chat_id, person), reply_to=reply_to,
+                 viewer=None if chat_id == desk.review_chat else person)]
     if not desk.review_chat:  # private chats: every editor gets the preview to decide on
         for editor in desk.settings.people:
             if editor.is_editor and editor.id != person.id:
@@ -108,10 +112,13 @@ def render_preview(desk: Desk, job: JobView) -> list[FormattedText]:
 
 
 def preview(desk: Desk, chat_id: int, job: JobView, lang: str, *, reply_to: int | None = None,
-            on_failure: str | None = None) -> list[Say]:
-    """The preview messages, the last one with Approve / Edit / Reject."""
+            on_failure: str | None = None, viewer: Person | None = None) -> list[Say]:
+    """The preview messages, the last one with Approve / Edit / Reject. In a private chat
+    (``viewer``), a translator-editor sees no Approve on their own draft under four eyes."""
     parts = render_preview(desk, job)
-    return [Say(chat_id, part, cards.preview_buttons(lang) if i == len(parts) - 1 else None,
+    own = (viewer is not None and desk.rules.four_eyes and job.translator_id == viewer.id)
+    buttons = cards.preview_buttons(lang, approve=not own)
+    return [Say(chat_id, part, buttons if i == len(parts) - 1 else None,
                 job_id=job.id, version=job.version, reply_to=reply_to, remember="preview",
                 on_failure=on_failure)
             for i, part in enumerate(parts)]
@@ -122,7 +129,8 @@ async def reject(desk: Desk, person: Person, chat_id: int, job_id: int, reason_t
     try:
         reason = clean_reason(reason_text)
     except InputError:
-        return Response.refused(t(person.language, "no.no_reason"))
+        return desk.refuse(t(person.language, "no.no_reason"), user=person.id, what="reject",
+                           job=job_id, why="no reason")
     return await act(desk, person, chat_id, job_id, Action.REJECT, reason=reason,
                      expected_version=expected_version)
 
@@ -131,33 +139,46 @@ async def retry(desk: Desk, person: Person, job_id: int) -> Response:
     """Try a failed publication again."""
     lang = person.language
     if not person.is_editor:
-        return Response.refused(t(lang, "no.not_editor"))
+        return desk.refuse(t(lang, "no.not_editor"), user=person.id, what="retry", job=job_id,
+                           why="not an editor")
     count = await desk.store.retry_failed(job_id, desk.now())
     if not count:
-        return Response.refused(t(lang, "no.nothing_to_retry", job=job_id))
+        return desk.refuse(t(lang, "no.nothing_to_retry", job=job_id), user=person.id,
+                           what="retry", job=job_id, why="nothing to retry")
     log.info(event("publish.retry_requested", job=job_id, user=person.id))
     return Response([RefreshCards(job_id)], t(lang, "ok.retry", job=job_id), wake_publisher=True)
 
 
 async def relang(desk: Desk, person: Person, chat_id: int, job_id: int, code: str, *,
                  expected_version: int | None = None) -> Response:
-    """Correct the language of a job's post: every job of the post stays or goes."""
+    """Correct the language of a job's post: every job of the post stays or goes, all in one
+    transaction, and nothing changes when the pressed job's card was out of date."""
+    lang = person.language
     job = await desk.job(job_id)
     if job is None:
-        return Response.refused(t(person.language, "no.unknown_job", job=job_id))
+        return desk.refuse(t(lang, "no.unknown_job", job=job_id), user=person.id,
+                           what="relang", job=job_id, why="unknown job")
     keep = code in desk.queued_languages(job)
     reason = None if keep else f"language {code}"
-    first: Response | None = None
+    results = await desk.store.relang_unit(job_id, actor_of(person), desk.rules, desk.now(),
+                                           code=code, keep=keep, reason=reason,
+                                           expected_version=expected_version)
     messages: list[Say | RefreshCards] = []
-    wake = False
-    for other in await desk.store.unit_jobs(job_id):
-        result = await act(desk, person, chat_id, other, Action.RELANG, keep=keep, reason=reason,
-                           lang_code=code,
-                           expected_version=expected_version if other == job_id else None)
-        messages += result.messages
-        wake = wake or result.wake_publisher
+    first: Response | None = None
+    for other, tr in results:
+        if tr.ok:
+            log.info(event("job.relang", job=other, user=person.id,
+                           to=tr.job.status if tr.job else None))
+            messages.append(RefreshCards(other))
+        elif other != job_id:
+            log_refusal(person.id, "relang", other, str(tr.refusal))
         if other == job_id:
-            first = result
+            first = (Response([], desk.ok_text(Action.RELANG, tr.job, lang, keep=keep,
+                                               lang_code=code)) if tr.ok else
+                     desk.refuse(desk.refusal_text(tr, lang, job_id, person.id),
+                                 user=person.id, what="relang", job=job_id,
+                                 why=str(tr.refusal)))
     if first is None:
-        return Response.refused(t(person.language, "no.unknown_job", job=job_id))
-    return Response(messages, first.answer, first.done, wake)
+        return desk.refuse(t(lang, "no.unknown_job", job=job_id), user=person.id,
+                           what="relang", job=job_id, why="unknown job")
+    return Response(messages, first.answer, first.done)

@@ -13,11 +13,13 @@ from relay.logs import event
 from relay.review import cards
 from relay.review.conversation import CardEdit, RefreshCards, Response, Say
 from relay.review.desk import Desk
-from relay.review.texts import t
+from relay.review.texts import t, term
 
 log = logging.getLogger("relay.bot")
 
 CARD_BATCH = 20
+#: Messages that show a job's draft: an editor who was shown one may approve that version.
+SHOWS_DRAFT = ("preview", "show")
 
 
 async def jobs_without_cards(desk: Desk, after: int) -> list[int]:
@@ -33,7 +35,8 @@ async def new_card(desk: Desk, job_id: int) -> list[Say]:
     link, failure = await desk.card_info(job)
     now = desk.now()
     return [Say(chat, cards.render_card(job, desk.names, desk.rules, now, lang, link, failure),
-                cards.card_buttons(job, desk.rules, now, lang, failure), job_id=job.id,
+                cards.card_buttons(job, desk.rules, now, lang, failure,
+                                   desk.queued_languages(job)), job_id=job.id,
                 version=job.version, remember="card", on_failure="bot.card_failed")
             for chat, lang in desk.card_chats()]
 
@@ -52,7 +55,8 @@ async def card_edits(desk: Desk, job_id: int) -> list[CardEdit]:
         edits.append(CardEdit(
             chat, message_id, cards.render_card(job, desk.names, desk.rules, now, lang, link,
                                                 failure),
-            cards.card_buttons(job, desk.rules, now, lang, failure), job.id, job.version))
+            cards.card_buttons(job, desk.rules, now, lang, failure, desk.queued_languages(job)),
+            job.id, job.version))
     return edits
 
 
@@ -61,7 +65,9 @@ async def remember(desk: Desk, chat: int, message_id: int, said: Say) -> None:
     if said.remember is None or said.job_id is None:
         return
     await desk.store.add_bot_message(chat, message_id, said.job_id, said.remember,
-                      desk.now(), said.for_user)
+                                     desk.now(), said.for_user)
+    if said.remember in SHOWS_DRAFT and said.version:
+        await desk.store.mark_draft_shown(chat, said.job_id, said.version, desk.now())
 
 
 async def expire_claims(desk: Desk) -> Response:
@@ -95,8 +101,10 @@ async def source_changed(desk: Desk, job_id: int) -> Response:
         return Response(said)
     link = await desk.publication_link(job) or ""
     if job.source_deleted:
-        said += tell_editors(desk, "told.deleted", job=job.id, link=link,
-                             action=desk.settings.publish.on_source_deleted)
+        action = desk.settings.publish.on_source_deleted
+        said += [Say.plain(chat, t(lang, "told.deleted", job=job.id, link=link,
+                                   action=term(lang, "deleted_action", action)),
+                           on_failure="bot.tell_failed") for chat, lang in desk.editor_chats()]
     elif job.status == Status.STALE:
         said += tell_editors(desk, "told.stale", job=job.id, link=link, diff=cards.change_summary(
             job.draft_source_text or "", job.source_text))

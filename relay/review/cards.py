@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import difflib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from relay.core.jobview import JobView
 from relay.core.workflow import Rules, Status, claim_active, claim_expiry
 from relay.review.conversation import ButtonSpec
-from relay.review.texts import status_name, t
+from relay.review.texts import language_names, status_name, t
 from relay.text.formatting import Entity, FormattedText, utf16_len, utf16_to_index
 from relay.text.links import post_link
 
@@ -26,13 +26,13 @@ def fmt_time(ts: int | None) -> str:
     return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(ts))
 
 
-def fmt_age(seconds: float) -> str:
+def fmt_age(seconds: float, lang: str = "en") -> str:
     seconds = max(0, int(seconds))
     if seconds < 3600:
-        return f"{seconds // 60}m"
+        return t(lang, "age.minutes", m=seconds // 60)
     if seconds < 86400:
-        return f"{seconds // 3600}h{(seconds % 3600) // 60:02d}m"
-    return f"{seconds // 86400}d{(seconds % 86400) // 3600}h"
+        return t(lang, "age.hours", h=seconds // 3600, m=f"{(seconds % 3600) // 60:02d}")
+    return t(lang, "age.days", d=seconds // 86400, h=(seconds % 86400) // 3600)
 
 
 def change_summary(old: str, new: str, limit: int = 300) -> str:
@@ -113,14 +113,20 @@ def _status_line(job: JobView, name: Callable[[int | None], str], rules: Rules, 
 
 
 def card_buttons(job: JobView, rules: Rules, now: int, lang: str = "en",
-                 failure: str | None = None) -> list[list[ButtonSpec]]:
-    """The buttons a card shows in the job's current state."""
+                 failure: str | None = None,
+                 queued: Iterable[str] = ("fa",)) -> list[list[ButtonSpec]]:
+    """The buttons a card shows in the job's current state; "Not ..." names the languages
+    the job's source queues (``queued``)."""
     def b(action: str) -> ButtonSpec:
         return ButtonSpec(t(lang, f"button.{action}"), action)
 
     if job.status == Status.QUEUED:
         first = b("release") if claim_active(job.state, rules, now) else b("claim")
-        return [[first, b("skip"), b("notfa")]]
+        queued = tuple(queued)
+        label = t(lang, "button.notfa") if queued == ("fa",) else t(
+            lang, "button.not_lang", lang=language_names(lang, queued))
+        not_lang = ButtonSpec(label, "notfa")
+        return [[first, b("skip"), not_lang]]
     if job.status == Status.SKIPPED:
         return [[b("reopen")]]
     if job.status == Status.STALE:
@@ -130,10 +136,17 @@ def card_buttons(job: JobView, rules: Rules, now: int, lang: str = "en",
     return []
 
 
-def preview_buttons(lang: str = "en") -> list[list[ButtonSpec]]:
-    return [[ButtonSpec(t(lang, "button.approve"), "approve"),
-             ButtonSpec(t(lang, "button.edit"), "edit"),
+def preview_buttons(lang: str = "en", *, approve: bool = True) -> list[list[ButtonSpec]]:
+    """Approve / Edit / Reject; without Approve for a translator-editor's own draft."""
+    row = [ButtonSpec(t(lang, "button.approve"), "approve")] if approve else []
+    return [[*row, ButtonSpec(t(lang, "button.edit"), "edit"),
              ButtonSpec(t(lang, "button.reject"), "reject")]]
+
+
+def offer_buttons(lang: str = "en") -> list[list[ButtonSpec]]:
+    """Yes / No under "Use this as the translation of job N?"."""
+    return [[ButtonSpec(t(lang, "button.use_yes"), "use_yes"),
+             ButtonSpec(t(lang, "button.use_no"), "use_no")]]
 
 
 def confirm_buttons(lang: str = "en") -> list[list[ButtonSpec]]:

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from enum import Enum
 
 from relay.config import Person
-from relay.core.workflow import Action
-from relay.review import actions, cards
+from relay.core.workflow import Action, Status
+from relay.review import actions, cards, posts
 from relay.review.conversation import Incoming, Response, Say
 from relay.review.desk import Desk
-from relay.review.texts import status_name, t
+from relay.review.texts import status_name, t, term
 from relay.text.formatting import FormattedText, utf16_len
 from relay.text.split import split
 
@@ -105,9 +105,12 @@ async def run_command(desk: Desk, person: Person, msg: Incoming) -> Response | N
         return None
     command = BY_NAME.get(name)
     if command is None:
-        return Response.refused(t(person.language, "unknown_command"))
+        return desk.refuse(t(person.language, "unknown_command"), user=person.id,
+                           what=f"/{name[:32]}", why="unknown command")
     if not command.access.allows(person):
-        return Response.refused(t(person.language, command.access.refusal))
+        job_id, _ = job_and_rest(args)
+        return desk.refuse(t(person.language, command.access.refusal), user=person.id,
+                           what=f"/{name}", job=job_id, why=f"not {command.access.value}")
     result = await command.handler(CommandContext(desk, person, msg), args)
     return Response(answer=result) if isinstance(result, str) else result
 
@@ -118,13 +121,14 @@ def commands_for(person: Person | None) -> list[Command]:
 
 
 def _usage(ctx: CommandContext, name: str) -> Response:
-    return Response.refused(t(ctx.lang, "usage", usage=BY_NAME[name].usage))
+    return ctx.desk.refuse(t(ctx.lang, "usage", usage=BY_NAME[name].usage), user=ctx.person.id,
+                           what=f"/{name}", why="usage")
 
 
 # ---------------------------------------------------------------------- handlers
 async def _help(ctx: CommandContext, args: str) -> str:
     lang, person = ctx.lang, ctx.person
-    lines = [t(lang, "help.head", roles=", ".join(sorted(person.roles)))]
+    lines = [t(lang, "help.head", roles=roles_text(lang, person))]
     if person.is_translator:
         lines.append(t(lang, "help.translator"))
     if person.is_editor:
@@ -136,7 +140,12 @@ async def _help(ctx: CommandContext, args: str) -> str:
 
 async def _whoami(ctx: CommandContext, args: str) -> str:
     return t(ctx.lang, "whoami", name=ctx.person.name, user=ctx.person.id,
-             roles=", ".join(sorted(ctx.person.roles)), lang=ctx.person.language)
+             roles=roles_text(ctx.lang, ctx.person), lang=ctx.person.language)
+
+
+def roles_text(lang: str, person: Person) -> str:
+    return "، ".join(term(lang, "role", r) for r in sorted(person.roles)) if lang == "fa" \
+        else ", ".join(term(lang, "role", r) for r in sorted(person.roles))
 
 
 async def queue_text(desk: Desk, lang: str, page: int) -> str:
@@ -144,6 +153,8 @@ async def queue_text(desk: Desk, lang: str, page: int) -> str:
     if total == 0:
         return t(lang, "queue.empty")
     pages = (total + QUEUE_PAGE - 1) // QUEUE_PAGE
+    if page >= pages:
+        return t(lang, "queue.no_page", page=page + 1, pages=pages)
     now = desk.now()
     lines = [t(lang, "queue.head", total=total, page=page + 1, pages=pages)]
     for job in jobs:
@@ -151,7 +162,7 @@ async def queue_text(desk: Desk, lang: str, page: int) -> str:
         if job.claimed_by and cards.claim_active(job.state, desk.rules, now):
             claim = t(lang, "queue.claimed", name=desk.names.get(job.claimed_by, job.claimed_by))
         lines.append(t(lang, "queue.line", job=job.id, target=job.target,
-                       name=job.channel_name or "?", age=cards.fmt_age(now - job.created_at),
+                       name=job.channel_name or "?", age=cards.fmt_age(now - job.created_at, lang),
                        claim=claim))
     if page + 1 < pages:
         lines.append(t(lang, "queue.more", next=page + 2))
@@ -174,23 +185,31 @@ async def _show(ctx: CommandContext, args: str) -> Response | str:
     desk, chat = ctx.desk, ctx.chat_id
     job = await desk.job(job_id)
     if job is None:
-        return Response.refused(t(ctx.lang, "no.unknown_job", job=job_id))
+        return ctx.desk.refuse(t(ctx.lang, "no.unknown_job", job=job_id), user=ctx.person.id,
+                               what="/show", job=job_id, why="unknown job")
     link, failure = await desk.card_info(job)
     card = cards.render_card(job, desk.names, desk.rules, desk.now(), ctx.lang, link, failure)
     head = card.text.split("\n\n", 1)[0]
-    said = [Say(chat, FormattedText(head, card.entities), reply_to=ctx.message.message_id)]
-    said += long_text(chat, FormattedText(t(ctx.lang, "show.source") + "\n" + job.source_text))
+    said = [Say(chat, FormattedText(head, card.entities), reply_to=ctx.message.message_id,
+                job_id=job.id, remember="show")]
+    said += long_text(chat, FormattedText(t(ctx.lang, "show.source") + "\n" + job.source_text),
+                      job.id)
     if job.draft_text:
         label = t(ctx.lang, "show.draft", name=desk.name_of(job.translator_id, "?")) + "\n"
         shift = utf16_len(label)
         said += long_text(chat, FormattedText(
-            label + job.draft_text, tuple(e.shifted(shift) for e in job.draft_entities)))
+            label + job.draft_text, tuple(e.shifted(shift) for e in job.draft_entities)),
+            job.id, job.version)  # the draft was shown at this version
     return Response(list(said))
 
 
-def long_text(chat_id: int, text: FormattedText) -> list[Say]:
-    """A text of any length, in as many messages as Telegram needs."""
-    return [Say(chat_id, part) for part in split(text, 4096)]
+def long_text(chat_id: int, text: FormattedText, job_id: int | None = None,
+              version: int = 0) -> list[Say]:
+    """A text of any length, in as many messages as Telegram needs (tied to ``job_id``, so
+    that a reply to it finds the job)."""
+    return [Say(chat_id, part, job_id=job_id, version=version,
+                remember="show" if job_id is not None else None)
+            for part in split(text, 4096)]
 
 
 async def _tr(ctx: CommandContext, args: str) -> Response:
@@ -215,6 +234,29 @@ def _simple(action: Action) -> Handler:
     return handler
 
 
+async def _approve(ctx: CommandContext, args: str) -> Response:
+    """/approve approves only the draft this editor was shown: when it changed since (or was
+    never shown to them), the answer is the preview with its Approve button."""
+    job_id, _ = job_and_rest(args)
+    if job_id is None:
+        return _usage(ctx, "approve")
+    desk, person = ctx.desk, ctx.person
+    job = await desk.job(job_id)
+    if job is None or job.status != Status.DRAFTED:  # the workflow says why not
+        return await actions.act(desk, person, ctx.chat_id, job_id, Action.APPROVE)
+    seen = await desk.store.draft_shown_version(job_id, desk.chats_seen_by(person))
+    if seen != job.version:
+        lang = desk.chat_lang(ctx.chat_id, person)
+        viewer = None if ctx.chat_id == desk.review_chat else person
+        return desk.refuse(
+            t(ctx.lang, "approve.show_first", job=job_id), user=person.id, what="/approve",
+            job=job_id, why="draft not seen" if seen is None else "draft changed since seen",
+            messages=actions.preview(desk, ctx.chat_id, job, lang, viewer=viewer,
+                                     reply_to=ctx.message.message_id))
+    return await actions.act(desk, person, ctx.chat_id, job_id, Action.APPROVE,
+                             expected_version=seen)
+
+
 async def _reject(ctx: CommandContext, args: str) -> Response:
     job_id, reason = job_and_rest(args)
     if job_id is None or not reason:
@@ -230,13 +272,25 @@ async def _retry(ctx: CommandContext, args: str) -> Response:
 
 
 async def _lang(ctx: CommandContext, args: str) -> Response:
+    """/lang <job|post> <code>: only a known language code."""
     job_id, code = job_and_rest(args)
-    if job_id is None or not code:
+    if job_id is None:
+        code = args.strip().rpartition(" ")[2]
+    if not code or not args.strip().count(" "):
         return _usage(ctx, "lang")
     code = code.strip().lower()
-    if not _LANGUAGE_CODE.fullmatch(code):
-        return Response.refused(t(ctx.lang, "no.bad_language", code=code[:20]))
+    if not _LANGUAGE_CODE.fullmatch(code) or code not in posts.known_languages(ctx.desk):
+        return ctx.desk.refuse(t(ctx.lang, "no.bad_language", code=code[:20]),
+                               user=ctx.person.id, what="/lang", job=job_id,
+                               why=f"unknown language code {code[:20]!r}")
+    if job_id is None:
+        response = await posts.relang_post(ctx.desk, ctx.person, ctx.chat_id, args)
+        return response or _usage(ctx, "lang")
     return await actions.relang(ctx.desk, ctx.person, ctx.chat_id, job_id, code)
+
+
+async def _queue_post(ctx: CommandContext, args: str) -> Response:
+    return await posts.queue_post(ctx.desk, ctx.person, args) or _usage(ctx, "queue_post")
 
 
 async def _search(ctx: CommandContext, args: str) -> Response | str:
@@ -262,7 +316,8 @@ async def _stats(ctx: CommandContext, args: str) -> str:
     states = ", ".join(f"{status_name(lang, k)} {v}" for k, v in sorted(s.by_status.items()))
     lines = [t(lang, "stats.head", states=states or "0")]
     if s.oldest_queued_at:
-        lines.append(t(lang, "stats.oldest", age=cards.fmt_age(desk.now() - s.oldest_queued_at)))
+        lines.append(t(lang, "stats.oldest", age=cards.fmt_age(desk.now() - s.oldest_queued_at,
+                                                                  lang)))
     else:
         lines.append(t(lang, "stats.none_queued"))
     for uid, counts in sorted(s.per_translator.items()):
@@ -283,8 +338,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("claim", _T, "<job>", ("take a job to translate", "برداشتن کار برای ترجمه"),
             _simple(Action.CLAIM)),
     Command("tr", _T, "<job> <translation>", ("submit a translation", "فرستادن ترجمه"), _tr),
-    Command("approve", _X, "<job>", ("approve a translation", "تأیید ترجمه"),
-            _simple(Action.APPROVE)),
+    Command("approve", _X, "<job>", ("approve a translation", "تأیید ترجمه"), _approve),
     Command("reject", _X, "<job> <reason>", ("send a translation back", "برگرداندن ترجمه"),
             _reject),
     Command("skip", _X, "<job>", ("do not translate this post", "کنار گذاشتن پست"),
@@ -292,7 +346,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("reopen", _X, "<job>", ("put a skipped job back in the queue", "بازگرداندن به صف"),
             _simple(Action.REOPEN)),
     Command("retry", _X, "<job>", ("try publishing again", "تلاش دوباره برای انتشار"), _retry),
-    Command("lang", _T, "<job> <code>", ("correct the detected language", "اصلاح زبان"), _lang),
+    Command("lang", _T, "<job|post> <code>", ("correct the detected language", "اصلاح زبان"),
+            _lang),
+    Command("queue_post", _X, "<post link> [target ...]",
+            ("queue any stored post for translation", "قرار دادن هر پست ذخیره‌شده در صف"),
+            _queue_post),
     Command("search", _T, "<words>", ("search the archive", "جستجو در آرشیو"), _search),
     Command("stats", _T, "", ("queue and translator figures", "آمار صف و مترجمان"), _stats),
     Command("whoami", _E, "", ("your roles", "نقش‌های شما"), _whoami),

@@ -10,18 +10,26 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from relay.config import Person, Settings
 from relay.core.jobview import JobView
-from relay.core.workflow import Action, Actor, Refusal, Rules
+from relay.core.workflow import Action, Actor, Refusal, Rules, Status, claim_active
 from relay.logs import event
 from relay.review import cards
-from relay.review.texts import status_name, t
+from relay.review.conversation import RefreshCards, Response, Say
+from relay.review.texts import status_name, t, term
 from relay.store.api import Store, Transition
 from relay.text.links import post_link
 
 log = logging.getLogger("relay.bot")
+
+
+def log_refusal(user: int | None, what: str, job: int | None, why: str, *,
+                chat: int | None = None, level: int = logging.INFO) -> None:
+    """The one log line of a refusal: who, what, which job, why."""
+    fields = {"reason": why, "user": user, "chat": chat, "what": what, "job": job}
+    log.log(level, event("bot.refused", **{k: v for k, v in fields.items() if v is not None}))
 
 
 def actor_of(person: Person) -> Actor:
@@ -55,16 +63,32 @@ class Desk:
     def person_for(self, sender_id: int | None, chat_id: int, *, what: str) -> Person | None:
         person = self.people.get(sender_id or 0)
         if person is None:
-            log.warning(event("bot.refused", reason="not configured", user=sender_id,
-                              chat=chat_id, what=what))
+            log_refusal(sender_id, what, None, "not configured", chat=chat_id,
+                        level=logging.WARNING)
         return person
+
+    def refuse(self, answer: str, *, user: int | None, what: str, job: int | None = None,
+               why: str, messages: Sequence[Say | RefreshCards] | None = None,
+               level: int = logging.INFO) -> Response:
+        """Every refusal, by any path, comes here: one log line (who, what, which job, why)
+        and the answer for the person."""
+        log_refusal(user, what, job, why, level=level)
+        return Response.refused(answer, messages)
 
     def chat_allowed(self, chat_id: int, is_private: bool) -> bool:
         return is_private or (self.review_chat is not None and chat_id == self.review_chat)
 
+    @property
+    def group_lang(self) -> str:
+        """The language of cards and notices in the review group (``[review] language``)."""
+        return self.settings.review.language
+
     def chat_lang(self, chat_id: int, person: Person) -> str:
-        """Shared messages in the review group are in English; a private chat is personal."""
-        return "en" if self.review_chat and chat_id == self.review_chat else person.language
+        """Shared messages in the review group are in its language; a private chat is
+        personal."""
+        if self.review_chat and chat_id == self.review_chat:
+            return self.group_lang
+        return person.language
 
     def lang_of(self, user_id: int) -> str:
         person = self.people.get(user_id)
@@ -73,18 +97,23 @@ class Desk:
     def card_chats(self) -> list[tuple[int, str]]:
         """(chat, language) pairs every card goes to."""
         if self.review_chat:
-            return [(self.review_chat, "en")]
+            return [(self.review_chat, self.group_lang)]
         return [(p.id, p.language) for p in self.settings.people if p.is_translator]
 
     def editor_chats(self) -> list[tuple[int, str]]:
         """(chat, language) pairs notices for editors go to."""
         if self.review_chat:
-            return [(self.review_chat, "en")]
+            return [(self.review_chat, self.group_lang)]
         return [(p.id, p.language) for p in self.settings.people if p.is_editor]
 
-    def queued_languages(self, job: JobView) -> frozenset[str]:
+    def chats_seen_by(self, person: Person) -> list[int]:
+        """Where what the bot shows reaches ``person``: the review group and their chat."""
+        return [c for c in (self.review_chat, person.id) if c]
+
+    def queued_languages(self, job: JobView) -> tuple[str, ...]:
+        """The languages the job's source queues, in configured order."""
         source = self.settings.source_of(job.channel_id, job.channel_username)
-        return frozenset(source.languages) if source else frozenset({"fa"})
+        return tuple(source.languages) if source else ("fa",)
 
     # ------------------------------------------------------------------ reading the store
     async def job(self, job_id: int) -> JobView | None:
@@ -101,11 +130,11 @@ class Desk:
             return None
         return post_link(target.ref.username, parts[0].channel_id, parts[0].message_id)
 
-    async def outdated_button(self, job: JobView, lang: str) -> str:
+    async def outdated_button(self, job: JobView, lang: str, person_id: int | None = None) -> str:
         """The refusal for a button made for an older version of ``job``."""
         tr = Transition(False, job, job.status, Refusal.OUTDATED_BUTTON,
                         await self.store.last_change(job.id))
-        return self.refusal_text(tr, lang, job.id)
+        return self.refusal_text(tr, lang, job.id, person_id)
 
     # ------------------------------------------------------------------ words
     def ok_text(self, action: Action, job: JobView | None, lang: str, *, keep: bool = True,
@@ -121,14 +150,24 @@ class Desk:
                      lang=lang_code)
         return t(lang, f"ok.{action.value}", job=job_id)
 
-    def refusal_text(self, tr: Transition, lang: str, job_id: int) -> str:
+    def refusal_text(self, tr: Transition, lang: str, job_id: int,
+                     person_id: int | None = None) -> str:
+        """Why an action was refused. A button made before someone else claimed the job
+        says who claimed it first, not only that it is out of date."""
         job = tr.job
+        if (tr.refusal == Refusal.OUTDATED_BUTTON and job is not None
+                and job.status == Status.QUEUED and job.claimed_by is not None
+                and job.claimed_by != person_id
+                and claim_active(job.state, self.rules, self.now())):
+            return t(lang, "no.claim_lost", job=job_id, at=cards.fmt_time(job.claimed_at),
+                     name=self.name_of(job.claimed_by, str(job.claimed_by)))
         status = status_name(lang, job.status) if job else "?"
         last = tr.last
-        who = self.names.get(last.actor_id, "relay") if last and last.actor_id else "relay"
+        relay = t(lang, "relay")
+        who = self.names.get(last.actor_id, relay) if last and last.actor_id else relay
         at = cards.fmt_time(last.at) if last else "?"
         fields = {"job": job_id, "status": status, "name": who, "at": at,
-                  "action": last.action if last else "?"}
+                  "action": term(lang, "action", last.action) if last else "?"}
         if tr.refusal == Refusal.CLAIMED_BY_OTHER and job:
             fields["name"] = self.name_of(job.claimed_by, str(job.claimed_by))
             fields["at"] = cards.fmt_time(job.claimed_at)

@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 
 from relay.config import Person
-from relay.core.workflow import Action
+from relay.core.sanitize import InputError, clean_text
+from relay.core.workflow import Action, Refusal, Status, claim_active
 from relay.logs import event
-from relay.review import actions
-from relay.review.commands import run_command
+from relay.review import actions, cards
+from relay.review.commands import job_and_rest, run_command
 from relay.review.conversation import Incoming, Press, Response, Say
-from relay.review.desk import Desk
+from relay.review.desk import Desk, log_refusal
+from relay.review.reply_rule import ReplyAction, decide_reply
 from relay.review.texts import t
 from relay.text.formatting import FormattedText
 
@@ -31,8 +33,11 @@ PRESS_ACTIONS = {
     "keep": Action.ACKNOWLEDGE,
 }
 
-#: Replies to these kinds of bot message are translations.
-DRAFT_KINDS = ("card", "preview", "edit_prompt")
+#: Kinds of bot message about a job whose replies go through the reply rule
+#: (:mod:`relay.review.reply_rule`): the card, the preview, an edit prompt, and the bot's other
+#: messages about the job (thanks, answers, /show output, the Yes/No question).
+JOB_REPLY_KINDS = ("card", "preview", "edit_prompt", "confirm", "thanks", "answer", "show",
+                   "offer")
 
 
 # ---------------------------------------------------------------------- messages
@@ -50,29 +55,135 @@ async def on_message(desk: Desk, msg: Incoming) -> Response | None:
             return Response.refused(t("en", "no.not_configured", user=msg.sender_id))
         return None
     if msg.is_command:
-        return await run_command(desk, person, msg)
+        response = await run_command(desk, person, msg)
+        if response is not None:
+            return answer_as_message(desk, response, msg, command_job(msg.text))
+        return response
     if msg.reply_to:
         return await on_reply(desk, person, msg, msg.reply_to)
-    return Response.refused(t(person.language, "no.not_a_card"))
+    return desk.refuse(t(person.language, "no.not_a_card"), user=person.id, what="message",
+                       why="not a reply to the bot")
+
+
+def command_job(text: str) -> int | None:
+    """The job a command names (``/claim 12``), if any."""
+    _, _, args = text.partition(" ")
+    return job_and_rest(args.strip())[0]
+
+
+def answer_as_message(desk: Desk, response: Response, msg: Incoming,
+                      job_id: int | None) -> Response:
+    """Send the answer about a job as a message the bot remembers, so that a reply to it (a
+    translation sent in answer to "Job 3 is yours") finds the job."""
+    if not response.done or response.answer is None or job_id is None:
+        return response
+    said = Say.plain(msg.chat_id, response.answer, reply_to=msg.message_id, job_id=job_id,
+                     remember="answer")
+    return Response([*response.messages, said], None, True, response.wake_publisher)
 
 
 async def on_reply(desk: Desk, person: Person, msg: Incoming, reply_to: int) -> Response | None:
-    """A reply to one of the bot's messages: a translation, or a reason for sending one back."""
+    """A reply to one of the bot's messages: a translation, a reason for sending one back, or
+    a remark (see :mod:`relay.review.reply_rule`)."""
     found = await desk.store.find_bot_message(msg.chat_id, reply_to)
     lang = person.language
     if found is None:
         if msg.chat_id == person.id:
-            return Response.refused(t(lang, "no.not_a_card"))
-        return None
+            return desk.refuse(t(lang, "no.not_a_card"), user=person.id, what="reply",
+                               why="not a reply to a job message")
+        return None  # a reply to someone else's message in the group
     job_id, kind, for_user = found
     if kind == "reject_prompt":
         if for_user != person.id:
-            return Response.refused(t(lang, "no.prompt_not_yours"))
+            return desk.refuse(t(lang, "no.prompt_not_yours"), user=person.id,
+                               what="reject reason", job=job_id,
+                               why=f"the prompt was for {desk.name_of(for_user, str(for_user))}")
         return await actions.reject(desk, person, msg.chat_id, job_id, msg.text)
-    if kind in DRAFT_KINDS:
+    if kind in JOB_REPLY_KINDS:
+        asked_for = kind == "edit_prompt" and for_user == person.id
+        return await reply_about_job(desk, person, msg, job_id, asked_for=asked_for)
+    return desk.refuse(t(lang, "no.not_a_card"), user=person.id, what="reply", job=job_id,
+                       why=f"reply to a {kind} message")
+
+
+async def reply_about_job(desk: Desk, person: Person, msg: Incoming, job_id: int, *,
+                          asked_for: bool = False) -> Response | None:
+    """Apply the reply rule: a draft, a question to the sender, "claimed by", or nothing."""
+    lang = person.language
+    job = await desk.job(job_id)
+    if job is None:
+        return desk.refuse(t(lang, "no.unknown_job", job=job_id), user=person.id,
+                           what="reply", job=job_id, why="unknown job")
+    try:
+        clean_text(msg.text, msg.entities)  # an empty or too long text is refused as today
+    except InputError as exc:
+        return desk.refuse(t(lang, f"no.{exc.code}", **exc.fields), user=person.id,
+                           what="submit", job=job_id, why=exc.code)
+    decision = decide_reply(job, person.id, msg.text, target_language=job.language,
+                            rules=desk.rules, now=desk.now(), asked_for=asked_for)
+    if decision.action is ReplyAction.SUBMIT:
         return await actions.submit(desk, person, msg.chat_id, job_id, msg.text, msg.entities,
                                     reply_to=msg.message_id)
+    if decision.action is ReplyAction.ASK:
+        return await offer(desk, person, msg, job_id, job.version)
+    if decision.action is ReplyAction.CLAIMED_BY_OTHER:
+        name = desk.name_of(decision.holder, str(decision.holder))
+        return desk.refuse(t(lang, "no.claimed_reply", job=job_id, name=name), user=person.id,
+                           what="reply", job=job_id, why=f"claimed by {name}")
+    log.debug(event("bot.chatter", user=person.id, job=job_id, chat=msg.chat_id))
+    if msg.private:
+        return Response(answer=t(lang, "hint.chatter", job=job_id))
     return None
+
+
+async def offer(desk: Desk, person: Person, msg: Incoming, job_id: int,
+                version: int) -> Response:
+    """Ask the sender whether their reply is the job's translation; the text waits in the
+    store under an id that the Yes/No buttons carry (in place of a job version)."""
+    offer_id = await desk.store.add_reply_offer(job_id, msg.chat_id, person.id, msg.message_id,
+                                                version, msg.text, msg.entities, desk.now())
+    log.info(event("reply.asked", job=job_id, user=person.id, offer=offer_id))
+    lang = desk.chat_lang(msg.chat_id, person)
+    return Response([Say.plain(msg.chat_id, t(lang, "offer.ask", job=job_id),
+                               buttons=cards.offer_buttons(lang), job_id=job_id,
+                               version=offer_id, reply_to=msg.message_id, remember="offer",
+                               for_user=person.id)])
+
+
+async def answer_offer(desk: Desk, person: Person, press: Press) -> Response:
+    """Yes: submit exactly the text the question was about; No: forget it. Only its sender
+    may answer."""
+    lang = person.language
+    what = "use as translation" if press.action == "use_yes" else "do not use"
+    kept = await desk.store.reply_offer(press.version)
+    if kept is None or kept.job_id != press.job_id:
+        return desk.refuse(t(lang, "offer.gone"), user=person.id, what=what, job=press.job_id,
+                           why="question already answered")
+    if kept.user_id != person.id:
+        return desk.refuse(t(lang, "no.prompt_not_yours"), user=person.id, what=what,
+                           job=kept.job_id,
+                           why=f"the question was for {desk.name_of(kept.user_id, '?')}")
+    if press.action == "use_no":
+        await desk.store.drop_reply_offer(kept.id)
+        log.info(event("reply.not_used", job=kept.job_id, user=person.id))
+        return Response(answer=t(lang, "offer.dropped", job=kept.job_id))
+    job = await desk.job(kept.job_id)
+    if job is None:
+        return desk.refuse(t(lang, "no.unknown_job", job=kept.job_id), user=person.id,
+                           what=what, job=kept.job_id, why="unknown job")
+    holder = job.claimed_by if claim_active(job.state, desk.rules, desk.now()) else None
+    if job.status == Status.QUEUED and holder not in (None, person.id):
+        name = desk.name_of(holder, str(holder))
+        return desk.refuse(t(lang, "no.claimed_reply", job=job.id, name=name), user=person.id,
+                           what=what, job=job.id, why=f"claimed by {name}")
+    # A queued job may have been claimed by the sender since; any other change is refused.
+    expected = None if job.status == Status.QUEUED else kept.job_version
+    response = await actions.submit(desk, person, kept.chat_id, kept.job_id, kept.text,
+                                    kept.entities, reply_to=kept.message_id,
+                                    expected_version=expected)
+    if response.done:
+        await desk.store.drop_reply_offer(kept.id)
+    return response
 
 
 # ---------------------------------------------------------------------- buttons
@@ -80,21 +191,23 @@ async def on_press(desk: Desk, chat_id: int, sender_id: int | None, private: boo
                    press: Press | None, message_id: int) -> Response:
     """A button press; ``press`` is None when its data is malformed or not signed by relay."""
     if not desk.chat_allowed(chat_id, private):
-        log.warning(event("bot.refused", reason="chat not configured", chat=chat_id,
-                          user=sender_id, what="button"))
+        log_refusal(sender_id, "button", None, "chat not configured", chat=chat_id,
+                    level=logging.WARNING)
         return Response()
     person = desk.person_for(sender_id, chat_id, what="button")
     if person is None:
         return Response.refused(t("en", "no.not_configured", user=sender_id))
     if press is None:
-        log.warning(event("bot.refused", reason="bad button data", user=person.id, chat=chat_id))
-        return Response.refused(t(person.language, "no.bad_button"))
+        return desk.refuse(t(person.language, "no.bad_button"), user=person.id, what="button",
+                           why="bad button data", level=logging.WARNING)
     return await handle_press(desk, person, chat_id, press, message_id)
 
 
 async def handle_press(desk: Desk, person: Person, chat_id: int, press: Press,
                        message_id: int) -> Response:
     """Act on a verified press of a known person."""
+    if press.action in ("use_yes", "use_no"):
+        return await answer_offer(desk, person, press)
     if press.action == "reject":
         return await prompt(desk, person, chat_id, press, "reject_prompt", "prompt.reject")
     if press.action == "edit":
@@ -117,12 +230,16 @@ async def prompt(desk: Desk, person: Person, chat_id: int, press: Press, kind: s
     """Ask for a reply (a reason, a corrected translation) tied to the job and the person."""
     job = await desk.job(press.job_id)
     lang = person.language
+    what = "reject" if kind == "reject_prompt" else "edit"
     if job is None:
-        return Response.refused(t(lang, "no.unknown_job", job=press.job_id))
+        return desk.refuse(t(lang, "no.unknown_job", job=press.job_id), user=person.id,
+                           what=what, job=press.job_id, why="unknown job")
     if kind == "reject_prompt" and not person.is_editor:
-        return Response.refused(t(lang, "no.not_editor"))
+        return desk.refuse(t(lang, "no.not_editor"), user=person.id, what=what, job=job.id,
+                           why="not an editor")
     if job.version != press.version:
-        return Response.refused(await desk.outdated_button(job, lang))
+        return desk.refuse(await desk.outdated_button(job, lang, person.id), user=person.id,
+                           what=what, job=job.id, why=str(Refusal.OUTDATED_BUTTON))
     said = [Say.plain(chat_id, t(desk.chat_lang(chat_id, person), key, job=job.id),
                       job_id=job.id, remember=kind, for_user=person.id)]
     if kind == "edit_prompt" and job.draft_text:

@@ -6,6 +6,8 @@ Field values are inserted as plain text: nothing here is ever parsed as markup.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 TEXTS: dict[str, tuple[str, str]] = {
     # ---- statuses
     "status.queued": ("queued", "در صف"),
@@ -54,10 +56,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "button.release": ("↩ Release", "↩ رها کردن"),
     "button.skip": ("⏭ Skip", "⏭ رد شدن"),
     "button.notfa": ("Not Farsi", "فارسی نیست"),
+    "button.not_lang": ("Not {lang}", "{lang} نیست"),  # a source queuing other languages
     "button.approve": ("✅ Approve", "✅ تأیید"),
     "button.confirm": ("✅ Approve anyway", "✅ با این حال تأیید"),
     "button.edit": ("✏ Edit", "✏ ویرایش"),
-    "button.reject": ("❌ Reject", "❌ رد"),
+    "button.reject": ("❌ Reject", "❌ برگرداندن به مترجم"),
     "button.reopen": ("↺ Back to queue", "↺ بازگشت به صف"),
     "button.keep": ("✔ Keep as published", "✔ همان‌طور که منتشر شده بماند"),
     "button.retry": ("🔁 Retry publishing", "🔁 تلاش دوباره برای انتشار"),
@@ -144,6 +147,64 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "به کارت یک کار، پیش‌نمایش یا پرسش من پاسخ دهید."),
     "no.prompt_not_yours": ("That question was for someone else.", "آن پرسش برای فرد دیگری بود."),
     "usage": ("Usage: {usage}", "طرز استفاده: {usage}"),
+    # ---- issue 10: replies, offers, stale commands, posts on demand, the Farsi interface
+    "button.use_yes": ("✅ Yes, use it", "✅ بله، همین ترجمه است"),
+    "button.use_no": ("✖ No", "✖ خیر"),
+    "offer.ask": ("Use this as the translation of job {job}?",
+                  "این متن ترجمه کار {job} است؟"),
+    "offer.dropped": ("Not used: job {job} is unchanged.", "استفاده نشد؛ کار {job} تغییری نکرد."),
+    "offer.gone": ("That question was already answered.", "به آن پرسش قبلاً پاسخ داده شده است."),
+    "no.claimed_reply": ("Job {job} is claimed by {name}: your reply was not taken as its "
+                         "translation.", "کار {job} را {name} برداشته است؛ پاسخ شما ترجمه آن "
+                         "به حساب نیامد."),
+    "no.claim_lost": ("{name} claimed job {job} first ({at}); the card you pressed was out of "
+                      "date.", "{name} زودتر کار {job} را برداشت ({at})؛ کارتی که زدید قدیمی "
+                      "بود."),
+    "hint.chatter": ("That looks like a remark, not a translation, so job {job} is unchanged. "
+                     "To submit it anyway: /tr {job} and the text.",
+                     "این به نظر یادداشت است، نه ترجمه؛ کار {job} تغییری نکرد. برای فرستادن آن "
+                     "به‌عنوان ترجمه: /tr {job} و سپس متن."),
+    "approve.show_first": ("Job {job}: the draft changed since you last saw it. Here it is; "
+                           "press Approve if it is right.",
+                           "کار {job}: پیش‌نویس پس از آخرین باری که دیدید تغییر کرده است. آن را "
+                           "ببینید و اگر درست است «تأیید» را بزنید."),
+    "queue.no_page": ("There is no page {page}: the queue has {pages} page(s).",
+                      "صفحه {page} وجود ندارد؛ صف {pages} صفحه دارد."),
+    "queue_post.done": ("Queued {link} for {targets}: job(s) {jobs}.",
+                        "{link} برای {targets} در صف قرار گرفت: کار(های) {jobs}."),
+    "queue_post.already": ("{link} already has job(s) {jobs} for every target.",
+                           "{link} از قبل برای همه مقصدها کار دارد: {jobs}."),
+    "no.unknown_post": ("No stored post {link}: relay keeps only the posts of its sources.",
+                        "پست {link} ذخیره نشده است؛ رله فقط پست‌های منابعش را نگه می‌دارد."),
+    "no.unknown_target": ("“{target}” is not a target (targets: {targets}).",
+                          "«{target}» مقصد نیست (مقصدها: {targets})."),
+    "ok.relang_post": ("{link}: language set to {lang} (it has no jobs; /queue_post queues it).",
+                       "{link}: زبان {lang} ثبت شد (کاری ندارد؛ با /queue_post در صف قرار "
+                       "می‌گیرد)."),
+    "age.minutes": ("{m}m", "{m} دقیقه"),
+    "age.hours": ("{h}h{m}m", "{h} ساعت و {m} دقیقه"),
+    "age.days": ("{d}d{h}h", "{d} روز و {h} ساعت"),
+    "role.translator": ("translator", "مترجم"),
+    "role.editor": ("editor", "ویراستار"),
+    "role.admin": ("admin", "مدیر"),
+    "relay": ("relay", "رله"),
+    "deleted_action.keep": ("keep", "نگه داشتن"),
+    "deleted_action.annotate": ("annotate", "افزودن یادداشت"),
+    "deleted_action.delete": ("delete", "حذف"),
+    "action.queue": ("queue", "ورود به صف"),
+    "action.claim": ("claim", "برداشتن"),
+    "action.release": ("release", "رها کردن"),
+    "action.submit": ("submit", "فرستادن ترجمه"),
+    "action.approve": ("approve", "تأیید"),
+    "action.reject": ("send back", "برگرداندن"),
+    "action.skip": ("skip", "کنار گذاشتن"),
+    "action.reopen": ("reopen", "بازگرداندن به صف"),
+    "action.relang": ("correct the language", "اصلاح زبان"),
+    "action.publish": ("publish", "انتشار"),
+    "action.stale": ("source edited", "ویرایش منبع"),
+    "action.acknowledge": ("keep as published", "نگه داشتن انتشار"),
+    "action.expire_claim": ("claim expired", "پایان مهلت"),
+    "action.source_edited": ("source edited", "ویرایش منبع"),
     # ---- commands
     "help.head": ("relay review bot. Your roles: {roles}.", "ربات بازبینی رله. نقش‌های شما: {roles}."),
     "help.translator": ("Translate: press Claim on a card, then reply to the card with your "
@@ -186,3 +247,28 @@ def t(lang: str, key: str, /, **fields: object) -> str:
 
 def status_name(lang: str, status: str) -> str:
     return t(lang, f"status.{status}")
+
+
+#: Language names for "Not ..." buttons; a code not listed is shown as it is.
+LANGUAGE_NAMES: dict[str, tuple[str, str]] = {
+    "fa": ("Farsi", "فارسی"), "ar": ("Arabic", "عربی"), "ckb": ("Sorani Kurdish", "کردی سورانی"),
+    "kmr": ("Kurmanji Kurdish", "کردی کرمانجی"), "en": ("English", "انگلیسی"),
+    "az": ("Azerbaijani", "آذربایجانی"), "tr": ("Turkish", "ترکی"), "ur": ("Urdu", "اردو"),
+    "ps": ("Pashto", "پشتو"), "es": ("Spanish", "اسپانیایی"), "fr": ("French", "فرانسوی"),
+    "de": ("German", "آلمانی"), "ru": ("Russian", "روسی"), "bal": ("Balochi", "بلوچی"),
+}
+
+
+def language_names(lang: str, codes: Iterable[str]) -> str:
+    """"Farsi", "Farsi or Arabic": the languages of ``codes`` in the interface language."""
+    names = []
+    for code in codes:
+        english, farsi = LANGUAGE_NAMES.get(code, (code, code))
+        names.append(farsi if lang == "fa" else english)
+    return (" یا " if lang == "fa" else " or ").join(names)
+
+
+def term(lang: str, prefix: str, value: str) -> str:
+    """A configured or stored word (a role, an action) in the interface language."""
+    key = f"{prefix}.{value}"
+    return t(lang, key) if key in TEXTS else value

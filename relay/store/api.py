@@ -25,8 +25,10 @@ from relay.store.imports import Detected, Version
 from relay.store.outbox import OutboxItem, Publication
 from relay.store.overview import JobSummary, PostSummary
 from relay.store.reports import JobCounts, MetricsFigures, Stats, StatusFigures
+from relay.store.review_extras import ReplyOffer, StoredPost
 from relay.store.review_queries import Found, LastChange, Transition
 from relay.store.service_state import Heartbeat
+from relay.text.formatting import Entity
 
 T = TypeVar("T")
 
@@ -163,6 +165,44 @@ class ReviewStore(Protocol):
         """The parts of the job's original post, in order (what a correction edits)."""
 
 
+class ReviewDeskStore(Protocol):
+    """Issue 10: replies awaiting their sender's Yes/No, drafts shown, posts on demand."""
+
+    async def add_reply_offer(self, job_id: int, chat_id: int, user_id: int, message_id: int,
+                              job_version: int, text: str, entities: tuple[Entity, ...],
+                              now: int) -> int:
+        """Keep a reply the bot asks its sender about; its id (carried by the Yes/No buttons)."""
+
+    async def reply_offer(self, offer_id: int) -> ReplyOffer | None:
+        """One kept reply, or None once answered."""
+
+    async def drop_reply_offer(self, offer_id: int) -> None:
+        """Forget a kept reply (answered No, or used)."""
+
+    async def mark_draft_shown(self, chat_id: int, job_id: int, version: int, now: int) -> None:
+        """The job's draft at ``version`` was shown in ``chat_id`` (a preview, /show)."""
+
+    async def draft_shown_version(self, job_id: int, chats: Sequence[int]) -> int | None:
+        """The newest version of the job's draft shown in any of ``chats``."""
+
+    async def relang_unit(self, job_id: int, actor: Actor, rules: Rules, now: int, *, code: str,
+                          keep: bool, reason: str | None,
+                          expected_version: int | None) -> list[tuple[int, Transition]]:
+        """Correct the language of every job of a post at once, or of none when the pressed
+        job is not at ``expected_version``."""
+
+    async def find_post(self, channel: int | str, message_id: int) -> StoredPost | None:
+        """A stored post by channel (bare id or username) and message id."""
+
+    async def queue_post(self, channel: int | str, message_id: int,
+                         targets: Sequence[tuple[str, str]],
+                         now: int) -> tuple[StoredPost | None, list[int]]:
+        """Create jobs for a stored post for the targets it lacks, whatever its language."""
+
+    async def set_post_language(self, post: StoredPost, code: str) -> None:
+        """Record the language of a post (and its album) as an editor gave it."""
+
+
 class PublishingStore(Protocol):
     """The outbox and what was posted where, for the publisher."""
 
@@ -260,7 +300,7 @@ class ServiceStateStore(Protocol):
         """The last heartbeat written, if any."""
 
 
-class Store(IngestStore, BulkStore, ReviewStore, PublishingStore, ReportsStore, ArchiveStore,
+class Store(IngestStore, BulkStore, ReviewStore, ReviewDeskStore, PublishingStore, ReportsStore, ArchiveStore,
             ServiceStateStore, Protocol):
     """All of relay's storage."""
 

@@ -244,6 +244,49 @@ MIGRATIONS: list[tuple[int, str]] = [
         ALTER TABLE outbox ADD COLUMN sending_hash TEXT;
         """,
     ),
+    (
+        9,
+        """
+        -- Review (issue 10). A reply that may be a translation waits for its sender's Yes or
+        -- No in reply_offers, so a restart loses nothing; draft_shown remembers which version
+        -- of a job's draft each chat was last shown (an editor approves only what they saw);
+        -- bot_messages accepts any kind (thanks, answers, /show output, questions), so that
+        -- a reply to any of the bot's messages about a job finds it.
+        CREATE TABLE reply_offers (
+            id          INTEGER PRIMARY KEY,
+            job_id      INTEGER NOT NULL REFERENCES jobs(id),
+            chat_id     INTEGER NOT NULL,
+            user_id     INTEGER NOT NULL,             -- only the sender may answer
+            message_id  INTEGER NOT NULL,             -- the reply that is offered
+            job_version INTEGER NOT NULL,             -- the job as it was when asked
+            text        TEXT NOT NULL,
+            entities    TEXT NOT NULL DEFAULT '[]',
+            created_at  INTEGER NOT NULL
+        );
+        CREATE INDEX reply_offers_job ON reply_offers (job_id);
+        CREATE TABLE draft_shown (
+            chat_id     INTEGER NOT NULL,
+            job_id      INTEGER NOT NULL REFERENCES jobs(id),
+            version     INTEGER NOT NULL,             -- the job's version when shown
+            shown_at    INTEGER NOT NULL,
+            PRIMARY KEY (chat_id, job_id)
+        );
+        CREATE TABLE bot_messages_v9 (
+            chat_id     INTEGER NOT NULL,
+            message_id  INTEGER NOT NULL,
+            job_id      INTEGER NOT NULL REFERENCES jobs(id),
+            kind        TEXT NOT NULL,
+            for_user    INTEGER,
+            created_at  INTEGER NOT NULL,
+            PRIMARY KEY (chat_id, message_id)
+        );
+        INSERT INTO bot_messages_v9 SELECT chat_id, message_id, job_id, kind, for_user,
+            created_at FROM bot_messages;
+        DROP TABLE bot_messages;
+        ALTER TABLE bot_messages_v9 RENAME TO bot_messages;
+        CREATE INDEX bot_messages_job ON bot_messages (job_id, kind);
+        """,
+    ),
 ]
 
 

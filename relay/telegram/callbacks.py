@@ -29,6 +29,8 @@ CODES = {
     "reopen": "o",
     "keep": "p",
     "retry": "t",
+    "use_yes": "y",  # issue 10: the "version" of these two is the id of the kept reply
+    "use_no": "x",
 }
 _ACTIONS = {code: name for name, code in CODES.items()}
 
