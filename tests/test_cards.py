@@ -290,7 +290,7 @@ def test_farsi_card():
 
 def test_farsi_open_card_and_buttons():
     assert "آزاد: «برمی‌دارم» را بزنید" in card(BASE, "fa")
-    assert labels(BASE, "fa") == [["✋ برمی‌دارم", "⏭ رد شدن", "فارسی نیست"]]
+    assert labels(BASE, "fa") == [["✋ برمی‌دارم", "⏭ ترجمه نشود", "فارسی نیست"]]
     assert [[b.action for b in row] for row in card_buttons(BASE, RULES, NOW, "fa")] == \
         [["claim", "skip", "notfa"]]
 

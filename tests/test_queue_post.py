@@ -120,6 +120,6 @@ async def test_the_review_group_language_is_configurable(tmp_path):
         await world.settle()
         card = world.cards()[0]
         assert card.message.startswith("کار 1 · fa ← EN · در صف")
-        assert [label for label, _ in world.buttons(card)][1:] == ["⏭ رد شدن", "فارسی نیست"]
+        assert [label for label, _ in world.buttons(card)][1:] == ["⏭ ترجمه نشود", "فارسی نیست"]
     finally:
         await world.stop()

@@ -54,7 +54,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # ---- buttons
     "button.claim": ("✋ Claim", "✋ برمی‌دارم"),
     "button.release": ("↩ Release", "↩ رها کردن"),
-    "button.skip": ("⏭ Skip", "⏭ رد شدن"),
+    "button.skip": ("⏭ Skip", "⏭ ترجمه نشود"),
     "button.notfa": ("Not Farsi", "فارسی نیست"),
     "button.not_lang": ("Not {lang}", "{lang} نیست"),  # a source queuing other languages
     "button.approve": ("✅ Approve", "✅ تأیید"),
