@@ -11,12 +11,13 @@ import logging
 from relay.config import Person
 from relay.core.workflow import Action
 from relay.logs import event
-from relay.review import actions
+from relay.review import actions, parts
 from relay.review.commands import run_command
 from relay.review.conversation import Incoming, Press, Response, Say
 from relay.review.desk import Desk
 from relay.review.texts import t
 from relay.text.formatting import FormattedText
+from relay.text.split import split
 
 log = logging.getLogger("relay.bot")
 
@@ -31,8 +32,9 @@ PRESS_ACTIONS = {
     "keep": Action.ACKNOWLEDGE,
 }
 
-#: Replies to these kinds of bot message are translations.
-DRAFT_KINDS = ("card", "preview", "edit_prompt")
+#: Replies to these kinds of bot message are translations (``part_ack``: the bot's "part
+#: received" answer, relay/review/parts.py).
+DRAFT_KINDS = ("card", "preview", "edit_prompt", "part_ack")
 
 
 # ---------------------------------------------------------------------- messages
@@ -70,8 +72,12 @@ async def on_reply(desk: Desk, person: Person, msg: Incoming, reply_to: int) -> 
             return Response.refused(t(lang, "no.prompt_not_yours"))
         return await actions.reject(desk, person, msg.chat_id, job_id, msg.text)
     if kind in DRAFT_KINDS:
-        return await actions.submit(desk, person, msg.chat_id, job_id, msg.text, msg.entities,
-                                    reply_to=msg.message_id)
+        if kind == "part_ack" and for_user != person.id:  # issue 10 (r10a): not your series
+            return Response.refused(t(lang, "no.prompt_not_yours"))
+        # issue 10 (r10a): a translation, or one part of a longer one (relay/review/parts.py)
+        return await parts.receive(desk, person, msg.chat_id, job_id,
+                                   FormattedText(msg.text, msg.entities),
+                                   message_id=msg.message_id)
     return None
 
 
@@ -99,6 +105,8 @@ async def handle_press(desk: Desk, person: Person, chat_id: int, press: Press,
         return await prompt(desk, person, chat_id, press, "reject_prompt", "prompt.reject")
     if press.action == "edit":
         return await prompt(desk, person, chat_id, press, "edit_prompt", "prompt.edit")
+    if press.action == "done":  # issue 10 (r10a): the parts of a translation are complete
+        return await parts.done(desk, person, chat_id, press.job_id)
     if press.action == "retry":
         return await actions.retry(desk, person, press.job_id)
     if press.action == "notfa":
@@ -125,7 +133,7 @@ async def prompt(desk: Desk, person: Person, chat_id: int, press: Press, kind: s
         return Response.refused(await desk.outdated_button(job, lang))
     said = [Say.plain(chat_id, t(desk.chat_lang(chat_id, person), key, job=job.id),
                       job_id=job.id, remember=kind, for_user=person.id)]
-    if kind == "edit_prompt" and job.draft_text:
-        said.append(Say(chat_id, FormattedText(job.draft_text, job.draft_entities),
-                        job_id=job.id, remember=kind, for_user=person.id))
+    if kind == "edit_prompt" and job.draft_text:  # issue 10 (r10a): in as many messages as needed
+        said += [Say(chat_id, part, job_id=job.id, remember=kind, for_user=person.id)
+                 for part in split(FormattedText(job.draft_text, job.draft_entities), 4096)]
     return Response(list(said), t(lang, key, job=job.id))

@@ -29,6 +29,7 @@ CODES = {
     "reopen": "o",
     "keep": "p",
     "retry": "t",
+    "done": "d",  # issue 10: the parts of a long translation are complete
 }
 _ACTIONS = {code: name for name, code in CODES.items()}
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from telethon.tl import types
 
+from relay.telegram.sim.limits import check_album, check_markup, check_message
 from relay.telegram.sim.model import KEEP, Account, Callback, Chan, button_data
 from relay.telegram.sim.sender import SimSender
 from relay.telegram.sim.wire import copy_object
@@ -138,7 +139,12 @@ class TelegramState:
              media: Any = None, grouped_id: int | None = None, fwd_from: Any = None,
              reply_to: int | None = None, author: Account | None = None,
              date: dt.datetime | None = None, reply_markup: Any = None) -> types.Message:
-        """A new post in a channel (or message in a supergroup); members online get the update."""
+        """A new post in a channel (or message in a supergroup); members online get the update.
+
+        Refused as Telegram refuses it (too long, empty, entities out of bounds: see
+        :mod:`relay.telegram.sim.limits`), whoever writes it."""
+        check_message(text, entities, media=media is not None)
+        check_markup(reply_markup)
         if isinstance(media, types.Photo):
             media = types.MessageMediaPhoto(photo=media)
         elif isinstance(media, types.Document):
@@ -166,6 +172,7 @@ class TelegramState:
         return msg
 
     def post_album(self, chan: Chan, items: list[tuple[str, Any]], **kwargs: Any) -> list[types.Message]:
+        check_album(len(items))
         grouped_id = next(self._ids) * 1_000_003
         return [self.post(chan, text, media=media, grouped_id=grouped_id, **kwargs)
                 for text, media in items]
@@ -174,6 +181,7 @@ class TelegramState:
              reply_markup: Any = KEEP) -> types.Message:
         """The post is edited; ``reply_markup`` replaces its buttons (None removes them)."""
         msg = chan.messages[message_id]
+        check_message(text, entities, media=msg.media is not None)
         msg.message = text
         msg.entities = entities or None
         msg.edit_date = self.clock()
@@ -311,6 +319,8 @@ class TelegramState:
                       reply_to: int | None, media: Any, reply_markup: Any,
                       ) -> tuple[types.Message, types.Message]:
         """Store a private message in both boxes and deliver it to the receiver."""
+        check_message(text, entities, media=media is not None)
+        check_markup(reply_markup)
         date = self.clock()
         mine_id = sender.next_message_id
         sender.next_message_id += 1
