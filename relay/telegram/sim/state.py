@@ -39,6 +39,7 @@ class TelegramState:
         self.uploads: dict[int, dict[int, bytes]] = {}
         self.bot_commands: dict[tuple[str, str], list[types.BotCommand]] = {}
         self.callbacks: dict[int, Callback] = {}
+        self.authorizations: dict[bytes, int] = {}  # auth key -> the account signed in with it
         self._senders: list[SimSender] = []
         self._ids = itertools.count(1_000_001)
         self._hashes = itertools.count(7_000_000_001, 7919)
@@ -262,6 +263,9 @@ class TelegramState:
         update.pts = self.next_channel_pts(chan, update.pts_count)
         chan.log.append((update.pts, update))
         users = [self.accounts[author.id].user] if author else []
+        for member in chan.members - self._connected_accounts():
+            if author is None or member != author.id:
+                self.accounts[member].missed_channels.add(chan.id)
         for sender in list(self._senders):
             # The author's own client gets its update in the answer to its request, not pushed.
             if sender.user_id in chan.members and (author is None or sender.user_id != author.id):
@@ -274,9 +278,14 @@ class TelegramState:
             account.pts += update.pts_count
             update.pts = account.pts
             account.log.append((account.pts, update))
+        elif user_id not in self._connected_accounts():
+            account.missed.append((update, list(users), list(chats)))
         for sender in list(self._senders):
             if sender.user_id == user_id:
                 sender.push(self._updates_for(user_id, [update], list(users), list(chats)))
+
+    def _connected_accounts(self) -> set[int]:
+        return {s.user_id for s in self._senders if s.user_id is not None}
 
     def _updates_for(self, viewer: int, updates: list[Any], users: list[Any],
                      chats: list[Any]) -> types.Updates:
