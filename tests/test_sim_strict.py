@@ -137,3 +137,43 @@ async def test_source_posts_are_held_to_the_limits_too(tg):
     with pytest.raises(errors.MultiMediaTooLongError):
         tg.post_album(chan, [("", tg.photo()) for _ in range(11)])
     tg.post(chan, "x" * 1024, media=tg.photo())  # at the limit: fine
+
+
+# ------------------------------------------------------------------ relay under the strict sim
+async def test_a_message_telegram_calls_empty_reaches_the_editors_and_is_not_retried(tmp_path):
+    from relay.core.sanitize import Cleaned
+    from relay.core.workflow import Action, Actor, Rules
+    from relay.store import review_queries
+    from tests.review_world import ReviewWorld
+
+    w = ReviewWorld(tmp_path)
+    await w.start()
+    try:
+        w.tg.post(w.vahed, "کارگران شرکت واحد امروز دست به اعتصاب زدند.")
+        await w.settle()
+        w.tg.fail_next("MESSAGE_EMPTY", request=functions.messages.SendMessageRequest)
+        for action, actor, kw in ((Action.SUBMIT, Actor(5001, True, False),
+                                   {"draft": Cleaned("Strike.", ())}),
+                                  (Action.APPROVE, Actor(5002, False, True), {})):
+            assert (await w.db.run(review_queries.apply, 1, action, actor, Rules(),
+                                   1_800_000_000, **kw)).ok
+        w.service.publisher.wake()
+        await w.settle()
+        [(status, error)] = await w.rows("SELECT status, last_error FROM outbox WHERE job_id = 1")
+        assert status == "failed" and error == "Telegram: MESSAGE_EMPTY"
+        assert "MESSAGE_EMPTY" in w.card(1).message or any(
+            "MESSAGE_EMPTY" in m.message for m in w.group_messages())
+    finally:
+        await w.stop()
+
+
+def test_a_part_that_would_be_blank_is_never_made():
+    from relay.text.formatting import Entity, FormattedText
+    from relay.text.split import split
+
+    # A bold run of spaces longer than a message: the cut goes through it, leaving a part of
+    # nothing but spaces, which is dropped.
+    text = FormattedText("Strike. " + " " * 30 + "Day two.", (Entity("bold", 8, 30),))
+    parts = split(text, 20)
+    assert all(p.text.strip() for p in parts)
+    assert "".join(p.text for p in parts).replace(" ", "") == "Strike.Daytwo."
