@@ -303,7 +303,7 @@ COMMANDS: tuple[Command, ...] = (
             _simple(Action.CLAIM)),
     Command("tr", _T, "<job> <translation>", ("submit a translation", "فرستادن ترجمه"), _tr),
     Command("done", _T, "<job>", ("finish a translation sent in parts", "پایان ترجمهٔ چندبخشی"),
-            _done),
+            _done, in_menu=False),  # named in the "part received" answer, beside its button
     Command("approve", _X, "<job>", ("approve a translation", "تأیید ترجمه"),
             _simple(Action.APPROVE)),
     Command("reject", _X, "<job> <reason>", ("send a translation back", "برگرداندن ترجمه"),
