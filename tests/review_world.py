@@ -53,7 +53,10 @@ class Clock:
 
 
 class ReviewWorld:
-    def __init__(self, tmp: Path, *, group: bool = True, four_eyes: bool = True):
+    def __init__(self, tmp: Path, *, group: bool = True, four_eyes: bool = True,
+                 saved_session: bool = False):
+        """``saved_session``: the bot keeps its session in a file across :meth:`restart`, as
+        ``relay run`` does (``bot.session``); otherwise every start begins with an empty one."""
         self.tg = tg = SimTelegram()
         self.clock = Clock()
         self.watcher = WATCHER.add_user(tg)
@@ -76,15 +79,27 @@ class ReviewWorld:
         self.signer = CallbackSigner.from_secret(BOT_TOKEN)
         self.db: Database | None = None
         self.service: Service | None = None
+        self.bot_session = tmp / "bot.session" if saved_session else None
 
     async def start(self) -> Service:
         self.db = await Database.open(self.settings.storage.database)
         self.service = Service(self.settings, self.db,
                                self.tg.client(self.watcher, cls=ReadOnlyClient),
-                               self.tg.client(None), clock=self.clock, check_seconds=0.02)
+                               self.bot_client(), clock=self.clock, check_seconds=0.02)
         await self.service.start()
         await self.settle()
         return self.service
+
+    def bot_client(self) -> Any:
+        """A new bot client, catching up as ``relay run``'s does; with the saved session when
+        the world keeps one."""
+        session = str(self.bot_session) if self.bot_session else None
+        return self.tg.client(None, session=session, catch_up=True)
+
+    async def restart(self) -> Service:
+        """Stop the whole service (its clients disconnect) and start a new one."""
+        await self.stop()
+        return await self.start()
 
     async def stop(self) -> None:
         if self.service and not self.service.stopping.is_set():

@@ -280,15 +280,23 @@ async def test_bad_commands_get_a_clear_answer_and_change_nothing(w, command, ex
     assert await w.rows("SELECT COUNT(*) FROM audit") == audit_before
 
 
+# Telegram itself refuses a blank message (MESSAGE_EMPTY) and one over 4,096 UTF-16 units
+# (MESSAGE_TOO_LONG): the blank case is invisible characters Telegram accepts, and the long
+# case arrives as parts of 4,000 characters, each a reply to the bot's last answer (issue 10).
 @pytest.mark.parametrize(("text", "expected"), [
-    ("   ", "The translation is empty."),
+    ("\u2063 \u2064", "The translation is empty."),
     ("\u200b\u200f\u202e", "The translation is empty."),
     ("x" * 100_000, "the limit is 12000"),
 ])
 async def test_hostile_translations_are_refused(w, text, expected):
     card = await post_and_card(w)
-    w.say(w.sara, text, reply_to=card.id)
+    w.press(w.sara, card, "claim")  # a reply is a draft from the claimer (issue 10)
     await w.settle()
+    reply_to = card.id
+    for start in range(0, len(text), 4000):
+        w.say(w.sara, text[start:start + 4000], reply_to=reply_to)
+        await w.settle()
+        reply_to = w.last_from_bot().id
     assert expected in w.last_from_bot().message
     assert await status(w) == "queued"
 

@@ -12,7 +12,7 @@ from enum import Enum
 
 from relay.config import Person
 from relay.core.workflow import Action, Status
-from relay.review import actions, cards, posts
+from relay.review import actions, cards, parts, posts
 from relay.review.conversation import Incoming, Response, Say
 from relay.review.desk import Desk
 from relay.review.texts import status_name, t, term
@@ -21,6 +21,7 @@ from relay.text.split import split
 
 QUEUE_PAGE = 10
 _LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+_TWO_WORDS = re.compile(r"\s*\S+\s+\S+\s*")
 
 
 class Access(Enum):
@@ -85,15 +86,21 @@ class Command:
 
 def parse(text: str, bot_username: str | None) -> tuple[str, str]:
     """('claim', '12') from '/claim@relay_bot 12'; a command for another bot gives ('', '')."""
-    head, _, rest = text.partition(" ")
+    head, rest = _first_word(text)  # a space or a newline ends it (issue 10)
     name, _, addressed = head[1:].partition("@")
     if addressed and bot_username and addressed.lower() != bot_username.lower():
         return "", ""
     return name.lower(), rest.strip()
 
 
+def _first_word(text: str) -> tuple[str, str]:
+    """The text up to the first whitespace (space or newline), and the rest."""
+    words = text.split(None, 1)
+    return (words[0], words[1]) if len(words) == 2 else ((words[0], "") if words else ("", ""))
+
+
 def job_and_rest(args: str) -> tuple[int | None, str]:
-    head, _, rest = args.partition(" ")
+    head, rest = _first_word(args)
     head = head.lstrip("#")
     return (int(head), rest.strip()) if head.isdigit() and len(head) < 12 else (None, rest)
 
@@ -217,12 +224,24 @@ async def _tr(ctx: CommandContext, args: str) -> Response:
     if job_id is None or not rest:
         return _usage(ctx, "tr")
     text = ctx.message.text
-    start = text.index(rest)  # the translation starts after "/tr <job> "
+    words = _TWO_WORDS.match(text)  # the translation starts after "/tr <job>" and a space/newline
+    start = words.end() if words else len(text) - len(rest)
     shift = utf16_len(text[:start])
     entities = tuple(e.shifted(-shift) for e in ctx.message.entities
                      if e.offset >= shift and e.kind != "bot_command")
-    return await actions.submit(ctx.desk, ctx.person, ctx.chat_id, job_id, text[start:],
-                                entities, reply_to=ctx.message.message_id)
+    # issue 10 (r10a): a translation, or one part of a longer one
+    return await parts.receive(ctx.desk, ctx.person, ctx.chat_id, job_id,
+                               FormattedText(text[start:], entities),
+                               message_id=ctx.message.message_id)
+
+
+async def _done(ctx: CommandContext, args: str) -> Response:
+    """issue 10 (r10a): the parts of a long translation are complete."""
+    job_id, _ = job_and_rest(args)
+    if job_id is None:
+        return _usage(ctx, "done")
+    return await parts.done(ctx.desk, ctx.person, ctx.chat_id, job_id,
+                            reply_to=ctx.message.message_id)
 
 
 def _simple(action: Action) -> Handler:
@@ -338,6 +357,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("claim", _T, "<job>", ("take a job to translate", "برداشتن کار برای ترجمه"),
             _simple(Action.CLAIM)),
     Command("tr", _T, "<job> <translation>", ("submit a translation", "فرستادن ترجمه"), _tr),
+    Command("done", _T, "<job>", ("finish a translation sent in parts", "پایان ترجمهٔ چندبخشی"),
+            _done, in_menu=False),  # named in the "part received" answer, beside its button
     Command("approve", _X, "<job>", ("approve a translation", "تأیید ترجمه"), _approve),
     Command("reject", _X, "<job> <reason>", ("send a translation back", "برگرداندن ترجمه"),
             _reject),

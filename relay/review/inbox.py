@@ -12,13 +12,14 @@ from relay.config import Person
 from relay.core.sanitize import InputError, clean_text
 from relay.core.workflow import Action, Refusal, Status, claim_active
 from relay.logs import event
-from relay.review import actions, cards
+from relay.review import actions, cards, parts
 from relay.review.commands import job_and_rest, run_command
 from relay.review.conversation import Incoming, Press, Response, Say
 from relay.review.desk import Desk, log_refusal
 from relay.review.reply_rule import ReplyAction, decide_reply
 from relay.review.texts import t
 from relay.text.formatting import FormattedText
+from relay.text.split import split
 
 log = logging.getLogger("relay.bot")
 
@@ -35,9 +36,10 @@ PRESS_ACTIONS = {
 
 #: Kinds of bot message about a job whose replies go through the reply rule
 #: (:mod:`relay.review.reply_rule`): the card, the preview, an edit prompt, and the bot's other
-#: messages about the job (thanks, answers, /show output, the Yes/No question).
+#: messages about the job (thanks, answers, /show output, the Yes/No question, the
+#: "part received" answer of a translation sent in parts).
 JOB_REPLY_KINDS = ("card", "preview", "edit_prompt", "confirm", "thanks", "answer", "show",
-                   "offer")
+                   "offer", "part_ack")
 
 
 # ---------------------------------------------------------------------- messages
@@ -99,8 +101,12 @@ async def on_reply(desk: Desk, person: Person, msg: Incoming, reply_to: int) -> 
                                what="reject reason", job=job_id,
                                why=f"the prompt was for {desk.name_of(for_user, str(for_user))}")
         return await actions.reject(desk, person, msg.chat_id, job_id, msg.text)
+    if kind == "part_ack" and for_user != person.id:  # issue 10 (r10a): not your series
+        return desk.refuse(t(lang, "no.prompt_not_yours"), user=person.id, what="reply",
+                           job=job_id, why="reply to another translator's parts")
     if kind in JOB_REPLY_KINDS:
-        asked_for = kind == "edit_prompt" and for_user == person.id
+        # Asked for: an edit prompt to this person, or their own "part received" answer.
+        asked_for = kind in ("edit_prompt", "part_ack") and for_user == person.id
         return await reply_about_job(desk, person, msg, job_id, asked_for=asked_for)
     return desk.refuse(t(lang, "no.not_a_card"), user=person.id, what="reply", job=job_id,
                        why=f"reply to a {kind} message")
@@ -122,8 +128,10 @@ async def reply_about_job(desk: Desk, person: Person, msg: Incoming, job_id: int
     decision = decide_reply(job, person.id, msg.text, target_language=job.language,
                             rules=desk.rules, now=desk.now(), asked_for=asked_for)
     if decision.action is ReplyAction.SUBMIT:
-        return await actions.submit(desk, person, msg.chat_id, job_id, msg.text, msg.entities,
-                                    reply_to=msg.message_id)
+        # A translation, or one part of a longer one (relay/review/parts.py).
+        return await parts.receive(desk, person, msg.chat_id, job_id,
+                                   FormattedText(msg.text, msg.entities),
+                                   message_id=msg.message_id)
     if decision.action is ReplyAction.ASK:
         return await offer(desk, person, msg, job_id, job.version)
     if decision.action is ReplyAction.CLAIMED_BY_OTHER:
@@ -212,6 +220,8 @@ async def handle_press(desk: Desk, person: Person, chat_id: int, press: Press,
         return await prompt(desk, person, chat_id, press, "reject_prompt", "prompt.reject")
     if press.action == "edit":
         return await prompt(desk, person, chat_id, press, "edit_prompt", "prompt.edit")
+    if press.action == "done":  # issue 10 (r10a): the parts of a translation are complete
+        return await parts.done(desk, person, chat_id, press.job_id)
     if press.action == "retry":
         return await actions.retry(desk, person, press.job_id)
     if press.action == "notfa":
@@ -242,7 +252,7 @@ async def prompt(desk: Desk, person: Person, chat_id: int, press: Press, kind: s
                            what=what, job=job.id, why=str(Refusal.OUTDATED_BUTTON))
     said = [Say.plain(chat_id, t(desk.chat_lang(chat_id, person), key, job=job.id),
                       job_id=job.id, remember=kind, for_user=person.id)]
-    if kind == "edit_prompt" and job.draft_text:
-        said.append(Say(chat_id, FormattedText(job.draft_text, job.draft_entities),
-                        job_id=job.id, remember=kind, for_user=person.id))
+    if kind == "edit_prompt" and job.draft_text:  # issue 10 (r10a): in as many messages as needed
+        said += [Say(chat_id, part, job_id=job.id, remember=kind, for_user=person.id)
+                 for part in split(FormattedText(job.draft_text, job.draft_entities), 4096)]
     return Response(list(said), t(lang, key, job=job.id))

@@ -236,6 +236,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "show.source": ("Source text:", "متن منبع:"),
     "unknown_command": ("Unknown command. /help lists what you can do.",
                         "فرمان ناشناخته. /help کارهای ممکن را نشان می‌دهد."),
+    # ---- translations in several parts (relay/review/parts.py; issue 10, helper r10a)
+    "parts.received": ("Job {job}: part {part} received: {chars} characters so far (at most "
+                       "{limit}). Send the next part as a reply to this message, or press Done "
+                       "(/done {job}) when the translation is complete.",
+                       "کار {job}: بخش {part} رسید: تاکنون {chars} نویسه (حداکثر {limit}). "
+                       "بخش بعدی را در پاسخ به همین پیام بفرستید، یا وقتی ترجمه کامل شد "
+                       "«تمام» را بزنید (/done {job})."),
+    "parts.none": ("Job {job}: no parts are waiting. Reply to the card with the translation.",
+                   "کار {job}: بخشی در انتظار نیست. ترجمه را در پاسخ به کارت بفرستید."),
+    "button.done": ("✅ Done", "✅ تمام"),
 }
 
 

@@ -63,7 +63,8 @@ def make_bot_client(settings: Settings) -> TelegramClient:
         path.touch(mode=0o600)
     os.chmod(path, 0o600)
     secrets = settings.secrets
-    return TelegramClient(str(path), secrets.api_id, secrets.api_hash, catch_up=False)
+    # catch_up: what people sent the bot while relay was down is handled when it is back
+    return TelegramClient(str(path), secrets.api_id, secrets.api_hash, catch_up=True)
 
 
 @dataclass

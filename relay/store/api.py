@@ -28,7 +28,7 @@ from relay.store.reports import JobCounts, MetricsFigures, Stats, StatusFigures
 from relay.store.review_extras import ReplyOffer, StoredPost
 from relay.store.review_queries import Found, LastChange, Transition
 from relay.store.service_state import Heartbeat
-from relay.text.formatting import Entity
+from relay.text.formatting import Entity, FormattedText
 
 T = TypeVar("T")
 
@@ -154,6 +154,16 @@ class ReviewStore(Protocol):
 
     async def bot_messages_of(self, job_id: int, kind: str) -> list[tuple[int, int]]:
         """(chat id, message id) of the bot's messages of ``kind`` about a job."""
+
+    async def add_draft_part(self, job_id: int, user_id: int, chat_id: int,
+                             text: FormattedText, now: int) -> int:
+        """Keep one part of a translation sent in several messages; its number (from 1)."""
+
+    async def draft_parts(self, job_id: int, user_id: int) -> list[FormattedText]:
+        """The parts a translator has sent for a job so far, in order."""
+
+    async def drop_draft_parts(self, job_id: int, user_id: int) -> None:
+        """Forget the parts (the translation was completed, or started over)."""
 
     async def retry_failed(self, job_id: int, now: int) -> int:
         """Put the job's failed outbox items back in line; how many."""

@@ -245,6 +245,41 @@ MIGRATIONS: list[tuple[int, str]] = [
         """,
     ),
     (
+        8,
+        """
+        -- A translation sent in several messages: the parts received so far, per job and
+        -- translator, until the translator presses Done (issue 10). Kept here, not in memory,
+        -- so that a restart between two parts loses nothing.
+        CREATE TABLE draft_parts (
+            job_id     INTEGER NOT NULL REFERENCES jobs(id),
+            user_id    INTEGER NOT NULL,
+            part       INTEGER NOT NULL,          -- 1, 2, ... in the order received
+            chat_id    INTEGER NOT NULL,
+            text       TEXT NOT NULL,
+            entities   TEXT NOT NULL DEFAULT '[]',
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (job_id, user_id, part)
+        );
+
+        -- The bot's "part received" answers are remembered too: a reply to one is the next part.
+        CREATE TABLE bot_messages_new (
+            chat_id     INTEGER NOT NULL,
+            message_id  INTEGER NOT NULL,
+            job_id      INTEGER NOT NULL REFERENCES jobs(id),
+            kind        TEXT NOT NULL CHECK (kind IN
+                ('card', 'preview', 'edit_prompt', 'reject_prompt', 'confirm', 'part_ack')),
+            for_user    INTEGER,                      -- prompts: the person who was asked
+            created_at  INTEGER NOT NULL,
+            PRIMARY KEY (chat_id, message_id)
+        );
+        INSERT INTO bot_messages_new SELECT chat_id, message_id, job_id, kind, for_user, created_at
+            FROM bot_messages;
+        DROP TABLE bot_messages;
+        ALTER TABLE bot_messages_new RENAME TO bot_messages;
+        CREATE INDEX bot_messages_job ON bot_messages (job_id, kind);
+        """,
+    ),
+    (
         9,
         """
         -- Review (issue 10). A reply that may be a translation waits for its sender's Yes or

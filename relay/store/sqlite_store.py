@@ -23,6 +23,7 @@ from relay.core.sanitize import Cleaned
 from relay.core.workflow import Action, Actor, Rules
 from relay.store import (
     channels,
+    draft_parts,
     imports,
     messages,
     outbox,
@@ -46,7 +47,7 @@ from relay.store.reports import JobCounts, MetricsFigures, Stats, StatusFigures
 from relay.store.review_extras import ReplyOffer, StoredPost
 from relay.store.review_queries import Found, LastChange, Transition
 from relay.store.service_state import Heartbeat
-from relay.text.formatting import Entity
+from relay.text.formatting import Entity, FormattedText
 
 T = TypeVar("T")
 
@@ -188,6 +189,16 @@ class SqliteStore:
 
     async def bot_messages_of(self, job_id: int, kind: str) -> list[tuple[int, int]]:
         return await self.db.read(review.bot_messages_of, job_id, kind)
+
+    async def add_draft_part(self, job_id: int, user_id: int, chat_id: int,
+                             text: FormattedText, now: int) -> int:
+        return await self.db.run(draft_parts.add_draft_part, job_id, user_id, chat_id, text, now)
+
+    async def draft_parts(self, job_id: int, user_id: int) -> list[FormattedText]:
+        return await self.db.read(draft_parts.draft_parts, job_id, user_id)
+
+    async def drop_draft_parts(self, job_id: int, user_id: int) -> None:
+        await self.db.run(draft_parts.drop_draft_parts, job_id, user_id)
 
     async def retry_failed(self, job_id: int, now: int) -> int:
         return await self.db.run(outbox.retry_failed, job_id, now)

@@ -53,9 +53,14 @@ class ReviewBot:
         self._inflight = 0
         self._idle = asyncio.Event()
         self._idle.set()
-        self._handlers: list[tuple[Any, Any]] = []
         self.me: types.User | None = None
         self.on_approved: Callable[[], Any] | None = None  # wakes the publisher
+        # The handlers are in place before the client connects and stay for its lifetime:
+        # what Telegram kept while relay was down (messages, presses) arrives as soon as the
+        # client catches up, before start() has run; it waits for the bot to be ready.
+        self._ready = asyncio.Event()
+        client.add_event_handler(self._on_message, events.NewMessage(incoming=True))
+        client.add_event_handler(self._on_press, events.CallbackQuery())
 
     # ------------------------------------------------------------------ lifecycle
     @property
@@ -67,23 +72,18 @@ class ReviewBot:
         self.client.parse_mode = None  # nothing anyone types is ever parsed as markup
         self.me = await self.client.get_me()
         self.desk.bot_username = self.me.username
-        for callback, builder in ((self._on_message, events.NewMessage(incoming=True)),
-                                  (self._on_press, events.CallbackQuery())):
-            self.client.add_event_handler(callback, builder)
-            self._handlers.append((callback, builder))
         try:
             await install_command_menus(self.client, self.desk.settings)
         except _SEND_ERRORS as exc:
             log.warning(event("bot.menu_failed", error=type(exc).__name__))
         self._loop_task = asyncio.create_task(self._card_loop(), name="bot-cards")
+        self._ready.set()
         log.info(event("bot.started", username=self.me.username, people=len(self.desk.people),
                        review_chat=self.desk.review_chat or "private chats"))
 
     async def stop(self, timeout: float = 5.0) -> None:
         self._stopping = True
-        for callback, builder in self._handlers:
-            self.client.remove_event_handler(callback, builder)
-        self._handlers.clear()
+        self._ready.clear()
         if self._loop_task:
             self._loop_task.cancel()
             await asyncio.gather(self._loop_task, return_exceptions=True)
@@ -244,8 +244,7 @@ class ReviewBot:
 
     # ------------------------------------------------------------------ updates in
     async def _on_message(self, ev: events.NewMessage.Event) -> None:
-        if self._stopping:
-            return
+        await self._ready.wait()
         await self._guarded(self._handle_message(ev))
 
     async def _handle_message(self, ev: Any) -> None:
@@ -262,8 +261,7 @@ class ReviewBot:
             await self.say(incoming.chat_id, response.answer, reply_to=incoming.message_id)
 
     async def _on_press(self, ev: events.CallbackQuery.Event) -> None:
-        if self._stopping:
-            return
+        await self._ready.wait()
         await self._guarded(self._handle_press(ev))
 
     async def _handle_press(self, ev: Any) -> None:

@@ -31,6 +31,7 @@ CODES = {
     "retry": "t",
     "use_yes": "y",  # issue 10: the "version" of these two is the id of the kept reply
     "use_no": "x",
+    "done": "d",  # issue 10: the parts of a long translation are complete
 }
 _ACTIONS = {code: name for name, code in CODES.items()}
 

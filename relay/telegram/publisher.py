@@ -50,6 +50,11 @@ PERMANENT = (
     errors.MediaCaptionTooLongError,
     errors.EntityBoundsInvalidError,
     errors.MediaEmptyError,
+    # issue 10 (r10a): what Telegram refuses in the message itself never passes on a retry
+    errors.MessageEmptyError,
+    errors.ButtonDataInvalidError,
+    errors.MultiMediaTooLongError,
+    errors.EntitiesTooLongError,
 )
 
 
@@ -228,6 +233,10 @@ class Publisher:
                           peer: types.InputPeerChannel, target: Target, files: list[str], *,
                           first_reply_to: int | None = None) -> None:
         channel_id = utils.get_peer_id(peer, add_mark=False)
+        # issue 10 (r10a): a part that is empty or only whitespace is never posted (a caption
+        # may be, under its media); when nothing else is left, Telegram's refusal reaches editors
+        parts = [p for i, p in enumerate(parts) if p.text.strip() or (i == 0 and files)] \
+            or parts[:1]
         done = await self.store.parts_of(item.id)
         if item.sending_part is not None and item.sending_part not in done:
             await self._recover(item, item.sending_part, parts, peer, channel_id)

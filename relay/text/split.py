@@ -37,8 +37,11 @@ class Part:
 def split(
     text: FormattedText, limits: Sequence[int] | int, *, reserve_last: int = 0
 ) -> list[FormattedText]:
-    """:func:`split_parts` without the separators."""
-    return [p.text for p in split_parts(text, limits, reserve_last=reserve_last)]
+    """:func:`split_parts` without the separators, and without a part that would be empty or
+    only whitespace (Telegram refuses it, and subscribers would see nothing): at least one part
+    is returned all the same, the first."""
+    parts = [p.text for p in split_parts(text, limits, reserve_last=reserve_last)]
+    return [p for p in parts if p.text.strip()] or parts[:1]
 
 
 def split_parts(

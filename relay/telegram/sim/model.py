@@ -41,6 +41,11 @@ class Account:
     log: list[tuple[int, Any]] = field(default_factory=list)
     next_message_id: int = 1
     box: dict[int, types.Message] = field(default_factory=dict)
+    #: What happened while no client of this account was connected, kept for its next
+    #: ``updates.getDifference``: channels with news (answered as ``updateChannelTooLong``)
+    #: and updates without a pts (button presses), as Telegram keeps them for a bot.
+    missed_channels: set[int] = field(default_factory=set)
+    missed: list[tuple[Any, list[Any], list[Any]]] = field(default_factory=list)
 
     @property
     def id(self) -> int:

@@ -41,11 +41,13 @@ class Server(Protocol):
 class SimSender:
     """Stands in for ``MTProtoSender``; one per client, bound to one account once authorised."""
 
-    def __init__(self, world: Server, updates_queue: asyncio.Queue, user_id: int | None):
+    def __init__(self, world: Server, updates_queue: asyncio.Queue, user_id: int | None,
+                 auth_key: AuthKey | None = None):
         self.world = world
         self.updates_queue = updates_queue
         self.user_id = user_id
-        self.auth_key = AuthKey(b"\x00" * 256)
+        #: The key the client's session keeps; Telegram knows which account signed in with it.
+        self.auth_key = auth_key or AuthKey(b"\x00" * 256)
         self._user_connected = False
         self._disconnected_future: asyncio.Future | None = None
         self.online = True  # False while the simulated network is down

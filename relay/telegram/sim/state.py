@@ -16,6 +16,7 @@ from typing import Any
 
 from telethon.tl import types
 
+from relay.telegram.sim.limits import check_album, check_markup, check_message
 from relay.telegram.sim.model import KEEP, Account, Callback, Chan, button_data
 from relay.telegram.sim.sender import SimSender
 from relay.telegram.sim.wire import copy_object
@@ -38,6 +39,7 @@ class TelegramState:
         self.uploads: dict[int, dict[int, bytes]] = {}
         self.bot_commands: dict[tuple[str, str], list[types.BotCommand]] = {}
         self.callbacks: dict[int, Callback] = {}
+        self.authorizations: dict[bytes, int] = {}  # auth key -> the account signed in with it
         self._senders: list[SimSender] = []
         self._ids = itertools.count(1_000_001)
         self._hashes = itertools.count(7_000_000_001, 7919)
@@ -138,7 +140,12 @@ class TelegramState:
              media: Any = None, grouped_id: int | None = None, fwd_from: Any = None,
              reply_to: int | None = None, author: Account | None = None,
              date: dt.datetime | None = None, reply_markup: Any = None) -> types.Message:
-        """A new post in a channel (or message in a supergroup); members online get the update."""
+        """A new post in a channel (or message in a supergroup); members online get the update.
+
+        Refused as Telegram refuses it (too long, empty, entities out of bounds: see
+        :mod:`relay.telegram.sim.limits`), whoever writes it."""
+        check_message(text, entities, media=media is not None)
+        check_markup(reply_markup)
         if isinstance(media, types.Photo):
             media = types.MessageMediaPhoto(photo=media)
         elif isinstance(media, types.Document):
@@ -166,6 +173,7 @@ class TelegramState:
         return msg
 
     def post_album(self, chan: Chan, items: list[tuple[str, Any]], **kwargs: Any) -> list[types.Message]:
+        check_album(len(items))
         grouped_id = next(self._ids) * 1_000_003
         return [self.post(chan, text, media=media, grouped_id=grouped_id, **kwargs)
                 for text, media in items]
@@ -174,6 +182,7 @@ class TelegramState:
              reply_markup: Any = KEEP) -> types.Message:
         """The post is edited; ``reply_markup`` replaces its buttons (None removes them)."""
         msg = chan.messages[message_id]
+        check_message(text, entities, media=msg.media is not None)
         msg.message = text
         msg.entities = entities or None
         msg.edit_date = self.clock()
@@ -254,6 +263,9 @@ class TelegramState:
         update.pts = self.next_channel_pts(chan, update.pts_count)
         chan.log.append((update.pts, update))
         users = [self.accounts[author.id].user] if author else []
+        for member in chan.members - self._connected_accounts():
+            if author is None or member != author.id:
+                self.accounts[member].missed_channels.add(chan.id)
         for sender in list(self._senders):
             # The author's own client gets its update in the answer to its request, not pushed.
             if sender.user_id in chan.members and (author is None or sender.user_id != author.id):
@@ -266,9 +278,14 @@ class TelegramState:
             account.pts += update.pts_count
             update.pts = account.pts
             account.log.append((account.pts, update))
+        elif user_id not in self._connected_accounts():
+            account.missed.append((update, list(users), list(chats)))
         for sender in list(self._senders):
             if sender.user_id == user_id:
                 sender.push(self._updates_for(user_id, [update], list(users), list(chats)))
+
+    def _connected_accounts(self) -> set[int]:
+        return {s.user_id for s in self._senders if s.user_id is not None}
 
     def _updates_for(self, viewer: int, updates: list[Any], users: list[Any],
                      chats: list[Any]) -> types.Updates:
@@ -311,6 +328,8 @@ class TelegramState:
                       reply_to: int | None, media: Any, reply_markup: Any,
                       ) -> tuple[types.Message, types.Message]:
         """Store a private message in both boxes and deliver it to the receiver."""
+        check_message(text, entities, media=media is not None)
+        check_markup(reply_markup)
         date = self.clock()
         mine_id = sender.next_message_id
         sender.next_message_id += 1

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 from collections.abc import Callable
 from typing import Any
 
 from telethon import TelegramClient
+from telethon.crypto import AuthKey
 from telethon.sessions import MemorySession
 from telethon.tl.tlobject import TLRequest
 
@@ -69,7 +71,13 @@ class SimTelegram(TelegramState):
         """
         client = cls(session if session is not None else MemorySession(), api_id, api_hash,
                      **kwargs)
-        client._sender = SimSender(self, client._updates_queue, account.id if account else None)
+        # A session saved by an earlier client keeps its auth key, and with it its account:
+        # a client that comes back with its session is signed in, as on Telegram.
+        key = client.session.auth_key or AuthKey(os.urandom(256))
+        if account is not None:
+            self.authorizations[key.key] = account.id
+        user_id = account.id if account else self.authorizations.get(key.key)
+        client._sender = SimSender(self, client._updates_queue, user_id, key)
         self._clients.append(client)
         return client
 

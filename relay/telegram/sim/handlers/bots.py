@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from relay.telegram.sim.handlers.resolve import caller
+from relay.telegram.sim.limits import check_callback_answer, check_commands
 from relay.telegram.sim.model import rpc_error
 from relay.telegram.sim.sender import SimSender
 from relay.telegram.sim.state import TelegramState
@@ -15,6 +16,7 @@ def set_callback_answer(world: TelegramState, sender: SimSender, request: Any) -
     callback = world.callbacks.get(request.query_id)
     if callback is None or callback.answered.is_set():
         raise rpc_error("QUERY_ID_INVALID", request)
+    check_callback_answer(request.message, request)
     callback.message = request.message
     callback.alert = bool(request.alert)
     callback.answered.set()
@@ -25,6 +27,7 @@ def set_bot_commands(world: TelegramState, sender: SimSender, request: Any) -> b
     me = caller(world, sender, request)
     if not me.user.bot:
         raise rpc_error("USER_BOT_REQUIRED", request)
+    check_commands(request.commands, request)
     world.bot_commands[(scope_key(request.scope), request.lang_code)] = list(request.commands)
     return True
 

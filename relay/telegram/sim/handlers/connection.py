@@ -48,6 +48,7 @@ def import_bot_authorization(world: TelegramState, sender: SimSender, request: A
     for account in world.accounts.values():
         if account.token and account.token == request.bot_auth_token:
             sender.user_id = account.id
+            world.authorizations[sender.auth_key.key] = account.id
             return types.auth.Authorization(user=world.view_user(account.id, account.user))
     raise rpc_error("ACCESS_TOKEN_INVALID", request)
 
@@ -70,4 +71,5 @@ def sign_in(world: TelegramState, sender: SimSender, request: Any) -> Any:
     if request.phone_code != account.login_code:
         raise rpc_error("PHONE_CODE_INVALID", request)
     sender.user_id = account.id
+    world.authorizations[sender.auth_key.key] = account.id
     return types.auth.Authorization(user=world.view_user(account.id, account.user))

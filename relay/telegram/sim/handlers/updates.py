@@ -19,11 +19,18 @@ def get_state(world: TelegramState, sender: SimSender, request: Any) -> Any:
 def get_difference(world: TelegramState, sender: SimSender, request: Any) -> Any:
     me = caller(world, sender, request)
     missed = [u for pts, u in me.log if pts > request.pts]
-    if not missed:
+    kept, me.missed = me.missed, []  # presses made while no client of the account was connected
+    news, me.missed_channels = sorted(me.missed_channels), set()
+    if not (missed or kept or news):
         return types.updates.DifferenceEmpty(date=world.clock(), seq=0)
     new = [world.view_message(me.id, u.message) for u in missed if isinstance(u, types.UpdateNewMessage)]
     other = [world.view_update(me.id, u) for u in missed if not isinstance(u, types.UpdateNewMessage)]
-    users, chats = users_and_chats(world, me, new)
+    other += [world.view_update(me.id, u) for u, _, _ in kept]
+    # Channels with news since the account was last connected: the client asks each one.
+    other += [types.UpdateChannelTooLong(channel_id=c, pts=world.chans[c].pts) for c in news]
+    users, chats = users_and_chats(world, me, new, [world.chans[c] for c in news])
+    users += [world.view_user(me.id, u) for _, us, _ in kept for u in us]
+    chats += [world.view_chat(me.id, c) for _, _, cs in kept for c in cs]
     state = types.updates.State(pts=me.pts, qts=0, date=world.clock(), seq=0, unread_count=0)
     return types.updates.Difference(new, [], other, chats, users, state)
 

@@ -9,42 +9,15 @@ from typing import Any
 from telethon.tl import types
 
 from relay.telegram.sim.handlers.resolve import caller, find_chan, find_peer
-from relay.telegram.sim.model import (
-    CALLBACK_DATA_LIMIT,
-    CAPTION_LIMIT,
-    TEXT_LIMIT,
-    Account,
-    Chan,
-    callback_data,
-    rpc_error,
+from relay.telegram.sim.limits import (
+    check_album,
+    check_entities,
+    check_markup,
+    check_text,
 )
+from relay.telegram.sim.model import CAPTION_LIMIT, TEXT_LIMIT, Account, Chan, rpc_error
 from relay.telegram.sim.sender import SimSender
 from relay.telegram.sim.state import TelegramState
-
-
-def _check_text(text: str, limit: int, request: Any, *, allow_empty: bool = False) -> None:
-    units = len(text.encode("utf-16-le")) // 2
-    if not text.strip() and not allow_empty:
-        raise rpc_error("MESSAGE_EMPTY", request)
-    if units > limit:
-        raise rpc_error("MEDIA_CAPTION_TOO_LONG" if limit == CAPTION_LIMIT else "MESSAGE_TOO_LONG",
-                        request)
-
-
-def _check_entities(text: str, entities: list[Any] | None, request: Any) -> None:
-    units = len(text.encode("utf-16-le")) // 2
-    for e in entities or ():
-        if e.offset < 0 or e.length <= 0 or e.offset + e.length > units:
-            raise rpc_error("ENTITY_BOUNDS_INVALID", request)
-
-
-def _check_markup(markup: Any, request: Any) -> None:
-    if isinstance(markup, types.ReplyInlineMarkup):
-        for row in markup.rows:
-            for button in row.buttons:
-                data = callback_data(button)
-                if data is not None and len(data) > CALLBACK_DATA_LIMIT:
-                    raise rpc_error("BUTTON_DATA_INVALID", request)
 
 
 def _can_post(chan: Chan, me: Account, request: Any) -> None:
@@ -99,9 +72,9 @@ def _target(world: TelegramState, me: Account, request: Any) -> Chan | Account:
 def send_message(world: TelegramState, sender: SimSender, request: Any) -> Any:
     me = caller(world, sender, request)
     peer = _target(world, me, request)
-    _check_text(request.message, TEXT_LIMIT, request)
-    _check_entities(request.message, request.entities, request)
-    _check_markup(request.reply_markup, request)
+    check_text(request.message, TEXT_LIMIT, request)
+    check_entities(request.message, request.entities, request)
+    check_markup(request.reply_markup, request)
     _msg, own = _deliver_new(world, me, peer, request.message, entities=request.entities,
                              media=None, reply_to=_reply_id(request.reply_to),
                              markup=request.reply_markup)
@@ -144,9 +117,9 @@ def save_file_part(world: TelegramState, sender: SimSender, request: Any) -> boo
 def send_media(world: TelegramState, sender: SimSender, request: Any) -> Any:
     me = caller(world, sender, request)
     peer = _target(world, me, request)
-    _check_text(request.message, CAPTION_LIMIT, request, allow_empty=True)
-    _check_entities(request.message, request.entities, request)
-    _check_markup(request.reply_markup, request)
+    check_text(request.message, CAPTION_LIMIT, request, allow_empty=True)
+    check_entities(request.message, request.entities, request)
+    check_markup(request.reply_markup, request)
     media = _stored_media(world, request.media, request)
     _msg, own = _deliver_new(world, me, peer, request.message, entities=request.entities,
                              media=media, reply_to=_reply_id(request.reply_to),
@@ -162,11 +135,10 @@ def upload_media(world: TelegramState, sender: SimSender, request: Any) -> Any:
 def send_multi_media(world: TelegramState, sender: SimSender, request: Any) -> Any:
     me = caller(world, sender, request)
     peer = _target(world, me, request)
-    if not 2 <= len(request.multi_media) <= 10:
-        raise rpc_error("MULTI_MEDIA_TOO_LONG" if request.multi_media else "MEDIA_EMPTY", request)
+    check_album(len(request.multi_media), request)
     for item in request.multi_media:
-        _check_text(item.message, CAPTION_LIMIT, request, allow_empty=True)
-        _check_entities(item.message, item.entities, request)
+        check_text(item.message, CAPTION_LIMIT, request, allow_empty=True)
+        check_entities(item.message, item.entities, request)
     grouped_id = random.randrange(1, 2**62)
     pairs = []
     for item in request.multi_media:
@@ -189,9 +161,9 @@ def edit_message(world: TelegramState, sender: SimSender, request: Any) -> Any:
         raise rpc_error("MESSAGE_AUTHOR_REQUIRED", request)
     text = msg.message if request.message is None else request.message
     limit = CAPTION_LIMIT if msg.media else TEXT_LIMIT
-    _check_text(text, limit, request, allow_empty=bool(msg.media))
-    _check_entities(text, request.entities, request)
-    _check_markup(request.reply_markup, request)
+    check_text(text, limit, request, allow_empty=bool(msg.media))
+    check_entities(text, request.entities, request)
+    check_markup(request.reply_markup, request)
     markup = request.reply_markup  # as on Telegram: an edit without markup removes the buttons
     entities = request.entities if request.message is not None else msg.entities
     if (text == msg.message and (entities or None) == (msg.entities or None)
