@@ -471,11 +471,11 @@ class WarningCounter(logging.Handler):
 
 
 def engines_loaded() -> str:
-    import relay.core.language as language
+    import relay.core.language_engine as language
 
-    names = {"_ARABIC_ENGINE": "arabic-script", "_LATIN_ENGINE": "latin-script",
-             "_ANY_ENGINE": "all-languages"}
-    return ", ".join(f"{label} {'loaded' if getattr(language, attr)._factory else 'NOT loaded'}"
+    names = {"ARABIC_ENGINE": "arabic-script", "LATIN_ENGINE": "latin-script",
+             "ANY_ENGINE": "all-languages"}
+    return ", ".join(f"{label} {'loaded' if getattr(language, attr).loaded else 'NOT loaded'}"
                      for attr, label in names.items())
 
 

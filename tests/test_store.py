@@ -72,7 +72,7 @@ async def test_message_and_its_jobs_are_one_transaction(tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(job_store, "create_job", broken)
+    monkeypatch.setattr(job_store, "create_jobs", broken)
     with pytest.raises(sqlite3.OperationalError):
         await db.run(message_store.store_message, ROW, "fa", 0.99, POLICY, 1)
     counts = await db.read(lambda c: c.execute(

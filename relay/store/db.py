@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from relay.store import channels
 from relay.store.migrations import apply_migrations
 
 T = TypeVar("T")
@@ -135,17 +136,24 @@ def _run_batch(conn: sqlite3.Connection,
 
 def _run_pieces(conn: sqlite3.Connection,
                 items: list[tuple[Callable[..., Any], tuple, dict]]) -> list[tuple[bool, Any]]:
-    """Each piece in a savepoint of its own: one that fails is undone alone."""
+    """Each piece in a savepoint of its own: one that fails is undone alone. The channel rows
+    the pieces touch are written once per channel, after the last piece (see
+    :class:`relay.store.channels.ChannelBookkeeping`)."""
     outcomes: list[tuple[bool, Any]] = []
-    for fn, args, kwargs in items:
-        conn.execute("SAVEPOINT piece")
-        try:
-            value = fn(conn, *args, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - undone alone, reported to its caller
-            conn.execute("ROLLBACK TO piece")
-            conn.execute("RELEASE piece")
-            outcomes.append((False, exc))
-        else:
-            conn.execute("RELEASE piece")
-            outcomes.append((True, value))
+    execute = conn.execute
+    with channels.bookkeeping(conn) as books:
+        for fn, args, kwargs in items:
+            execute("SAVEPOINT piece")
+            try:
+                value = fn(conn, *args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - undone alone, reported to its caller
+                execute("ROLLBACK TO piece")
+                execute("RELEASE piece")
+                books.end_piece(kept=False)
+                outcomes.append((False, exc))
+            else:
+                execute("RELEASE piece")
+                books.end_piece(kept=True)
+                outcomes.append((True, value))
+        books.flush(conn)
     return outcomes
