@@ -90,9 +90,10 @@ class BatchWriter:
     load this turns one commit per post into one commit per burst of posts.
     """
 
-    def __init__(self, db: Database, max_items: int = 256):
+    def __init__(self, db: Database, max_items: int = 256, max_wait: float = 0.02):
         self.db = db
         self.max_items = max_items
+        self.max_wait = max_wait  # seconds a burst may keep a batch open
         self._pending: list[tuple[Callable[..., Any], tuple, dict, asyncio.Future]] = []
         self._task: asyncio.Task | None = None
 
@@ -105,12 +106,28 @@ class BatchWriter:
         # A caller that is cancelled cancels only its own wait: its piece stays in the batch.
         return await future
 
+    async def _collect(self) -> None:
+        """Let every task that is ready add its piece first, and keep the batch open while
+        pieces keep arriving (a burst of posts), up to ``max_items`` or ``max_wait``.
+
+        A commit, and the hand-off to the database thread, cost far more than a piece, so a
+        fuller batch is cheaper per post. A lone caller waits three turns of the event loop,
+        as before: the batch closes once three turns in a row brought nothing new."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.max_wait
+        quiet, seen = 0, len(self._pending)
+        while quiet < 3 and len(self._pending) < self.max_items:
+            await asyncio.sleep(0)
+            if len(self._pending) > seen:
+                quiet, seen = 0, len(self._pending)
+                if loop.time() >= deadline:
+                    break
+            else:
+                quiet += 1
+
     async def _drain(self) -> None:
         while self._pending:
-            # Let every task that is ready to run add its piece first: a commit costs far
-            # more than a piece, so a fuller batch is cheaper per post; it costs no wait.
-            for _ in range(3):
-                await asyncio.sleep(0)
+            await self._collect()
             batch = self._pending[: self.max_items]
             del self._pending[: self.max_items]
             try:
