@@ -523,7 +523,7 @@ def report(res: Result, units: list[Unit], keep_sim: bool, log_info: bool, warme
     print(f"database       {res.db_mb:.1f} MB + {res.wal_mb:.1f} MB WAL while running;"
           f" {res.db_mb_closed:.1f} MB after close")
     print(f"logging        relay's setup_logging at {'INFO' if log_info else 'WARNING'}, lines"
-          " to /dev/null (the watcher builds its INFO event strings either way)")
+          " to /dev/null (the watcher builds its INFO event strings only when INFO is on)")
     print(f"langdetect     {engines}"
           f" ({'warm_up() called before the clock' if warmed else 'loaded lazily, as relay.service.runner does; --warm-up loads all'})")
     sim_note = ("kept (--keep-sim): RSS includes the fake server's copies" if keep_sim else
