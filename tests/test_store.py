@@ -72,7 +72,7 @@ async def test_message_and_its_jobs_are_one_transaction(tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(job_store, "create_job", broken)
+    monkeypatch.setattr(job_store, "create_jobs", broken)
     with pytest.raises(sqlite3.OperationalError):
         await db.run(message_store.store_message, ROW, "fa", 0.99, POLICY, 1)
     counts = await db.read(lambda c: c.execute(
@@ -186,3 +186,101 @@ async def test_batch_writer_commits_pieces_together_in_order_and_isolates_a_fail
     assert [r.stored for i, r in enumerate(results) if i != 2] == [True] * 4
     assert stored == [1, 2, 4, 5]  # the failed piece left nothing behind; order kept
     assert jobs == 8
+
+
+async def test_group_commit_notes_each_channel_once_as_the_posts_would_one_by_one(tmp_path,
+                                                                                  monkeypatch):
+    import asyncio
+
+    from relay.store import db as db_module
+    from relay.store.db import BatchWriter
+
+    db = await Database.open(tmp_path / "relay.db")
+    writer = BatchWriter(db)
+    batches: list[int] = []
+    real = db_module._run_batch
+
+    def counted(conn, items):
+        batches.append(len(items))
+        return real(conn, items)
+
+    monkeypatch.setattr(db_module, "_run_batch", counted)
+    posts = [MessageRow(channel_id=200, message_id=9, date=50, text="اعتصاب"),
+             MessageRow(channel_id=200, message_id=4, date=90, text="اعتصاب دوم"),
+             MessageRow(channel_id=300, message_id=2, date=10, text="strike")]
+
+    def broken(conn, row):  # a new channel and the highest id and date: all undone
+        message_store.store_message(conn, row, "fa", 0.99, POLICY, 7)
+        raise ValueError("bad post")
+
+    calls = [writer.run(broken, MessageRow(channel_id=400, message_id=99, date=999))]
+    calls += [writer.run(broken, MessageRow(channel_id=200, message_id=99, date=999))]
+    calls += [writer.run(message_store.store_message, p, "fa", 0.99, POLICY, now)
+              for now, p in enumerate(posts, start=5)]
+    results = await asyncio.gather(*calls, return_exceptions=True)
+    rows = await db.read(lambda c: [tuple(r) for r in c.execute(
+        "SELECT id, last_message_id, last_post_at, last_seen_at FROM channels ORDER BY id")])
+    await db.close()
+    assert batches == [5]
+    assert [type(r) for r in results[:2]] == [ValueError, ValueError]
+    assert all(r.stored for r in results[2:])
+    assert rows == [(200, 9, 90, 6), (300, 2, 10, 7)]  # channel 400 was never kept
+
+
+async def test_create_jobs_queues_every_target_in_order_with_its_audit_row(tmp_path):
+    db = await Database.open(tmp_path / "relay.db")
+    await db.run(message_store.store_message, ROW, "en", 0.99, POLICY, 1)  # not queued
+
+    def queue(conn):
+        first = job_store.create_jobs(conn, channel_id=100, unit_key="m:7", message_id=7,
+                                      grouped_id=None, targets=(("es", "es"), ("en", "en")),
+                                      source_text="متن", now=3)
+        again = job_store.create_jobs(conn, channel_id=100, unit_key="m:7", message_id=7,
+                                      grouped_id=None, targets=(("en", "en"), ("de", "de")),
+                                      source_text="متن دیگر", now=4)
+        return first, again
+
+    first, again = await db.run(queue)
+    jobs = await db.read(lambda c: [tuple(r) for r in c.execute(
+        "SELECT id, target, source_text, status FROM jobs ORDER BY id")])
+    audit = await db.read(lambda c: [tuple(r) for r in c.execute(
+        "SELECT job_id, action, from_status, to_status, at FROM audit ORDER BY id")])
+    await db.close()
+    assert [t for _, t, *_ in jobs] == ["es", "en", "de"] and first == [jobs[0][0], jobs[1][0]]
+    assert again == [jobs[2][0]]  # the existing "en" job is left as it was
+    assert jobs[1][2:] == ("متن", "queued")
+    assert audit == [(j, "queue", None, "queued", at) for (j, *_), at in zip(jobs, (3, 3, 4),
+                                                                              strict=True)]
+
+
+async def test_batch_writer_keeps_a_batch_open_while_a_burst_arrives(tmp_path, monkeypatch):
+    import asyncio
+
+    from relay.store import db as db_module
+    from relay.store.db import BatchWriter
+
+    db = await Database.open(tmp_path / "relay.db")
+    writer = BatchWriter(db)
+    batches: list[int] = []
+    real = db_module._run_batch
+
+    def counted(conn, items):
+        batches.append(len(items))
+        return real(conn, items)
+
+    monkeypatch.setattr(db_module, "_run_batch", counted)
+
+    async def post(i: int) -> None:
+        for _ in range(i):  # one post arriving per turn of the event loop
+            await asyncio.sleep(0)
+        row = MessageRow(**{**_fields(ROW), "message_id": i + 1})
+        await writer.run(message_store.store_message, row, "fa", 0.99, POLICY, 1)
+
+    await asyncio.gather(*(post(i) for i in range(40)))
+    for i in range(3):  # one caller at a time: each commits on its own, without waiting
+        await writer.run(message_store.store_message,
+                         MessageRow(**{**_fields(ROW), "message_id": 100 + i}), "fa", 0.99,
+                         POLICY, 1)
+    stored = await db.read(lambda c: c.execute("SELECT COUNT(*) FROM messages").fetchone()[0])
+    await db.close()
+    assert batches == [40, 1, 1, 1] and stored == 43

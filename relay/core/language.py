@@ -15,18 +15,16 @@ Pure module: no I/O beyond reading langdetect's bundled profiles on first use.
 
 from __future__ import annotations
 
-import json
 import re
-import threading
 import unicodedata
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
-from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
-from langdetect.lang_detect_exception import LangDetectException
-from langdetect.utils.lang_profile import LangProfile
+from relay.core.language_engine import (
+    ANY_ENGINE,
+    ARABIC_ENGINE,
+    LATIN_ENGINE,
+    Engine,
+)
 
 __all__ = [
     "DEFAULT_CONFIDENCE",
@@ -46,10 +44,6 @@ RULE_CONFIDENCE = 0.99
 #: Confidence of a default taken for lack of evidence: a few plain-ASCII words are English.
 DEFAULT_CONFIDENCE = 0.5
 _SHORT_TOKENS = 4
-#: Fixed seed for every langdetect call: unseeded langdetect changes its answer between runs.
-_SEED = 20240601
-#: langdetect converges long before this; capping keeps long posts as cheap as short ones.
-_MAX_DETECT_CHARS = 400
 #: Characters of a post looked at, and words the rules count at most.
 _MAX_CHARS = 1000
 _MAX_WORDS = 150
@@ -84,6 +78,7 @@ _URL_RE = re.compile(
     r"|(?<![\w@.])(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}/\S*",
     re.ASCII,
 )
+_URL_HINT_RE = re.compile(r"[A-Za-z0-9-]\.|://")
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _MENTION_RE = re.compile(r"@\w+")
 # ZWNJ (U+200C) belongs inside Persian hashtags; "_" joins words in hashtags.
@@ -119,8 +114,9 @@ def _clean(text: str) -> tuple[str, str]:
     # ordinary letters before any letter rule looks at it.
     # Tatweel (U+0640) only stretches a word; str.isalpha counts it as a letter.
     text = unicodedata.normalize("NFKC", text).replace("\u0640", "")
-    # The substitutions scan every character; skip those that cannot match.
-    if "." in text or "/" in text:
+    # The substitutions scan every character; skip those that cannot match (every link has
+    # "://" or an ASCII letter, digit or "-" right before a ".").
+    if ("." in text or "/" in text) and _URL_HINT_RE.search(text):
         text = _URL_RE.sub(" ", text)
     if "@" in text:
         text = _EMAIL_RE.sub(" ", text)
@@ -189,6 +185,50 @@ _AR_WORDS = _words(
 _FA_AL_WORDS = _words("الان الآن البته الله الکی الگو الهام الاغ الو الماس")
 
 
+# Counting words by a regex over the words joined by single spaces: a match runs from the
+# first marked letter to the end of its word, so each marked word is counted once.
+_FA_STRONG_WORD_RE = re.compile("[" + "".join(sorted(_FA_STRONG_CHARS)) + "][^ ]*")
+_FA_MARKED_WORD_RE = re.compile(
+    "[" + "".join(sorted(_FA_STRONG_CHARS | _FA_YEH_KAF)) + "\u200c][^ ]*")
+_TEH_MARBUTA_WORD_RE = re.compile(_TEH_MARBUTA + "[^ ]*")
+_AL_WORD_RE = re.compile("(?<![^ ])(?:ال|وال|بال|فال|كال|لل)[^ ]*")
+# The folding for word lookups, with ZWNJ dropped (a word with ZWNJ is looked up without it).
+# As str.replace calls: str.translate with a table looks up every character (slow on long
+# posts); no replacement is itself folded again, so the order of the calls does not matter.
+_FOLD_LOOKUP = (*((chr(k), v) for k, v in _FOLD.items()), ("\u200c", ""))
+
+
+def _fold(text: str) -> str:
+    for old, new in _FOLD_LOOKUP:
+        if old in text:
+            text = text.replace(old, new)
+    return text
+
+
+def _scores(words: list[str], joined: str) -> tuple[int, int]:
+    """(Persian score, Arabic score) of Arabic-script words; ``joined`` is ``" ".join(words)``.
+
+    Per word: Persian +2 for a Persian-only letter, else +1 for Persian yeh/kaf or a ZWNJ;
+    +2 for a ZWNJ word starting with the present-tense prefix; +2 for a Persian function word.
+    Arabic +2 for an Arabic function word, +2 for teh marbuta, +1 for hamza-under alef or a
+    leading hamza-over alef, +1 for a long word with the article that is not a Persian word."""
+    folded = _fold(joined)
+    strong = len(_FA_STRONG_WORD_RE.findall(joined))
+    fa_score = strong + len(_FA_MARKED_WORD_RE.findall(joined))  # 2 for strong, 1 for the rest
+    fa_score += 2 * sum(map(_FA_WORDS.__contains__, folded.split(" ")))
+    if "\u200c" in joined:
+        fa_score += 2 * sum(1 for w, f in zip(words, folded.split(" "), strict=True)
+                            if "\u200c" in w and f.startswith(("می", "نمی")))
+    ar_score = 2 * sum(map(_AR_WORDS.__contains__, words))
+    ar_score += 2 * len(_TEH_MARBUTA_WORD_RE.findall(joined))
+    if "إ" in joined or "أ" in joined:
+        ar_score += sum(1 for w in words if "إ" in w or w[0] == "أ")
+    if "ال" in joined or "لل" in joined:
+        ar_score += sum(1 for w in _AL_WORD_RE.findall(joined)
+                        if len(w) > 3 and _fold(w) not in _FA_AL_WORDS)
+    return fa_score, ar_score
+
+
 def _arabic_script(text: str) -> Detection | None:
     """Decide among Arabic-script languages; None when there are no Arabic-script words."""
     words = _AR_WORD_RE.findall(_HARAKAT_RE.sub("", text))[:_MAX_WORDS]
@@ -223,38 +263,12 @@ def _arabic_script(text: str) -> Detection | None:
             words = rest
             joined = " ".join(words)
 
-    fa_score = 0
-    ar_score = 0
-    # One translate for all words; word boundaries survive (no letter folds to a space).
-    for w, folded in zip(words, joined.translate(_FOLD).split(" "), strict=True):
-        chars = set(w)
-        if chars & _FA_STRONG_CHARS:
-            fa_score += 2
-        elif chars & _FA_YEH_KAF or "\u200c" in w:
-            fa_score += 1
-        if "\u200c" in w:
-            folded = folded.replace("\u200c", "")
-            if folded.startswith(("می", "نمی")):
-                fa_score += 2
-        if folded in _FA_WORDS:
-            fa_score += 2
-        if w in _AR_WORDS:
-            ar_score += 2
-        if _TEH_MARBUTA in w:
-            ar_score += 2
-        if "إ" in w or w[0] == "أ":
-            ar_score += 1
-        if (
-            len(w) > 3
-            and w.startswith(("ال", "وال", "بال", "فال", "كال", "لل"))
-            and folded not in _FA_AL_WORDS
-        ):
-            ar_score += 1
+    fa_score, ar_score = _scores(words, joined)
     if fa_score >= 2 * ar_score and fa_score >= 1:
         return Detection(FARSI, RULE_CONFIDENCE)
     if ar_score and ar_score >= 2 * fa_score:
         return Detection("ar", RULE_CONFIDENCE)
-    return _ARABIC_ENGINE.detect(joined.translate(_LANGDETECT_FOLD))
+    return _langdetect(ARABIC_ENGINE, joined.replace("ك", "ک").replace("ى", "ي"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -298,93 +312,29 @@ def _latin_script(text: str) -> Detection | None:
             # ASCII words is noise (it calls "Vince" Italian at 0.99999). English is the
             # likely Latin-script language on these channels; say so with low confidence.
             return Detection("en", DEFAULT_CONFIDENCE)
-    return _LATIN_ENGINE.detect(" ".join(words))
+    return _langdetect(LATIN_ENGINE, " ".join(words))
 
 
 # --------------------------------------------------------------------------------------------
-# Seeded langdetect with its own factory and a subset of profiles.
+# langdetect, for what the rules leave open (relay.core.language_engine).
 
 
-def _fold_profile(data: Mapping[str, Any], table: Mapping[int, str]) -> dict[str, Any]:
-    """Merge n-gram counts whose text coincides once keyboard-dependent letters are folded."""
-    freq: dict[str, int] = {}
-    raw: Mapping[str, int] = data["freq"]
-    for gram, count in raw.items():
-        key = gram.translate(table)
-        freq[key] = freq.get(key, 0) + int(count)
-    return {"name": data["name"], "n_words": data["n_words"], "freq": freq}
-
-
-_TRIALS = 3  # langdetect's default is 7; each trial is a full pass of random n-gram sampling
-
-
-class _Engine:
-    """A langdetect factory of its own (no shared global state), seeded, loaded lazily."""
-
-    def __init__(
-        self,
-        langs: Iterable[str] | None,
-        *,
-        fold: Mapping[int, str] | None = None,
-    ) -> None:
-        self._langs = tuple(sorted(langs)) if langs is not None else None
-        self._fold = fold
-        self._factory: DetectorFactory | None = None
-        self._lock = threading.Lock()
-
-    def load(self) -> DetectorFactory:
-        with self._lock:
-            if self._factory is None:
-                directory = Path(PROFILES_DIRECTORY)
-                langs = self._langs or tuple(sorted(p.name for p in directory.iterdir()))
-                factory = DetectorFactory()
-                factory.seed = _SEED  # instance attribute: the class-wide seed stays untouched
-                for index, lang in enumerate(langs):
-                    data = json.loads((directory / lang).read_text(encoding="utf-8"))
-                    if self._fold is not None:
-                        data = _fold_profile(data, self._fold)
-                    factory.add_profile(LangProfile(**data), index, len(langs))
-                self._factory = factory
-            return self._factory
-
-    def detect(self, text: str) -> Detection | None:
-        factory = self._factory or self.load()
-        detector = factory.create()
-        detector.set_max_text_length(_MAX_DETECT_CHARS)
-        detector.n_trial = _TRIALS  # fewer random restarts: the rules decide the close calls
-        detector.append(text)
-        try:
-            best = detector.get_probabilities()
-        except LangDetectException:
-            return None
-        if not best:
-            return None
-        return Detection(best[0].lang, min(1.0, max(0.0, float(best[0].prob))))
-
-
-# langdetect already reads Persian yeh (U+06CC) as Arabic yeh; also fold kaf and alef maksura
-# so that which keyboard typed the text does not decide between Persian and Arabic.
-_LANGDETECT_FOLD = str.maketrans({"ك": "ک", "ى": "ي"})
-_ARABIC_ENGINE = _Engine(("ar", "fa", "ur"), fold=_LANGDETECT_FOLD)
-# Every Latin-script profile langdetect has.
-# The Latin-script languages these channels and their readers plausibly write in; fewer
-# profiles make every langdetect step proportionally cheaper (ingest speed), and a text in a
-# language left out is still never taken for Farsi.
-_LATIN_ENGINE = _Engine(_words("de en es fr it nl pl pt ro sv tr"))
-_ANY_ENGINE = _Engine(None)
-
-
-# --------------------------------------------------------------------------------------------
+def _langdetect(engine: Engine, text: str) -> Detection | None:
+    best = engine.best(text)
+    return Detection(*best) if best is not None else None
 
 
 def _count(runs_re: re.Pattern[str], text: str) -> int:
-    return sum(map(len, runs_re.findall(text)))
+    """Characters in the matches of ``runs_re`` (one new string, not a list of runs)."""
+    return len(text) - len(runs_re.sub("", text))
 
 
 def _decide(text: str) -> Detection | None:
     first_letter = _ANY_LETTER_RE.search(text)
     if first_letter is None:
         return None
+    if text.isascii():  # letters A-Z only: every one Latin, no Arabic-script rule applies
+        return _latin_script(text) or _langdetect(ANY_ENGINE, text)
     total = _count(_ANY_LETTERS_RE, text)
     arabic = _count(_AR_LETTERS_RE, text)
     latin = _count(_LATIN_LETTERS_RE, text)
@@ -405,7 +355,7 @@ def _decide(text: str) -> Detection | None:
         result = _arabic_script(text)
         if result is not None:
             return result
-    return _ANY_ENGINE.detect(text)
+    return _langdetect(ANY_ENGINE, text)
 
 
 def detect(text: str) -> Detection:
@@ -427,5 +377,5 @@ def detect(text: str) -> Detection:
 
 def warm_up() -> None:
     """Load the langdetect profiles now (about 0.5 s) rather than on the first odd post."""
-    for engine in (_ARABIC_ENGINE, _LATIN_ENGINE, _ANY_ENGINE):
+    for engine in (ARABIC_ENGINE, LATIN_ENGINE, ANY_ENGINE):
         engine.load()

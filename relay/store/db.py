@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from relay.store import channels
 from relay.store.migrations import apply_migrations
 
 T = TypeVar("T")
@@ -89,9 +90,10 @@ class BatchWriter:
     load this turns one commit per post into one commit per burst of posts.
     """
 
-    def __init__(self, db: Database, max_items: int = 256):
+    def __init__(self, db: Database, max_items: int = 256, max_wait: float = 0.02):
         self.db = db
         self.max_items = max_items
+        self.max_wait = max_wait  # seconds a burst may keep a batch open
         self._pending: list[tuple[Callable[..., Any], tuple, dict, asyncio.Future]] = []
         self._task: asyncio.Task | None = None
 
@@ -104,12 +106,28 @@ class BatchWriter:
         # A caller that is cancelled cancels only its own wait: its piece stays in the batch.
         return await future
 
+    async def _collect(self) -> None:
+        """Let every task that is ready add its piece first, and keep the batch open while
+        pieces keep arriving (a burst of posts), up to ``max_items`` or ``max_wait``.
+
+        A commit, and the hand-off to the database thread, cost far more than a piece, so a
+        fuller batch is cheaper per post. A lone caller waits three turns of the event loop,
+        as before: the batch closes once three turns in a row brought nothing new."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.max_wait
+        quiet, seen = 0, len(self._pending)
+        while quiet < 3 and len(self._pending) < self.max_items:
+            await asyncio.sleep(0)
+            if len(self._pending) > seen:
+                quiet, seen = 0, len(self._pending)
+                if loop.time() >= deadline:
+                    break
+            else:
+                quiet += 1
+
     async def _drain(self) -> None:
         while self._pending:
-            # Let every task that is ready to run add its piece first: a commit costs far
-            # more than a piece, so a fuller batch is cheaper per post; it costs no wait.
-            for _ in range(3):
-                await asyncio.sleep(0)
+            await self._collect()
             batch = self._pending[: self.max_items]
             del self._pending[: self.max_items]
             try:
@@ -135,17 +153,24 @@ def _run_batch(conn: sqlite3.Connection,
 
 def _run_pieces(conn: sqlite3.Connection,
                 items: list[tuple[Callable[..., Any], tuple, dict]]) -> list[tuple[bool, Any]]:
-    """Each piece in a savepoint of its own: one that fails is undone alone."""
+    """Each piece in a savepoint of its own: one that fails is undone alone. The channel rows
+    the pieces touch are written once per channel, after the last piece (see
+    :class:`relay.store.channels.ChannelBookkeeping`)."""
     outcomes: list[tuple[bool, Any]] = []
-    for fn, args, kwargs in items:
-        conn.execute("SAVEPOINT piece")
-        try:
-            value = fn(conn, *args, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - undone alone, reported to its caller
-            conn.execute("ROLLBACK TO piece")
-            conn.execute("RELEASE piece")
-            outcomes.append((False, exc))
-        else:
-            conn.execute("RELEASE piece")
-            outcomes.append((True, value))
+    execute = conn.execute
+    with channels.bookkeeping(conn) as books:
+        for fn, args, kwargs in items:
+            execute("SAVEPOINT piece")
+            try:
+                value = fn(conn, *args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - undone alone, reported to its caller
+                execute("ROLLBACK TO piece")
+                execute("RELEASE piece")
+                books.end_piece(kept=False)
+                outcomes.append((False, exc))
+            else:
+                execute("RELEASE piece")
+                books.end_piece(kept=True)
+                outcomes.append((True, value))
+        books.flush(conn)
     return outcomes

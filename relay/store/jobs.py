@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Sequence
 
 from relay.store import audit
 
@@ -13,13 +14,20 @@ def source_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+_INSERT_JOB = (
+    "INSERT INTO jobs (channel_id, unit_key, message_id, grouped_id, target, language, status,"
+    " source_text, source_hash, created_at, updated_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)"
+)
+
+_INSERT_NEW_JOB = _INSERT_JOB + " ON CONFLICT (channel_id, unit_key, target) DO NOTHING"
+
+
 def create_job(conn: sqlite3.Connection, *, channel_id: int, unit_key: str, message_id: int,
                grouped_id: int | None, target: str, language: str, source_text: str,
                now: int) -> int:
     cur = conn.execute(
-        "INSERT INTO jobs (channel_id, unit_key, message_id, grouped_id, target, language, status,"
-        " source_text, source_hash, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)",
+        _INSERT_JOB,
         (channel_id, unit_key, message_id, grouped_id, target, language, source_text,
          source_hash(source_text), now, now),
     )
@@ -27,6 +35,26 @@ def create_job(conn: sqlite3.Connection, *, channel_id: int, unit_key: str, mess
     audit.record(conn, job_id=job_id, actor_id=None, action="queue", from_status=None,
                  to_status="queued", at=now)
     return job_id
+
+
+def create_jobs(conn: sqlite3.Connection, *, channel_id: int, unit_key: str, message_id: int,
+                grouped_id: int | None, targets: Sequence[tuple[str, str]], source_text: str,
+                now: int) -> list[int]:
+    """Queue one post (or album) for every ``(target key, target language)``, the audit rows
+    in one statement. Returns the new job ids in the order of ``targets``; a target the unit
+    already has a job for is left as it is (never an error that would undo the post)."""
+    digest = source_hash(source_text)
+    job_ids = []
+    for target, language in targets:
+        cur = conn.execute(_INSERT_NEW_JOB, (
+            channel_id, unit_key, message_id, grouped_id, target, language, source_text, digest,
+            now, now,
+        ))
+        if cur.rowcount:
+            job_ids.append(int(cur.lastrowid))
+    audit.record_many(conn, [(job_id, None, "queue", None, "queued", None, now)
+                             for job_id in job_ids])
+    return job_ids
 
 
 def jobs_of_unit(conn: sqlite3.Connection, channel_id: int, unit_key: str) -> list[tuple[int, str]]:

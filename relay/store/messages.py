@@ -12,6 +12,7 @@ from relay.core.records import IngestResult, MessageRow, QueuePolicy
 from relay.store import audit, channels, jobs
 from relay.text.formatting import entities_to_json
 
+_NO_ENTITIES = entities_to_json(())
 _INSERT = (
     "INSERT INTO messages (channel_id, message_id, date, edit_date, text, entities, lang,"
     " lang_confidence, grouped_id, media_kind, media_size, media_name, fwd_from, reply_to,"
@@ -24,7 +25,7 @@ def store_message(conn: sqlite3.Connection, row: MessageRow, lang: str, confiden
                   policy: QueuePolicy | None, now: int) -> IngestResult:
     """Insert a post once; a post already stored with other text is treated as an edit."""
     channels.ensure_channel(conn, row.channel_id, now)
-    entities = entities_to_json(row.entities)
+    entities = entities_to_json(row.entities) if row.entities else _NO_ENTITIES
     cur = conn.execute(_INSERT, (
         row.channel_id, row.message_id, row.date, row.edit_date, row.text, entities, lang,
         confidence, row.grouped_id, row.media_kind, row.media_size, row.media_name, row.fwd_from,
@@ -34,7 +35,10 @@ def store_message(conn: sqlite3.Connection, row: MessageRow, lang: str, confiden
         return store_edit(conn, row, lang, confidence, policy, now)
     result = IngestResult(stored=True)
     channels.note_stored(conn, row.channel_id, row.message_id, row.date, now)
-    _sync_unit(conn, row, policy, now, result)
+    if row.grouped_id:
+        _sync_unit(conn, row, policy, now, result)
+    else:  # a new single post is its whole unit: no need to read it back
+        _sync_new_single(conn, row, lang, cur.lastrowid, policy, now, result)
     return result
 
 
@@ -52,7 +56,7 @@ def store_edit(conn: sqlite3.Connection, row: MessageRow, lang: str, confidence:
     # An edit made before the post was marked deleted but delivered after the mark (a channel
     # difference, a re-read in flight) is kept as text; only one made later revives the post.
     still_deleted = deleted_at if deleted_at and (row.edit_date or 0) <= deleted_at else None
-    entities = entities_to_json(row.entities)
+    entities = entities_to_json(row.entities) if row.entities else _NO_ENTITIES
     result = IngestResult()
     if old_edit_date and (row.edit_date or 0) < old_edit_date:
         return result  # an older version delivered late: never roll the text back
@@ -163,15 +167,29 @@ def _sync_unit(conn: sqlite3.Connection, row: MessageRow, policy: QueuePolicy | 
     existing = jobs.jobs_of_unit(conn, row.channel_id, key)
     if not existing:
         if unit_lang in policy.languages and source_text:
-            for target_key, target_lang in policy.targets:
-                job_id = jobs.create_job(conn, channel_id=row.channel_id, unit_key=key,
-                                         message_id=first_id, grouped_id=row.grouped_id,
-                                         target=target_key, language=target_lang,
-                                         source_text=source_text, now=now)
-                result.jobs_created.append(job_id)
+            result.jobs_created.extend(jobs.create_jobs(
+                conn, channel_id=row.channel_id, unit_key=key, message_id=first_id,
+                grouped_id=row.grouped_id, targets=policy.targets, source_text=source_text,
+                now=now))
     else:
         result.jobs_touched.extend(
             jobs.update_source(conn, [j for j, _ in existing], source_text, first_id, now)
         )
     if policy.download_media and (result.jobs_created or existing):
         result.media_wanted.extend((m[0], m[1]) for m in members if m[4] and not m[5])
+
+
+def _sync_new_single(conn: sqlite3.Connection, row: MessageRow, lang: str, pk: int,
+                     policy: QueuePolicy | None, now: int, result: IngestResult) -> None:
+    """:func:`_sync_unit` for a single post just inserted: its unit is that one row (the
+    values just written) and it has no jobs yet (jobs are only made from stored posts, and
+    stored posts are never removed; a job already there would be left as it is)."""
+    if policy is None:
+        return
+    if lang in policy.languages and row.text.strip():
+        result.jobs_created.extend(jobs.create_jobs(
+            conn, channel_id=row.channel_id, unit_key=_unit_key(row.message_id, None),
+            message_id=row.message_id, grouped_id=None, targets=policy.targets,
+            source_text=row.text, now=now))
+    if policy.download_media and result.jobs_created and row.media_kind:
+        result.media_wanted.append((pk, row.message_id))

@@ -32,7 +32,7 @@ from relay.logs import event
 from relay.store import channels as channel_store
 from relay.store import messages as message_store
 from relay.store.db import BatchWriter, Database
-from relay.telegram.media import download_media
+from relay.telegram.media import AlbumMediaFetcher
 from relay.telegram.sources import SourceResolver, WatchedSource, policy_for
 from relay.telegram.tl_records import message_row
 
@@ -78,7 +78,8 @@ class Watcher:
         self._stopping = False
         self._silent_warned: set[int] = set()
         self._reported: dict[str, str] = {}  # source -> the unresolved reason last logged
-        self._downloading: set[int] = set()  # message pks whose media is being fetched
+        self.media = AlbumMediaFetcher(client, Path(settings.storage.media_dir),
+                                       settings.storage.max_media_bytes, self._save_media_path)
         self._tasks: set[asyncio.Task] = set()  # work started from a channel difference
 
     # ------------------------------------------------------------------ lifecycle
@@ -240,15 +241,19 @@ class Watcher:
         if (result.stored or result.edited) and log.isEnabledFor(logging.DEBUG):
             log.debug(event("message.stored" if result.stored else "message.edited",
                             channel=row.channel_id, message=row.message_id, lang=detection.lang))
-        if result.jobs_created:
+        if result.jobs_created and log.isEnabledFor(logging.INFO):
             log.info(event("jobs.queued", channel=row.channel_id, message=row.message_id,
                            lang=detection.lang, jobs=",".join(map(str, result.jobs_created))))
         if result.media_wanted:
-            await self._fetch_media(watched, message, result.media_wanted)
+            await self.media.fetch(watched.peer, watched.channel_id, message,
+                                   result.media_wanted)
         changed = result.jobs_created + result.jobs_touched
         if self.on_jobs_changed and changed:
             self.on_jobs_changed(changed)
         return result
+
+    async def _save_media_path(self, pk: int, path: str) -> None:
+        await self.writer.run(message_store.set_media_path, pk, path)
 
     async def delete(self, channel_id: int, message_ids: list[int]) -> list[int]:
         jobs = await self.writer.run(message_store.mark_deleted, channel_id, message_ids,
@@ -260,36 +265,6 @@ class Watcher:
         if self.on_jobs_changed and jobs:
             self.on_jobs_changed(jobs)
         return jobs
-
-    async def _fetch_media(self, watched: WatchedSource, message: Any,
-                           wanted: list[tuple[int, int]]) -> None:
-        by_id = {message.id: message}
-        missing = [mid for _, mid in wanted if mid not in by_id]
-        if missing:
-            fetched = await self.client.get_messages(watched.peer, ids=missing)
-            by_id.update({m.id: m for m in fetched if m is not None})
-        storage = self.settings.storage
-        for pk, mid in wanted:
-            msg = by_id.get(mid)
-            if msg is None or pk in self._downloading:
-                continue  # another album member's handler is already fetching this one
-            self._downloading.add(pk)
-            try:
-                await self._download_one(watched, msg, pk, storage)
-            finally:
-                self._downloading.discard(pk)
-
-    async def _download_one(self, watched: WatchedSource, msg: Any, pk: int,
-                            storage: Any) -> None:
-        try:
-            path = await download_media(self.client, msg, Path(storage.media_dir),
-                                        watched.channel_id, storage.max_media_bytes)
-        except Exception as exc:  # noqa: BLE001 - the post is stored; the file can wait
-            log.warning(event("media.failed", channel=watched.channel_id, message=msg.id,
-                              error=type(exc).__name__))
-            return
-        if path:
-            await self.writer.run(message_store.set_media_path, pk, path)
 
     # ------------------------------------------------------------------ catch-up
     async def catch_up(self) -> None:
