@@ -66,6 +66,7 @@ from relay.logs import setup_logging  # noqa: E402
 from relay.store import messages as message_store  # noqa: E402
 from relay.store.db import BatchWriter, Database, _configure, _run_batch  # noqa: E402
 from relay.store.migrations import apply_migrations  # noqa: E402
+from relay.store.sqlite_store import SqliteStore  # noqa: E402
 from relay.telegram.client import ReadOnlyClient  # noqa: E402
 from relay.telegram.sim import cast  # noqa: E402
 from relay.telegram.sim.world import Chan, SimTelegram  # noqa: E402
@@ -276,7 +277,7 @@ async def end_to_end(units: list[Unit], settings: Settings, batch: int, keep_sim
     requests: Counter = Counter()
     tg.on_request(lambda sender, request: requests.update((type(request).__name__,)))
     db = await Database.open(settings.storage.database)
-    watcher = Watcher(client, db, settings)
+    watcher = Watcher(client, SqliteStore(db), settings)
     await watcher.start()
     await tg.settle()
     gc.collect()
@@ -348,7 +349,7 @@ async def handler_path(units: list[Unit], settings: Settings, batch: int) -> tup
     tg, chans, client = await watcher_world(member=False)
     db_path = Path(settings.storage.database).with_name("handler-path.db")
     db = await Database.open(db_path)
-    watcher = Watcher(client, db, settings)
+    watcher = Watcher(client, SqliteStore(db), settings)
     await watcher.start()
     seconds, handled = 0.0, 0
     for run in batches(units, batch):

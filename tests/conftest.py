@@ -10,6 +10,7 @@ import pytest
 
 from relay.config import Settings, load_settings
 from relay.store.db import Database
+from relay.store.sqlite_store import SqliteStore
 from relay.telegram.client import ReadOnlyClient
 from relay.telegram.sim.cast import HAFT_TAPPEH, REZA, SARA, TARGETS, VAHED, WATCHER, config_toml
 from relay.telegram.sim.world import Account, Chan, SimTelegram
@@ -81,7 +82,7 @@ async def running_watcher(world: World, db: Database,
                           settings: Settings) -> AsyncIterator[Watcher]:
     client = world.watcher_client()
     await client.connect()
-    watcher = Watcher(client, db, settings)
+    watcher = Watcher(client, SqliteStore(db), settings)
     await watcher.start()
     yield watcher
     await watcher.stop()

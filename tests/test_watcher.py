@@ -11,6 +11,7 @@ import pytest
 from telethon.tl import types
 from telethon.tl.functions.updates import GetChannelDifferenceRequest
 
+from relay.store.sqlite_store import SqliteStore
 from relay.telegram.client import READ_ONLY_REQUESTS, WatcherWriteRefused
 from relay.telegram.watcher import Watcher
 from tests.conftest import rows
@@ -133,7 +134,7 @@ async def test_media_over_the_size_cap_is_not_downloaded(world, running_watcher,
 async def test_catch_up_after_a_gap_stores_every_post_once(world, db, settings):
     client = world.watcher_client()
     await client.connect()
-    watcher = Watcher(client, db, settings)
+    watcher = Watcher(client, SqliteStore(db), settings)
     await watcher.start()
     world.tg.post(world.vahed, FARSI)
     await world.tg.settle()
@@ -146,7 +147,7 @@ async def test_catch_up_after_a_gap_stores_every_post_once(world, db, settings):
 
     client = world.watcher_client()
     await client.connect()
-    watcher = Watcher(client, db, settings)
+    watcher = Watcher(client, SqliteStore(db), settings)
     await watcher.start()
     world.tg.post(world.vahed, FARSI + " زنده")  # live while catching up
     await world.tg.settle()
@@ -176,7 +177,7 @@ async def test_reconnect_triggers_catch_up(world, running_watcher, settings):
 async def test_catch_up_notices_edits_and_deletions_made_while_away(world, db, settings):
     client = world.watcher_client()
     await client.connect()
-    watcher = Watcher(client, db, settings)
+    watcher = Watcher(client, SqliteStore(db), settings)
     await watcher.start()
     world.tg.post(world.vahed, FARSI)
     world.tg.post(world.vahed, FARSI_2)
@@ -189,7 +190,7 @@ async def test_catch_up_notices_edits_and_deletions_made_while_away(world, db, s
 
     client = world.watcher_client()
     await client.connect()
-    watcher = Watcher(client, db, settings)
+    watcher = Watcher(client, SqliteStore(db), settings)
     await watcher.start()
     await watcher.stop()
     await client.disconnect()
@@ -204,7 +205,7 @@ async def test_first_catch_up_takes_only_the_newest_posts(world, db, make_settin
         world.tg.post(world.vahed, f"{FARSI} {i}")
     client = world.watcher_client()
     await client.connect()
-    watcher = Watcher(client, db, settings)
+    watcher = Watcher(client, SqliteStore(db), settings)
     await watcher.start()
     world.tg.post(world.vahed, FARSI_2)
     await world.tg.settle()
@@ -230,7 +231,7 @@ async def test_unresolvable_source_is_reported_by_name_and_others_keep_running(
     world.tg.ban(banned, world.watcher)
     client = world.watcher_client()
     await client.connect()
-    watcher = Watcher(client, db, settings)
+    watcher = Watcher(client, SqliteStore(db), settings)
     with caplog.at_level(logging.WARNING):
         await watcher.start()
     world.tg.post(world.vahed, FARSI)
@@ -253,7 +254,7 @@ async def test_source_given_by_numeric_id_is_resolved_through_dialogs(world, db,
     """)
     client = world.watcher_client()
     await client.connect()
-    watcher = Watcher(client, db, settings)
+    watcher = Watcher(client, SqliteStore(db), settings)
     await watcher.start()
     world.tg.post(private, FARSI)
     await world.tg.settle()
@@ -269,7 +270,7 @@ async def test_silent_source_is_warned_about(world, db, settings, caplog):
     world.tg.post(world.vahed, FARSI, date=dt.datetime.now(dt.UTC) - dt.timedelta(hours=100))
     client = world.watcher_client()
     await client.connect()
-    watcher = Watcher(client, db, settings)
+    watcher = Watcher(client, SqliteStore(db), settings)
     with caplog.at_level(logging.WARNING):
         await watcher.start()
     await watcher.stop()
@@ -426,7 +427,7 @@ async def test_catch_up_reads_history_from_the_first_post_not_stored(world, db, 
     # the unbroken run of stored posts, only what lies above it.
     client = world.watcher_client()
     await client.connect()
-    watcher = Watcher(client, db, settings)
+    watcher = Watcher(client, SqliteStore(db), settings)
     await watcher.start()  # first catch-up: nothing posted yet
     for i in range(150):
         world.tg.post(world.vahed, f"{FARSI} {i}")
@@ -444,7 +445,7 @@ async def test_posts_deleted_while_relay_was_down_are_found_as_holes_in_history(
         world, db, settings):
     client = world.watcher_client()
     await client.connect()
-    watcher = Watcher(client, db, settings)
+    watcher = Watcher(client, SqliteStore(db), settings)
     await watcher.start()  # first catch-up: nothing yet; history complete up to 0
     for i in range(150):
         world.tg.post(world.vahed, f"{FARSI} {i}")
@@ -457,7 +458,7 @@ async def test_posts_deleted_while_relay_was_down_are_found_as_holes_in_history(
 
     client = world.watcher_client()
     await client.connect()
-    watcher = Watcher(client, db, settings)
+    watcher = Watcher(client, SqliteStore(db), settings)
     await watcher.start()  # reads history from post 1: 5 and 6 are not there
     await watcher.stop()
     await client.disconnect()

@@ -88,7 +88,7 @@ class Service:
                  bot_client: TelegramClient | None = None, *,
                  clock: Callable[[], float] = time.time, check_seconds: float = 1.0):
         self.settings = settings
-        self.db = db  # the review bot and the watcher still take the Database itself
+        self.db = db  # beneath the store; everything in the service goes through self.store
         self.store = SqliteStore(db)
         self.clock = clock
         self.check_seconds = check_seconds
@@ -106,7 +106,7 @@ class Service:
                                       on_published=bot.published, on_failed=bot.publish_failed)
                 bot.on_approved = publisher.wake
                 self.publisher = publisher
-        self.watcher = Watcher(watcher_client, db, settings, clock=clock,
+        self.watcher = Watcher(watcher_client, self.store, settings, clock=clock,
                                on_jobs_changed=self.bot.notify if self.bot else None)
         self.metrics: MetricsServer | None = None
         if settings.metrics.enabled:

@@ -29,9 +29,7 @@ from relay.config import Settings
 from relay.core.language import detect
 from relay.core.records import IngestResult
 from relay.logs import event
-from relay.store import channels as channel_store
-from relay.store import messages as message_store
-from relay.store.db import BatchWriter, Database
+from relay.store.api import Store
 from relay.telegram.media import AlbumMediaFetcher
 from relay.telegram.sources import SourceResolver, WatchedSource, policy_for
 from relay.telegram.tl_records import message_row
@@ -57,12 +55,11 @@ _LIVE_UPDATES = [
 class Watcher:
     """Reads the sources with a read-only user client and stores what it finds."""
 
-    def __init__(self, client: TelegramClient, db: Database, settings: Settings, *,
+    def __init__(self, client: TelegramClient, store: Store, settings: Settings, *,
                  clock: Callable[[], float] = time.time,
                  on_jobs_changed: Callable[[list[int]], Any] | None = None):
         self.client = client
-        self.db = db
-        self.writer = BatchWriter(db)  # posts arriving together are committed together
+        self.store = store  # posts arriving together are committed together (group commit)
         self.settings = settings
         self.clock = clock
         self.on_jobs_changed = on_jobs_changed  # told the jobs a post created or changed
@@ -136,27 +133,20 @@ class Watcher:
                     self._reported[ref] = watched.error
                     log.warning(event("source.unresolved", source=ref, name=watched.source.name,
                                       reason=watched.error))
-                await self.db.run(channel_store.set_source_status, ref, channel_id=None,
-                                  error=watched.error, now=now)
+                await self.store.set_source_status(ref, channel_id=None, error=watched.error,
+                                                   now=now)
                 continue
             channel = watched.channel
             self.by_channel[channel.id] = watched
-            await self.db.run(self._record_source, watched, now)
+            await self.store.record_resolved_source(
+                ref, channel.id, username=channel.username, title=channel.title,
+                display_name=watched.source.name, now=now)
             if channel.left:
                 log.warning(event("source.not_member", source=ref, name=watched.source.name,
                                   note="no live updates until the watcher account joins;"
                                        " catch-up still reads it"))
             log.info(event("source.resolved", source=ref, channel=channel.id,
                            title=channel.title))
-
-    @staticmethod
-    def _record_source(conn: Any, watched: WatchedSource, now: int) -> None:
-        channel = watched.channel
-        channel_store.upsert_channel(conn, channel.id, username=channel.username,
-                                     title=channel.title, display_name=watched.source.name,
-                                     is_source=True, now=now)
-        channel_store.set_source_status(conn, str(watched.source.ref), channel_id=channel.id,
-                                        error=None, now=now)
 
     # ------------------------------------------------------------------ live updates
     def _begin(self) -> None:
@@ -236,8 +226,8 @@ class Watcher:
             return None
         row = message_row(message)
         detection = detect(row.text)
-        result = await self.writer.run(message_store.store_message, row, detection.lang,
-                                       detection.confidence, watched.policy, int(self.clock()))
+        result = await self.store.store_message(row, detection.lang, detection.confidence,
+                                                watched.policy, int(self.clock()))
         if (result.stored or result.edited) and log.isEnabledFor(logging.DEBUG):
             log.debug(event("message.stored" if result.stored else "message.edited",
                             channel=row.channel_id, message=row.message_id, lang=detection.lang))
@@ -253,11 +243,10 @@ class Watcher:
         return result
 
     async def _save_media_path(self, pk: int, path: str) -> None:
-        await self.writer.run(message_store.set_media_path, pk, path)
+        await self.store.set_media_path(pk, path)
 
     async def delete(self, channel_id: int, message_ids: list[int]) -> list[int]:
-        jobs = await self.writer.run(message_store.mark_deleted, channel_id, message_ids,
-                                     int(self.clock()))
+        jobs = await self.store.mark_deleted(channel_id, message_ids, int(self.clock()))
         shown = message_ids[:50]  # a channel emptied at once must not make a megabyte line
         log.info(event("message.deleted", channel=channel_id, count=len(message_ids),
                        messages=",".join(map(str, shown)) + (",…" if shown != message_ids else ""),
@@ -292,7 +281,7 @@ class Watcher:
         """Catch up one source; return how many posts were newly stored. ``recheck`` newest
         stored posts are re-read for edits and deletions."""
         channel_id = watched.channel_id
-        info = await self.db.read(channel_store.get_channel, channel_id)
+        info = await self.store.get_channel(channel_id)
         since = info.caught_up_to if info else 0
         top, stored = since, 0
         seen: set[int] = set()
@@ -306,7 +295,7 @@ class Watcher:
         else:
             # Posts stored one after another above the watermark (the live updates brought
             # them) need no reading again: history is read from the first id not stored.
-            since = top = await self.db.read(message_store.stored_run_top, channel_id, since)
+            since = top = await self.store.stored_run_top(channel_id, since)
             messages = self.client.iter_messages(watched.peer, min_id=since, reverse=True,
                                                  wait_time=0)
         async for message in _aiter(messages):
@@ -316,10 +305,10 @@ class Watcher:
             stored += bool(result and result.stored)
         if not first_read and top > since:
             await self._mark_missing_from_history(watched, since, top, seen)
-        await self.db.run(channel_store.set_caught_up, channel_id, top, int(self.clock()))
+        await self.store.set_caught_up(channel_id, top, int(self.clock()))
         if info is not None and info.last_message_id:
             await self._recheck_recent(watched, info.last_message_id, recheck)
-        self._warn_if_silent(watched, await self.db.read(channel_store.get_channel, channel_id))
+        self._warn_if_silent(watched, await self.store.get_channel(channel_id))
         if stored:
             log.info(event("catch_up.stored", source=str(watched.source.ref), posts=stored,
                            since=since, up_to=top))
@@ -329,15 +318,14 @@ class Watcher:
                                          seen: set[int]) -> None:
         """Posts stored live with ids in ``(since, top]`` that the history just read did not
         contain were deleted while relay was not listening; re-read them to be sure."""
-        stored = await self.db.read(message_store.live_ids, watched.channel_id, top, since)
+        stored = await self.store.live_ids(watched.channel_id, top, since)
         missing = [mid for mid in stored if mid not in seen]
         if missing:
             await self._reread(watched, missing)
 
     async def _recheck_recent(self, watched: WatchedSource, up_to: int, count: int) -> None:
         """Re-read the newest stored posts up to ``up_to``: edits and deletions while away."""
-        ids = await self.db.read(message_store.live_ids, watched.channel_id, up_to, 0,
-                                count)
+        ids = await self.store.live_ids(watched.channel_id, up_to, 0, count)
         if ids:
             await self._reread(watched, ids)
 
