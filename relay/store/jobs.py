@@ -31,7 +31,7 @@ def create_job(conn: sqlite3.Connection, *, channel_id: int, unit_key: str, mess
         (channel_id, unit_key, message_id, grouped_id, target, language, source_text,
          source_hash(source_text), now, now),
     )
-    job_id = int(cur.lastrowid)
+    job_id = _inserted_id(cur)
     audit.record(conn, job_id=job_id, actor_id=None, action="queue", from_status=None,
                  to_status="queued", at=now)
     return job_id
@@ -51,7 +51,7 @@ def create_jobs(conn: sqlite3.Connection, *, channel_id: int, unit_key: str, mes
             now, now,
         ))
         if cur.rowcount:
-            job_ids.append(int(cur.lastrowid))
+            job_ids.append(_inserted_id(cur))
     audit.record_many(conn, [(job_id, None, "queue", None, "queued", None, now)
                              for job_id in job_ids])
     return job_ids
@@ -92,3 +92,9 @@ def update_source(conn: sqlite3.Connection, job_ids: list[int], source_text: str
                      detail=f"{old_hash} -> {new_hash}")
         changed.append(job_id)
     return changed
+
+
+def _inserted_id(cur: sqlite3.Cursor) -> int:
+    if cur.lastrowid is None:  # an INSERT that inserted a row always has one
+        raise sqlite3.IntegrityError("no row id after INSERT")
+    return cur.lastrowid

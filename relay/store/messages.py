@@ -38,6 +38,7 @@ def store_message(conn: sqlite3.Connection, row: MessageRow, lang: str, confiden
     if row.grouped_id:
         _sync_unit(conn, row, policy, now, result)
     else:  # a new single post is its whole unit: no need to read it back
+        assert cur.lastrowid is not None  # the INSERT above inserted this row
         _sync_new_single(conn, row, lang, cur.lastrowid, policy, now, result)
     return result
 

@@ -22,8 +22,11 @@ class WatchedSource:
     error: str | None = None
 
     @property
-    def channel_id(self) -> int | None:
-        return self.channel.id if self.channel else None
+    def channel_id(self) -> int:
+        """The resolved channel's id; asking before the source is resolved is a bug."""
+        if self.channel is None:
+            raise LookupError(f"{self.source.ref}: not resolved yet")
+        return int(self.channel.id)
 
     @property
     def label(self) -> str:

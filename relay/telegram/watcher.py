@@ -137,6 +137,8 @@ class Watcher:
                                                    now=now)
                 continue
             channel = watched.channel
+            if channel is None:
+                continue  # resolve() sets either the channel or the error
             self.by_channel[channel.id] = watched
             await self.store.record_resolved_source(
                 ref, channel.id, username=channel.username, title=channel.title,
@@ -184,7 +186,7 @@ class Watcher:
         posts of the difference still reach :meth:`_on_update` through Telethon."""
         if self._stopping:
             return
-        watched = self.by_channel.get(getattr(request.channel, "channel_id", None))
+        watched = self.by_channel.get(getattr(request.channel, "channel_id", 0))
         if watched is None:
             return
         if isinstance(diff, types.updates.ChannelDifference):
