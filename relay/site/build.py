@@ -171,7 +171,7 @@ class SiteBuilder:
     def _copy_static(self) -> None:
         static = resources.files("relay.site") / "static"
         for item in static.iterdir():
-            if item.name.endswith((".css", ".js")):
+            if item.name.endswith((".css", ".js", ".svg")):
                 self._write(f"static/{item.name}", item.read_bytes())
         override = self.settings.template_dir and Path(self.settings.template_dir) / "static"
         if override and override.is_dir():

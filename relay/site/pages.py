@@ -25,9 +25,11 @@ CSP_PAGE = (
     "form-action 'self'"
 )
 #: The search page runs Pagefind from the site's own /pagefind/ folder; its WebAssembly needs
-#: 'wasm-unsafe-eval' (compiling WebAssembly only, not JavaScript eval).
+#: 'wasm-unsafe-eval' (compiling WebAssembly only, not JavaScript eval); its stylesheet draws
+#: its search icon as a data: SVG image.
 CSP_SEARCH = (
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; "
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' data:; "
+    "object-src 'none'; "
     "base-uri 'none'; form-action 'self'"
 )
 
@@ -142,7 +144,11 @@ class Renderer:
             deleted = t["deleted"].format(
                 date=i18n.format_date(pub.source_deleted_at, pub.language)
             )
-        show_original = self.settings.show_originals and pub.original is not None
+        show_original = (
+            self.settings.show_originals
+            and pub.original is not None
+            and i18n.base_language(pub.language) != "fa"  # a Farsi page needs no Farsi beside it
+        )
         versions = [
             {"path": post_path(v.target, v.id), "language": v.language,
              "name": i18n.language_name(v.language)}
