@@ -82,7 +82,7 @@ class SiteBuilder:
                 report.publications += 1
         for key, members in manifest.members().items():
             self._write_listing(key, members, manifest, None, front=True)
-        self._write_common(manifest, set(manifest.languages))
+        self._write_common(manifest, set(manifest.languages), None)
         manifest.save(self.out)
         report.seconds = time.perf_counter() - started
         if self.settings.search if search is None else search:
@@ -118,7 +118,8 @@ class SiteBuilder:
                 if flags.from_position is None or position < flags.from_position:
                     flags.from_position = position
             self._write_listing(key, listing, manifest, flags, front=True)
-        self._write_common(manifest, {key[0] for key in dirty} | {p.target for p in pubs})
+        targets = {key[0] for key in dirty} | {p.target for p in pubs}
+        self._write_common(manifest, targets, ids)
         manifest.save(self.out)
         report.seconds = time.perf_counter() - started
         if search:
@@ -263,7 +264,9 @@ class SiteBuilder:
         )
         self._write(path, html)
 
-    def _write_common(self, manifest: Manifest, targets: set[str]) -> None:
+    def _write_common(
+        self, manifest: Manifest, targets: set[str], changed: set[int] | None
+    ) -> None:
         """Archive and search pages of ``targets``, the root page and every feed."""
         for target in sorted(targets):
             if target not in manifest.languages:
@@ -295,15 +298,15 @@ class SiteBuilder:
         self._write("index.html", self.renderer.render(
             "root.html", "index.html", language="en", target=None, languages=languages,
         ))
-        self._write_feeds(manifest)
+        self._write_feeds(manifest, changed)
 
-    def _write_feeds(self, manifest: Manifest) -> None:
-        latest = manifest.latest_updated(self.settings.feed_size)
+    def _write_feeds(self, manifest: Manifest, changed: set[int] | None) -> None:
+        latest = manifest.latest_updated(self.settings.feed_size, changed)
         wanted = sorted({i for ids in latest.values() for i in ids})
         pubs = {p.id: p for p in self.source.get_many(wanted)}
         media = {i: copy_media(self.out, p) for i, p in pubs.items()}
         for target in [*sorted(manifest.languages), None]:
-            ids = [i for i in latest.get(target, []) if i in pubs]
+            ids = [i for i in latest.get(target or "", []) if i in pubs]
             language = manifest.languages[target] if target else "en"
             entries = [(pubs[i], media[i]) for i in ids]
             self._write(feed_path(target), build_feed(self.renderer, target, language, entries))

@@ -4,6 +4,7 @@ by :func:`relay.site.html.to_html`."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -34,8 +35,11 @@ CSP_SEARCH = (
 )
 
 
+@functools.lru_cache(maxsize=8)
 def make_environment(template_dir: Any = None) -> Environment:
-    """Templates from ``template_dir`` first (an operator's overrides), then the package's."""
+    """Templates from ``template_dir`` first (an operator's overrides), then the package's.
+    Cached: a long-lived service compiles each template once (Jinja reloads a template whose
+    file changed)."""
     loaders = []
     if template_dir:
         loaders.append(FileSystemLoader(str(template_dir)))
