@@ -305,11 +305,13 @@ class SiteBuilder:
         wanted = sorted({i for ids in latest.values() for i in ids})
         pubs = {p.id: p for p in self.source.get_many(wanted)}
         media = {i: copy_media(self.out, p) for i, p in pubs.items()}
+        contents: dict[int, str] = {}
         for target in [*sorted(manifest.languages), None]:
             ids = [i for i in latest.get(target or "", []) if i in pubs]
             language = manifest.languages[target] if target else "en"
             entries = [(pubs[i], media[i]) for i in ids]
-            self._write(feed_path(target), build_feed(self.renderer, target, language, entries))
+            feed = build_feed(self.renderer, target, language, entries, contents)
+            self._write(feed_path(target), feed)
 
     def _search(self) -> float | None:
         try:

@@ -77,8 +77,11 @@ def build_feed(
     target: str | None,
     language: str,
     entries: Sequence[tuple[SitePublication, Sequence[SiteMedia]]],
+    contents: dict[int, str] | None = None,
 ) -> bytes:
-    """The Atom document for ``target`` (``None``: all targets), entries newest first."""
+    """The Atom document for ``target`` (``None``: all targets), entries newest first.
+    ``contents`` caches entries' HTML across the feeds of one build."""
+    contents = {} if contents is None else contents
     settings = renderer.settings
     feed = ET.Element(f"{{{ATOM_NS}}}feed", {XML_LANG: language})
     suffix = target or "all"
@@ -114,6 +117,8 @@ def build_feed(
             _sub(entry, "link", rel="enclosure", type=m.mime, length=str(m.size),
                  href=renderer.absolute(m.path))
         _sub(entry, "category", term=pub.language)
-        _sub(entry, "content", _content(pub, media, renderer), type="html")
+        if pub.id not in contents:
+            contents[pub.id] = _content(pub, media, renderer)
+        _sub(entry, "content", contents[pub.id], type="html")
     ET.indent(feed)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
