@@ -331,7 +331,9 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 def _cmd_health(args: argparse.Namespace) -> int:
     from relay.cli.health import check_health
 
-    healthy, why = check_health(_settings(args).storage.database)
+    settings = _settings(args)
+    healthy, why = check_health(settings.storage.database,
+                                failing_after=settings.publish.failing_alert_minutes * 60)
     print(why, file=sys.stdout if healthy else sys.stderr)
     return EXIT_OK if healthy else EXIT_FAILURE
 

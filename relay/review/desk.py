@@ -16,7 +16,7 @@ from relay.config import Person, Settings
 from relay.core.jobview import JobView
 from relay.core.workflow import Action, Actor, Refusal, Rules
 from relay.logs import event
-from relay.review import cards
+from relay.review import cards, publish_errors
 from relay.review.texts import status_name, t
 from relay.store.api import Store, Transition
 from relay.text.links import post_link
@@ -92,7 +92,9 @@ class Desk:
 
     async def card_info(self, job: JobView) -> tuple[str | None, str | None]:
         """(link to the published post, why publishing failed) for a card."""
-        return await self.publication_link(job), await self.store.failure_of(job.id)
+        failure = await self.store.failure_of(job.id)
+        where = publish_errors.where_of(self.targets.get(job.target), job.target)
+        return await self.publication_link(job), publish_errors.locate(failure, where)
 
     async def publication_link(self, job: JobView) -> str | None:
         parts = await self.store.posted_parts(job.id)

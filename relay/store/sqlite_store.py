@@ -192,6 +192,12 @@ class SqliteStore:
     async def failure_of(self, job_id: int) -> str | None:
         return await self.db.read(outbox.failure_of, job_id)
 
+    async def retry_all_failed(self, target: str | None, now: int) -> list[int]:
+        return await self.db.run(outbox.retry_all_failed, target, now)
+
+    async def publish_failing(self) -> tuple[int, int | None]:
+        return await self.db.read(outbox.failing)
+
     async def posted_parts(self, job_id: int) -> list[Publication]:
         return await self.db.read(outbox.posted_parts, job_id)
 
