@@ -70,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="archive only: queue nothing for translation")
     exp = sub.add_parser("export", help="export messages, jobs, translations, publications",
                          description="Write the archive to standard output, for researchers "
-                         "and for backup.")
+                         "and other tools (for a backup use `relay backup`).")
     exp.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     exp.add_argument("--since", metavar="DATE", help="only records from this date (YYYY-MM-DD)")
     exp.add_argument("--what", choices=("all", "channels", "messages", "jobs", "publications",
