@@ -14,6 +14,7 @@ from pathlib import Path
 
 from relay import __version__
 from relay.cli.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CommandError, UsageError
+from relay.cli.faults import check_database
 from relay.cli.maintenance import exclusive, run_backup, run_restore
 from relay.config import ConfigError, Settings, load_settings, resolve_config_path
 from relay.store.migrations import SchemaTooNew
@@ -69,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="archive only: queue nothing for translation")
     exp = sub.add_parser("export", help="export messages, jobs, translations, publications",
                          description="Write the archive to standard output, for researchers "
-                         "and for backup.")
+                         "and other tools (for a backup use `relay backup`).")
     exp.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     exp.add_argument("--since", metavar="DATE", help="only records from this date (YYYY-MM-DD)")
     exp.add_argument("--what", choices=("all", "channels", "messages", "jobs", "publications",
@@ -157,6 +158,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     setup_logging(settings.logging.level, settings.logging.format, settings.secrets.values())
+    check_database(settings.storage.database, write=True)
     with exclusive(settings, "run"):
         try:
             asyncio.run(run_service(settings))
@@ -239,13 +241,19 @@ def _cmd_backfill(args: argparse.Namespace) -> int:
 
     from relay.service.runner import make_watcher_client
     from relay.store.sqlite_store import open_store
-    from relay.telegram.backfill import BackfillError, backfill
+    from relay.telegram.backfill import BackfillError, backfill, find_source
 
     settings = _settings(args)
+    try:  # a name that is no configured source fails here, before any connection
+        find_source(settings, args.source)
+    except BackfillError as exc:
+        raise UsageError(str(exc)) from None
     settings.require_secrets("api_id", "api_hash", purpose="relay backfill")
     since = _since(args)
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit: must be at least 1")
+
+    check_database(settings.storage.database, write=True)
 
     async def go() -> str:
         db = await open_store(settings.storage.database)
@@ -282,6 +290,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.exists():
         raise UsageError(f"{path}: no such file or folder")
+
+    check_database(settings.storage.database, write=True)
 
     async def go() -> str:
         db = await open_store(settings.storage.database)
@@ -331,7 +341,9 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 def _cmd_health(args: argparse.Namespace) -> int:
     from relay.cli.health import check_health
 
-    healthy, why = check_health(_settings(args).storage.database)
+    settings = _settings(args)
+    healthy, why = check_health(settings.storage.database,
+                                failing_after=settings.publish.failing_alert_minutes * 60)
     print(why, file=sys.stdout if healthy else sys.stderr)
     return EXIT_OK if healthy else EXIT_FAILURE
 
@@ -361,10 +373,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"relay {args.command}: interrupted", file=sys.stderr)
         return EXIT_FAILURE
-    except OSError as exc:
-        print(f"relay {args.command}: {exc.strerror or exc}"
-              + (f": {exc.filename}" if getattr(exc, "filename", None) else ""), file=sys.stderr)
-        return EXIT_FAILURE
+    except Exception as exc:  # noqa: BLE001 - one line, never a traceback (cli/faults.py)
+        from relay.cli.faults import describe
+
+        code, line = describe(exc)
+        print(f"relay {args.command}: {line}", file=sys.stderr)
+        return code
 
 
 if __name__ == "__main__":

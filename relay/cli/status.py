@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from relay.config import Settings, Source
+from relay.service import waits
 from relay.store.errors import DatabaseUnreadable as StatusError
 from relay.store.reports import JOB_STATES, ChannelState, SourceState, StatusFigures
 from relay.store.service_state import HEARTBEAT_STALE_SECONDS
@@ -106,7 +107,8 @@ def collect_status(figures: StatusFigures, settings: Settings, now: float, *,
         "jobs": _jobs(figures, now),
         "outbox": _outbox(figures, now),
         "publications": {"count": figures.publications,
-                         "last": _moment(figures.last_published_at, now)},
+                         "last": _moment(figures.last_published_at, now),
+                         "failing": _failing(figures, now)},
     }
     status["warnings"] = _warnings(status, heartbeat_stale_after)
     status["ok"] = not status["warnings"]
@@ -193,14 +195,34 @@ def _outbox(figures: StatusFigures, now: float) -> dict[str, Any]:
             "waits": waits}
 
 
+def _failing(figures: StatusFigures, now: float) -> dict[str, Any] | None:
+    """Failed posts waiting for people: how many, since when."""
+    since = figures.outbox.failing_since
+    if not figures.outbox.failed or since is None:
+        return None
+    return {"posts": figures.outbox.failed, "since": since, "since_iso": iso(since),
+            "for": format_age(now - since), "seconds": int(now - since)}
+
+
 def _service(figures: StatusFigures, now: float) -> dict[str, Any]:
     if not figures.heartbeat_table:
         return {"heartbeat": None, "note": "no heartbeat table (database schema before 4)"}
     beat = figures.heartbeat
     if beat is None:
         return {"heartbeat": None, "note": "no heartbeat recorded (the service has not run yet)"}
+    fresh = now - beat.at <= HEARTBEAT_STALE_SECONDS and beat.state != "stopped"
     return {"heartbeat": {**_moment(beat.at, now), "pid": beat.pid, "state": beat.state,
-                          "detail": beat.detail}, "note": None}
+                          "detail": beat.detail, "parts": _parts(beat.detail),
+                          # which part waits, where, until when (while the service runs)
+                          "waits": [w for w in waits.parse(beat.detail)
+                                    if fresh and w["until_ts"] > now]},
+            "note": None}
+
+
+def _parts(detail: str | None) -> dict[str, str]:
+    """``watcher=ok bot=waiting ...`` -> {"watcher": "ok", "bot": "waiting", ...}."""
+    head = (detail or "").split(";", 1)[0]
+    return dict(word.split("=", 1) for word in head.split() if "=" in word)
 
 
 def _warnings(status: dict[str, Any], stale_after: float) -> list[str]:
@@ -216,9 +238,16 @@ def _warnings(status: dict[str, Any], stale_after: float) -> list[str]:
     elif heartbeat["state"] != "running":
         out.append(f"service: {heartbeat['state'] or 'unknown state'}"
                    f" ({heartbeat['detail'] or 'no detail'})")
+    for wait in heartbeat["waits"] if heartbeat else ():
+        out.append(f"service: {wait['part']} waits in {wait['where']} until "
+                   f"{wait['until'].replace('T', ' ')} ({wait['reason']})")
     box = status["outbox"]
     if box["failed"]:
         out.append(f"outbox: {box['failed']} item(s) failed to publish")
+        failing = status["publications"]["failing"]
+        if failing:
+            out.append(f"publishing: failing for {failing['for']}: fix the reason shown, then "
+                       "/retry all (or /retry <target>) in the review chat")
     for wait in box["waits"]:
         what = "flood wait" if wait["flood_waits"] else "retry"
         out.append(f"outbox: {wait['target']} held by a {what} for {wait['left']}")
@@ -267,7 +296,9 @@ def render_status(status: dict[str, Any]) -> str:
         lines.append(f"  last heartbeat {_when(heartbeat)}  state {heartbeat['state'] or '-'}"
                      f"  pid {heartbeat['pid'] or '-'}")
         if heartbeat["detail"]:
-            lines.append(f"  {_short(heartbeat['detail'], 100)}")
+            lines.append(f"  {_short(heartbeat['detail'].split(';')[0], 100)}")
+        lines += [f"  {w['part']} waits in {w['where']} until {w['until'].replace('T', ' ')}"
+                  f" ({w['reason']})" for w in heartbeat["waits"]]
     lines.append("")
 
     lines.append(f"Sources ({len(status['sources'])} configured)")
@@ -301,7 +332,9 @@ def render_status(status: dict[str, Any]) -> str:
     per_target = ", ".join(f"{t} {n:,}" for t, n in sorted(box["pending_by_target"].items()))
     lines.append("Outbox")
     lines.append(f"  pending {box['pending']:,}" + (f" ({per_target})" if per_target else ""))
-    lines.append(f"  failed {box['failed']:,}")
+    failing = status["publications"]["failing"]
+    lines.append(f"  failed {box['failed']:,}"
+                 + (f" (failing for {failing['for']}: fix, then /retry all)" if failing else ""))
     if box["failures"]:
         lines += _table(["OUTBOX", "JOB", "TARGET", "WHEN", "REASON"],
                         [[str(f["outbox_id"]), str(f["job_id"]), f["target"], _when(f),

@@ -136,6 +136,9 @@ KEYS: tuple[Key, ...] = (
     Key("metrics", "enabled", "boolean", False, "serve Prometheus metrics"),
     Key("metrics", "host", "text", "127.0.0.1", "address the metrics server listens on"),
     Key("metrics", "port", "integer", 9464, "port of the metrics server", lo=1, hi=65535),
+    # ---- operations (issue 12): failing publication, proxies
+    Key("publish", "failing_alert_minutes", "number", 15,
+        "`relay health` fails once posts have been failing this long", lo=0, hi=7 * 24 * 60),
 )
 
 _BY_PATH = {key.path: key for key in KEYS}

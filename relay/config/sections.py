@@ -192,6 +192,7 @@ def publish(root: Table) -> Publish:
         per_target_per_minute=t.read(key("publish.per_target_per_minute")),
         global_per_second=t.read(key("publish.global_per_second")),
         on_source_deleted=t.read(key("publish.on_source_deleted")),
+        failing_alert_minutes=t.read(key("publish.failing_alert_minutes")),
     )
 
 

@@ -106,6 +106,7 @@ class Publish:
     per_target_per_minute: int = default("publish.per_target_per_minute")
     global_per_second: int = default("publish.global_per_second")
     on_source_deleted: str = default("publish.on_source_deleted")  # keep | annotate | delete
+    failing_alert_minutes: float = default("publish.failing_alert_minutes")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import logging
 
 from relay.core.workflow import SYSTEM, Action, Status
 from relay.logs import event
-from relay.review import cards
+from relay.review import cards, publish_errors
 from relay.review.conversation import CardEdit, RefreshCards, Response, Say
 from relay.review.desk import Desk
 from relay.review.texts import t, term
@@ -112,5 +112,9 @@ async def source_changed(desk: Desk, job_id: int) -> Response:
 
 
 def publish_failed(desk: Desk, job_id: int, reason: str) -> Response:
-    return Response([RefreshCards(job_id), *tell_editors(desk, "told.failed", job=job_id,
-                                                         reason=reason)])
+    """Tell editors, in their language, why the job could not be published and the fix
+    (``reason`` may carry the channel: :func:`publish_errors.locate`)."""
+    return Response([RefreshCards(job_id), *(
+        Say.plain(chat, t(lang, "told.failed", job=job_id,
+                          reason=publish_errors.explain(reason, lang)),
+                  on_failure="bot.tell_failed") for chat, lang in desk.editor_chats())])

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from relay.core.jobview import JobView
 from relay.core.workflow import Rules, Status, claim_active, claim_expiry
 from relay.review.conversation import ButtonSpec
+from relay.review.publish_errors import explain
 from relay.review.texts import language_names, status_name, t
 from relay.text.formatting import Entity, FormattedText, utf16_len, utf16_to_index
 from relay.text.links import post_link
@@ -78,7 +79,7 @@ def render_card(job: JobView, names: dict[int, str], rules: Rules, now: int, lan
                        diff=change_summary(job.draft_source_text, job.source_text)))
         lines.append(t(lang, "card.stale_hint"))
     if failure and job.status == Status.APPROVED:
-        lines.append(t(lang, "card.failed", reason=failure, job=job.id))
+        lines.append(t(lang, "card.failed", reason=explain(failure, lang), job=job.id))
     source = job.source_text
     if utf16_len(source) > CARD_SOURCE_UNITS:  # Telegram counts UTF-16 units, not characters
         cut = source[:utf16_to_index(source, CARD_SOURCE_UNITS)]

@@ -12,7 +12,7 @@ from enum import Enum
 
 from relay.config import Person
 from relay.core.workflow import Action, Status
-from relay.review import actions, cards, parts, posts
+from relay.review import actions, cards, parts, posts, retry
 from relay.review.conversation import Incoming, Response, Say
 from relay.review.desk import Desk
 from relay.review.texts import status_name, t, term
@@ -283,13 +283,6 @@ async def _reject(ctx: CommandContext, args: str) -> Response:
     return await actions.reject(ctx.desk, ctx.person, ctx.chat_id, job_id, reason)
 
 
-async def _retry(ctx: CommandContext, args: str) -> Response:
-    job_id, _ = job_and_rest(args)
-    if job_id is None:
-        return _usage(ctx, "retry")
-    return await actions.retry(ctx.desk, ctx.person, job_id)
-
-
 async def _lang(ctx: CommandContext, args: str) -> Response:
     """/lang <job|post> <code>: only a known language code."""
     job_id, code = job_and_rest(args)
@@ -366,7 +359,9 @@ COMMANDS: tuple[Command, ...] = (
             _simple(Action.SKIP)),
     Command("reopen", _X, "<job>", ("put a skipped job back in the queue", "بازگرداندن به صف"),
             _simple(Action.REOPEN)),
-    Command("retry", _X, "<job>", ("try publishing again", "تلاش دوباره برای انتشار"), _retry),
+    Command("retry", _X, retry.USAGE, ("publish again what failed, once fixed",
+                                      "انتشار دوبارهٔ آنچه ناموفق بود، پس از رفع مشکل"),
+            retry.retry_command),
     Command("lang", _T, "<job|post> <code>", ("correct the detected language", "اصلاح زبان"),
             _lang),
     Command("queue_post", _X, "<post link> [target ...]",

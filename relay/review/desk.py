@@ -16,7 +16,7 @@ from relay.config import Person, Settings
 from relay.core.jobview import JobView
 from relay.core.workflow import Action, Actor, Refusal, Rules, Status, claim_active
 from relay.logs import event
-from relay.review import cards
+from relay.review import cards, publish_errors
 from relay.review.conversation import RefreshCards, Response, Say
 from relay.review.texts import status_name, t, term
 from relay.store.api import Store, Transition
@@ -121,7 +121,9 @@ class Desk:
 
     async def card_info(self, job: JobView) -> tuple[str | None, str | None]:
         """(link to the published post, why publishing failed) for a card."""
-        return await self.publication_link(job), await self.store.failure_of(job.id)
+        failure = await self.store.failure_of(job.id)
+        where = publish_errors.where_of(self.targets.get(job.target), job.target)
+        return await self.publication_link(job), publish_errors.locate(failure, where)
 
     async def publication_link(self, job: JobView) -> str | None:
         parts = await self.store.posted_parts(job.id)

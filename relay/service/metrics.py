@@ -9,9 +9,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from relay.logs import event
+from relay.service.waits import Wait
 from relay.store.api import ReportsStore
 from relay.store.reports import JOB_STATES, MetricsFigures
 
@@ -20,7 +21,12 @@ log = logging.getLogger("relay.metrics")
 STATES = JOB_STATES  # the workflow's, every one reported
 
 
-def render(figures: MetricsFigures, flood_wait_total: float, now: float) -> str:
+def _label(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+
+
+def render(figures: MetricsFigures, flood_wait_total: float, now: float,
+           waits: Sequence[Wait] = ()) -> str:
     """Prometheus text exposition format."""
     jobs = figures.jobs.by_state
     oldest = figures.jobs.oldest_queued
@@ -50,6 +56,17 @@ def render(figures: MetricsFigures, flood_wait_total: float, now: float) -> str:
         "# HELP relay_queue_age_seconds Age of the oldest queued job.",
         "# TYPE relay_queue_age_seconds gauge",
         f"relay_queue_age_seconds {queue_age:.0f}",
+        "# HELP relay_outbox_failed Posts that failed and wait for people (fix, then /retry).",
+        "# TYPE relay_outbox_failed gauge",
+        f"relay_outbox_failed {figures.failed}",
+        "# HELP relay_publish_failing_seconds How long the oldest failed post has waited.",
+        "# TYPE relay_publish_failing_seconds gauge",
+        f"relay_publish_failing_seconds "
+        f"{max(0, now - figures.failing_since) if figures.failing_since else 0:.0f}",
+        "# HELP relay_wait_remaining_seconds A wait Telegram imposed: which part, where.",
+        "# TYPE relay_wait_remaining_seconds gauge",
+        *(f'relay_wait_remaining_seconds{{part="{w.part}",where="{_label(w.where)}",'
+          f'reason="{_label(w.reason)}"}} {max(0, w.until - now):.0f}' for w in waits),
     ]
     return "\n".join(lines) + "\n"
 
@@ -59,9 +76,11 @@ class MetricsServer:
 
     def __init__(self, store: ReportsStore, host: str, port: int, *,
                  flood_wait_total: Callable[[], float] = lambda: 0.0,
+                 waits: Callable[[], Sequence[Wait]] = lambda: (),
                  clock: Callable[[], float] = time.time):
         self.store, self.host, self.port = store, host, port
         self.flood_wait_total = flood_wait_total
+        self.waits = waits
         self.clock = clock
         self._server: asyncio.base_events.Server | None = None
 
@@ -84,7 +103,7 @@ class MetricsServer:
             if len(parts) >= 2 and parts[0] == "GET" and parts[1].split("?")[0] == "/metrics":
                 now = self.clock()
                 figures = await self.store.metrics_figures(int(now))
-                body = render(figures, self.flood_wait_total(), now).encode()
+                body = render(figures, self.flood_wait_total(), now, self.waits()).encode()
                 head = "HTTP/1.0 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\n"
             else:
                 body, head = b"not found\n", "HTTP/1.0 404 Not Found\r\nContent-Type: text/plain\r\n"

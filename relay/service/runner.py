@@ -18,7 +18,9 @@ from telethon.sessions import StringSession
 
 from relay.config import Settings
 from relay.logs import event
+from relay.service import heartbeat
 from relay.service.metrics import MetricsServer
+from relay.service.waits import Wait, book_for
 from relay.store.db import Database
 from relay.store.service_state import HEARTBEAT_SECONDS, HEARTBEAT_STALE_SECONDS  # noqa: F401 - re-exported
 from relay.store.sqlite_store import SqliteStore
@@ -113,7 +115,7 @@ class Service:
             self.metrics = MetricsServer(
                 self.store, settings.metrics.host, settings.metrics.port, clock=clock,
                 flood_wait_total=lambda: self.publisher.flood_wait_seconds
-                if self.publisher else 0.0)
+                if self.publisher else 0.0, waits=self.waits)
         self.components = self._components()
         self.stopping = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
@@ -261,13 +263,25 @@ class Service:
         await self._start_bot_client()
         await self.bot.start()
 
+    def waits(self) -> list[Wait]:
+        """The waits Telegram imposed that are in force: the watcher's, the bot's and the
+        publisher's (the bot and the publisher share the bot's client, hence its book)."""
+        now = self.clock()
+        found = book_for(self.watcher_client).active(now)
+        if self.bot_client is not None:
+            found += book_for(self.bot_client).active(now)
+        return sorted(found, key=lambda w: (w.until, w.part, w.where))
+
+    async def beat_now(self) -> None:
+        """Write one heartbeat: each part's state, the waits in force, failing publication."""
+        failed, since = await self.store.publish_failing() if self.publisher else (0, None)
+        state, detail = heartbeat.compose(self.health(), self.waits(), failed, since)
+        await self.store.beat(int(self.clock()), os.getpid(), state, detail)
+
     async def _heartbeat(self) -> None:
         while not self.stopping.is_set():
-            health = self.health()
-            state = "running" if all(health.values()) else "degraded"
-            detail = " ".join(f"{k}={'ok' if v else 'down'}" for k, v in health.items())
             try:
-                await self.store.beat(int(self.clock()), os.getpid(), state, detail)
+                await self.beat_now()
             except Exception:  # noqa: BLE001 - a missed beat shows as a stale heartbeat
                 log.exception(event("service.heartbeat_failed"))
             await asyncio.sleep(HEARTBEAT_SECONDS)

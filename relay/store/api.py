@@ -171,6 +171,13 @@ class ReviewStore(Protocol):
     async def failure_of(self, job_id: int) -> str | None:
         """Why the job's latest failed outbox item failed."""
 
+    async def retry_all_failed(self, target: str | None, now: int) -> list[int]:
+        """Put every failed item of ``target`` (None: of every target) back in line; the ids
+        of their jobs."""
+
+    async def publish_failing(self) -> tuple[int, int | None]:
+        """(failed outbox items, when the oldest failed) for the heartbeat and health."""
+
     async def posted_parts(self, job_id: int) -> list[Publication]:
         """The parts of the job's original post, in order (what a correction edits)."""
 

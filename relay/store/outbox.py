@@ -142,6 +142,24 @@ def retry_failed(conn: sqlite3.Connection, job_id: int, now: int) -> int:
     return cur.rowcount
 
 
+def retry_all_failed(conn: sqlite3.Connection, target: str | None, now: int) -> list[int]:
+    """Put every failed item (of ``target``, or of all targets) back in line; their job ids."""
+    where, args = ("AND target = ?", (target,)) if target else ("", ())
+    jobs = [r[0] for r in conn.execute(
+        f"SELECT DISTINCT job_id FROM outbox WHERE status = 'failed' {where} ORDER BY job_id",
+        args)]
+    conn.execute("UPDATE outbox SET status = 'pending', not_before = 0, last_error = NULL,"
+                 f" updated_at = ? WHERE status = 'failed' {where}", (now, *args))
+    return jobs
+
+
+def failing(conn: sqlite3.Connection) -> tuple[int, int | None]:
+    """(failed items, when the oldest of them failed): publication that needs people."""
+    count, since = conn.execute(
+        "SELECT COUNT(*), MIN(updated_at) FROM outbox WHERE status = 'failed'").fetchone()
+    return count, since
+
+
 def failure_of(conn: sqlite3.Connection, job_id: int) -> str | None:
     row = conn.execute("SELECT last_error FROM outbox WHERE job_id = ? AND status = 'failed'"
                        " ORDER BY id DESC LIMIT 1", (job_id,)).fetchone()

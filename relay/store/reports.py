@@ -106,6 +106,7 @@ class OutboxFigures:
     failed: int
     failures: list[OutboxFailure]  # the latest FAILURES_SHOWN
     waits: list[OutboxWait]
+    failing_since: int | None = None  # when the oldest failed item failed
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +177,9 @@ def _outbox(conn: sqlite3.Connection, now: int) -> OutboxFigures:
                  "SELECT target, COUNT(*), SUM(last_error LIKE 'flood wait%'), MAX(not_before),"
                  " last_error, id, job_id FROM outbox WHERE status = 'pending'"
                  " AND not_before > ? GROUP BY target ORDER BY target", (int(now),))]
-    return OutboxFigures(pending_by_target, failed, failures, waits)
+    since = conn.execute("SELECT MIN(updated_at) FROM outbox WHERE status = 'failed'"
+                         ).fetchone()[0]
+    return OutboxFigures(pending_by_target, failed, failures, waits, since)
 
 
 # ------------------------------------------------------------------------------ metrics
@@ -189,6 +192,8 @@ class MetricsFigures:
     published: int  # posts (first parts) published
     backlog: int  # outbox items waiting
     flood_waiting: int  # seconds of wait still in force, summed over the pending items
+    failed: int = 0  # outbox items that failed and wait for people (``/retry``)
+    failing_since: int | None = None  # when the oldest of them failed
 
 
 def metrics_figures(conn: sqlite3.Connection, now: int) -> MetricsFigures:
@@ -201,6 +206,9 @@ def metrics_figures(conn: sqlite3.Connection, now: int) -> MetricsFigures:
         flood_waiting=conn.execute(
             "SELECT COALESCE(SUM(not_before - ?), 0) FROM outbox WHERE status = 'pending'"
             " AND not_before > ?", (int(now), int(now))).fetchone()[0],
+        **dict(zip(("failed", "failing_since"), conn.execute(
+            "SELECT COUNT(*), MIN(updated_at) FROM outbox WHERE status = 'failed'"
+        ).fetchone(), strict=True)),
     )
 
 

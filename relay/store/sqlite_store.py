@@ -40,6 +40,7 @@ from relay.store.channels import ChannelInfo
 from relay.store.db import BatchWriter, Database
 from relay.store.errors import DatabaseUnreadable
 from relay.store.imports import Detected, Version
+from relay.store.migrations import MIGRATIONS, SchemaTooNew
 from relay.store.outbox import OutboxItem, Publication
 from relay.store.overview import JobSummary, PostSummary
 from relay.store.readonly import readonly_uri, snapshot
@@ -206,6 +207,12 @@ class SqliteStore:
     async def failure_of(self, job_id: int) -> str | None:
         return await self.db.read(outbox.failure_of, job_id)
 
+    async def retry_all_failed(self, target: str | None, now: int) -> list[int]:
+        return await self.db.run(outbox.retry_all_failed, target, now)
+
+    async def publish_failing(self) -> tuple[int, int | None]:
+        return await self.db.read(outbox.failing)
+
     async def posted_parts(self, job_id: int) -> list[Publication]:
         return await self.db.read(outbox.posted_parts, job_id)
 
@@ -350,10 +357,25 @@ async def open_store(path: Path | str, *, readonly: bool = False) -> SqliteStore
         raise DatabaseUnreadable(f"cannot open {path}: {exc}") from None
     try:
         await conn.execute("PRAGMA query_only=ON")
+        await _refuse_newer_schema(conn)
     except BaseException:
         await conn.close()
         raise
     return SqliteStore(Database(conn, Path(path)))
+
+
+async def _refuse_newer_schema(conn: aiosqlite.Connection) -> None:
+    """A database written by a newer relay is refused by readers too (its meaning may have
+    changed): the same one line as for writers, nothing read."""
+    try:
+        async with conn.execute("SELECT MAX(version) FROM schema_migrations") as cur:
+            row = await cur.fetchone()
+    except sqlite3.Error:
+        return  # not relay's, or damaged: the reader's own checks say so
+    newest = max(v for v, _ in MIGRATIONS)
+    if row and row[0] is not None and row[0] > newest:
+        raise SchemaTooNew(f"database schema version {row[0]} is newer than this relay knows"
+                           f" ({newest}); upgrade relay")
 
 
 def read_only(path: Path | str, use: Callable[[Store], Awaitable[T]]) -> T:

@@ -26,17 +26,19 @@ from telethon.tl import types
 from relay.config import Settings, Target
 from relay.core.jobview import JobView
 from relay.logs import event
+from relay.review.publish_errors import locate
+from relay.service.waits import book_for
 from relay.store.api import Store
 from relay.store.outbox import OutboxItem
 from relay.telegram.entities import to_telethon
 from relay.telegram.flood import forget_flood_waits
 from relay.telegram.limiter import RateLimiter
+from relay.telegram.recovery import recover_part
 from relay.text.compose import compose, has_media
-from relay.text.formatting import FormattedText, text_digest
+from relay.text.formatting import FormattedText
 
 log = logging.getLogger("relay.publisher")
 
-SCAN_WINDOW = 100  # message ids read per request when looking for a post made before a crash
 DELETED_NOTE = "[The original post was deleted by the source channel on {date}.]"
 
 #: Failures that retrying will not cure: editors must act.
@@ -56,6 +58,11 @@ PERMANENT = (
     errors.MultiMediaTooLongError,
     errors.EntitiesTooLongError,
 )
+
+
+class _Later(Exception):
+    """This target's posting limit is reached: its next part goes out in a later round, while
+    the other targets go on."""
 
 
 class MediaMissing(Exception):
@@ -100,6 +107,7 @@ class Publisher:
         # every publication (the configured action may have changed while relay was stopped).
         self._audit_seen: int | None = None
         self.flood_wait_seconds = 0.0  # imposed since start, for metrics
+        self.waits = book_for(client)  # shared with the review bot (same client)
 
     # ------------------------------------------------------------------ lifecycle
     @property
@@ -144,19 +152,48 @@ class Publisher:
         async with self._lock:
             await self.enqueue_deleted_source_actions()
             while not self._stopping:
-                next_due, sent = 5.0, 0
+                next_due, sent, limited = 5.0, 0, False
                 for item in await self.store.outbox_heads():
                     now = self.clock()
-                    if item.not_before > now:
+                    if item.not_before > now:  # a wait of this target only
+                        self.waits.hold("publisher", self.where(item.target), item.not_before,
+                                        "flood wait" if (item.last_error or "").startswith(
+                                            "flood wait") else "retry back-off")
                         next_due = min(next_due, item.not_before - now)
                         continue
-                    if item.not_before:  # our stored wait is the one that counts
-                        forget_flood_waits(self.client)
+                    if (limit := self.limiter.wait(item.target, now)) > 1.0:
+                        next_due, limited = min(next_due, limit), True
+                        continue
+                    self.waits.release("publisher", self.where(item.target))
+                    # Telethon's note of a flood wait is per request type, not per channel:
+                    # relay keeps its own per target (in the outbox), so another channel's wait
+                    # never refuses this send.
+                    forget_flood_waits(self.client)
                     await self.process(item)
                     sent += 1
                 if not sent:
-                    return next_due
+                    if not limited:
+                        return next_due
+                    await self._nap(next_due)  # only posting limits left: wake for new work
             return 5.0
+
+    async def _nap(self, seconds: float) -> None:
+        """Sleep ``seconds``, or less when new work is approved meanwhile."""
+        self._wake.clear()
+        sleeper = asyncio.ensure_future(self.sleep(seconds))
+        waker = asyncio.ensure_future(self._wake.wait())
+        _done, pending = await asyncio.wait({sleeper, waker},
+                                            return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+
+    def where(self, target_key: str) -> str:
+        """The target channel as people know it: ``@relay_en`` (or its key)."""
+        target = self.targets.get(target_key)
+        if target is not None and target.ref.username:
+            return "@" + target.ref.username
+        return target_key
 
     async def enqueue_deleted_source_actions(self) -> None:
         policy = self.settings.publish.on_source_deleted
@@ -182,9 +219,12 @@ class Publisher:
                 await self._annotate(item, job, target)
             else:
                 await self._delete(item, job, target)
+        except _Later:
+            return  # the parts sent so far are recorded; the rest follow in a later round
         except errors.FloodWaitError as exc:
             self.flood_wait_seconds += exc.seconds
             until = int(self.clock()) + exc.seconds
+            self.waits.hold("publisher", self.where(item.target), until)
             await self.store.delay(item.id, until, f"flood wait {exc.seconds}s",
                               int(self.clock()), count_attempt=False)
             log.warning(event("publish.flood_wait", item=item.id, target=item.target,
@@ -194,8 +234,8 @@ class Publisher:
             reason = _reason(exc)
             await self.store.fail(item, reason, int(self.clock()))
             log.error(event("publish.failed", item=item.id, job=item.job_id, reason=reason))
-            if self.on_failed:
-                self.on_failed(item.job_id, reason)
+            if self.on_failed:  # editors read it explained, with the channel
+                self.on_failed(item.job_id, locate(reason, self.where(item.target)) or reason)
             return
         except (errors.RPCError, OSError, ConnectionError, ValueError) as exc:
             backoff = min(3600, 5 * 2 ** min(item.attempts, 10))
@@ -255,7 +295,11 @@ class Publisher:
             done = await self.store.parts_of(item.id)
 
     async def _respect_limits(self, target_key: str) -> None:
+        """Sleep out the global per-second limit; a target's per-minute limit is left to a
+        later round (:class:`_Later`), so it never holds another target."""
         while (wait := self.limiter.wait(target_key, self.clock())) > 0:
+            if wait > 1.0:
+                raise _Later(target_key)
             await self.sleep(wait)
 
     async def _send(self, peer: Any, part: FormattedText, files: list[str],
@@ -300,35 +344,8 @@ class Publisher:
 
     async def _recover(self, item: OutboxItem, part_no: int, parts: list[FormattedText],
                        peer: Any, channel_id: int) -> None:
-        """A send of part ``part_no`` (``item.sending_part``) was started before a crash: was
-        it made? Look in the channel for the text recorded when the send started (not the text
-        rendered now: the credit or a source's name may have changed in the config since)."""
-        if item.sending_hash is not None:
-            wanted = item.sending_hash
-        elif part_no < len(parts):  # started before digests were recorded
-            wanted = text_digest(parts[part_no].text)
-        else:
-            log.info(event("publish.not_found_after_crash", item=item.id, part=part_no))
-            return
-        floor = await self.store.newest_published_id(channel_id)
-        known = {p.message_id for p in (await self.store.parts_of(item.id)).values()}
-        empty_windows = 0
-        start = floor + 1
-        while empty_windows < 2:
-            ids = list(range(start, start + SCAN_WINDOW))
-            found = [m for m in await self.client.get_messages(peer, ids=ids)
-                     if isinstance(m, types.Message)]
-            for message in found:
-                if message.out and text_digest(message.message or "") == wanted \
-                        and message.id not in known:
-                    await self.store.record_part(item, channel_id, part_no, message.id,
-                                                 message.message or "", int(self.clock()))
-                    log.warning(event("publish.recovered", item=item.id, part=part_no,
-                                      message=message.id))
-                    return
-            empty_windows = 0 if found else empty_windows + 1
-            start += SCAN_WINDOW
-        log.info(event("publish.not_found_after_crash", item=item.id, part=part_no))
+        await recover_part(self.client, self.store, item, part_no, parts, peer, channel_id,
+                           self.clock)
 
     # ------------------------------------------------------------------ after publication
     async def _correct(self, item: OutboxItem, job: JobView, target: Target) -> None:
