@@ -69,7 +69,7 @@ async def test_heartbeat_status_metrics_and_health_say_who_waits_where_until_whe
     from relay.cli.health import check_health
     from relay.cli.status import read_status
     from relay.service.metrics import render
-    from relay.service.waits import note_wait
+    from relay.telegram.waits import note_wait
 
     w.tg.post(w.vahed, FARSI)
     await w.settle()
@@ -159,3 +159,47 @@ async def test_retry_by_target_and_explanations_in_farsi(w):  # noqa: F811
     w.say(w.reza, "/retry @relay_es")
     await w.settle()
     assert len(w.tg.history(w.out_es)) == 1
+
+
+async def test_a_flood_wait_in_the_review_group_never_stops_private_answers(tmp_path):
+    """The bot waits 10 minutes before posting in the group again; meanwhile a private /whoami
+    is answered at once, and the heartbeat's wait book says where the bot waits and until when."""
+    import asyncio
+
+    from relay.telegram.waits import waiting_until
+
+    world = ReviewWorld(tmp_path)
+    await world.start()
+    try:
+        group_id = world.group.id
+
+        def hook(sender, request):
+            if isinstance(request, fn.messages.SendMessageRequest) \
+                    and getattr(request.peer, "channel_id", None) == group_id \
+                    and sender.user_id == world.bot.id and not hook.done:
+                hook.done = True
+                raise rpc_error("FLOOD_WAIT_600", request)
+        hook.done = False
+        world.tg.on_request(hook)
+        world.tg.post(world.vahed, FARSI)
+        await world.tg.settle()
+        carding = asyncio.ensure_future(world.service.bot.post_pending_cards())
+        for _ in range(200):  # the card's send meets the wait and sleeps
+            if hook.done:
+                break
+            await asyncio.sleep(0.01)
+        assert hook.done and not carding.done()
+        client = world.service.bot.client
+        until = waiting_until(client, "bot", str(world.group.marked_id), world.clock())
+        assert until >= world.clock() + 600
+        world.tg.send_private(world.sara, world.bot, "/whoami")
+        for _ in range(300):
+            said = world.bot_said_to(world.sara)
+            if said:
+                break
+            await asyncio.sleep(0.01)
+        assert said and "Sara" in said[-1]  # answered while the group waits
+        assert world.cards() == []  # the card waits its turn; it is not dropped
+        carding.cancel()
+    finally:
+        await world.stop()

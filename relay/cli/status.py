@@ -27,11 +27,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from relay.config import Settings, Source
-from relay.service import waits
 from relay.store.errors import DatabaseUnreadable as StatusError
 from relay.store.reports import JOB_STATES, ChannelState, SourceState, StatusFigures
 from relay.store.service_state import HEARTBEAT_STALE_SECONDS
 from relay.store.sqlite_store import read_only
+from relay.telegram import waits
 
 __all__ = [
     "HEARTBEAT_STALE_SECONDS",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from relay.service.waits import Wait, describe
+from relay.telegram.waits import Wait, describe
 
 _FAILING = re.compile(r"publishing failing: (\d+) posts? since (\S+Z)")
 

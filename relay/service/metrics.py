@@ -12,9 +12,9 @@ import time
 from collections.abc import Callable, Sequence
 
 from relay.logs import event
-from relay.service.waits import Wait
 from relay.store.api import ReportsStore
 from relay.store.reports import JOB_STATES, MetricsFigures
+from relay.telegram.waits import Wait
 
 log = logging.getLogger("relay.metrics")
 

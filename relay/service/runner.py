@@ -20,7 +20,6 @@ from relay.config import Settings
 from relay.logs import event
 from relay.service import heartbeat
 from relay.service.metrics import MetricsServer
-from relay.service.waits import Wait, book_for
 from relay.store.db import Database
 from relay.store.service_state import HEARTBEAT_SECONDS, HEARTBEAT_STALE_SECONDS  # noqa: F401 - re-exported
 from relay.store.sqlite_store import SqliteStore
@@ -28,6 +27,7 @@ from relay.telegram.bot import ReviewBot
 from relay.telegram.callbacks import CallbackSigner
 from relay.telegram.client import ReadOnlyClient
 from relay.telegram.publisher import Publisher
+from relay.telegram.waits import Wait, book_for
 from relay.telegram.watcher import Watcher
 
 log = logging.getLogger("relay.service")

@@ -30,6 +30,7 @@ from relay.telegram.callbacks import CallbackSigner
 from relay.telegram.entities import from_telethon, to_telethon
 from relay.telegram.flood import forget_flood_waits
 from relay.telegram.menu import install_command_menus
+from relay.telegram.waits import clear_wait, note_wait, waiting_until
 from relay.text.formatting import FormattedText
 
 log = logging.getLogger("relay.bot")
@@ -207,21 +208,31 @@ class ReviewBot:
         return [[Button.inline(b.label, self.signer.encode(b.action, job_id, version, chat))
                  for b in row] for row in buttons]
 
-    async def _patiently(self, request: Callable[[], Awaitable[Any]]) -> Any:
-        """Make a request, waiting out flood waits: Telegram allows a bot about 20 messages a
-        minute in a group, and a burst of new posts means a burst of cards. Nothing is
-        dropped; it just goes out later."""
+    async def _patiently(self, chat: int, request: Callable[[], Awaitable[Any]]) -> Any:
+        """Make a request in ``chat``, waiting out flood waits there: Telegram allows a bot
+        about 20 messages a minute in a group, and a burst of new posts means a burst of
+        cards. Nothing is dropped; it just goes out later. A wait holds only its own chat:
+        Telethon remembers flood waits per request type, so its memory is cleared before each
+        request and relay keeps the waits per chat (shown in the heartbeat and status)."""
+        where = str(chat)
         while True:
+            now = self.desk.clock()
+            until = waiting_until(self.client, "bot", where, now)
+            if until:
+                await asyncio.sleep(until - now)
+                clear_wait(self.client, "bot", where)
+            forget_flood_waits(self.client)
             try:
                 return await request()
             except errors.FloodWaitError as exc:
-                log.warning(event("bot.flood_wait", seconds=exc.seconds))
+                log.warning(event("bot.flood_wait", seconds=exc.seconds, chat=chat))
+                note_wait(self.client, "bot", where, exc.seconds + 1, self.desk.clock())
                 await asyncio.sleep(exc.seconds + 1)
-                forget_flood_waits(self.client)
+                clear_wait(self.client, "bot", where)
 
     async def send(self, said: Say) -> Any:
         chat, text = said.chat, said.text
-        return await self._patiently(lambda: self.client.send_message(
+        return await self._patiently(chat, lambda: self.client.send_message(
             chat, text.text, formatting_entities=to_telethon(text.entities),
             buttons=self.markup(said.buttons, said.job_id, said.version, chat),
             reply_to=said.reply_to, link_preview=False, parse_mode=None))
@@ -231,7 +242,7 @@ class ReviewBot:
 
     async def edit(self, card: CardEdit) -> None:
         try:
-            await self._patiently(lambda: self.client.edit_message(
+            await self._patiently(card.chat, lambda: self.client.edit_message(
                 card.chat, card.message_id, card.text.text,
                 formatting_entities=to_telethon(card.text.entities),
                 buttons=self.markup(card.buttons, card.job_id, card.version, card.chat),

@@ -27,13 +27,13 @@ from relay.config import Settings, Target
 from relay.core.jobview import JobView
 from relay.logs import event
 from relay.review.publish_errors import locate
-from relay.service.waits import book_for
 from relay.store.api import Store
 from relay.store.outbox import OutboxItem
 from relay.telegram.entities import to_telethon
 from relay.telegram.flood import forget_flood_waits
 from relay.telegram.limiter import RateLimiter
 from relay.telegram.recovery import recover_part
+from relay.telegram.waits import book_for
 from relay.text.compose import compose, has_media
 from relay.text.formatting import FormattedText
 
