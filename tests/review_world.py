@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -165,3 +167,20 @@ class ReviewWorld:
 
     async def rows(self, sql: str, *params: object) -> list[tuple]:
         return [tuple(r) for r in await self.db.read(lambda c: c.execute(sql, params).fetchall())]
+
+
+#: A Vahed syndicate post in Farsi, as the review tests post it.
+STRIKE_FARSI = "کارگران شرکت واحد امروز در اعتراض به حقوق معوقه دست به اعتصاب زدند."
+
+
+@contextlib.asynccontextmanager
+async def team_with_a_card(tmp: Path) -> AsyncIterator[ReviewWorld]:
+    """A running review team with one Farsi post from @vahed carded (jobs 1 and 2)."""
+    world = ReviewWorld(tmp)
+    await world.start()
+    try:
+        world.tg.post(world.vahed, STRIKE_FARSI)
+        await world.settle()
+        yield world
+    finally:
+        await world.stop()

@@ -10,7 +10,7 @@ import pytest
 
 from relay.review import inbox
 from relay.review.conversation import Incoming, Press
-from tests.review_world import ReviewWorld
+from tests.review_world import ReviewWorld, team_with_a_card
 
 FARSI = "کارگران شرکت واحد امروز در اعتراض به حقوق معوقه دست به اعتصاب زدند."
 REVIEW = Path(__file__).resolve().parents[1] / "relay" / "review"
@@ -18,12 +18,8 @@ REVIEW = Path(__file__).resolve().parents[1] / "relay" / "review"
 
 @pytest.fixture
 async def w(tmp_path):
-    world = ReviewWorld(tmp_path)
-    await world.start()
-    world.tg.post(world.vahed, FARSI)
-    await world.settle()
-    yield world
-    await world.stop()
+    async with team_with_a_card(tmp_path) as world:
+        yield world
 
 
 def said(w: ReviewWorld, who: int, text: str, **kw) -> Incoming:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from telethon.tl import types
 
-from tests.review_world import ReviewWorld
+from tests.review_world import ReviewWorld, team_with_a_card
 from tests.test_replies import CHATTER, TRANSLATIONS
 
 FARSI = "کارگران شرکت واحد امروز در اعتراض به حقوق معوقه دست به اعتصاب زدند."
@@ -16,12 +16,8 @@ FARSI = "کارگران شرکت واحد امروز در اعتراض به حق
 
 @pytest.fixture
 async def w(tmp_path):
-    world = ReviewWorld(tmp_path)
-    await world.start()
-    world.tg.post(world.vahed, FARSI)
-    await world.settle()
-    yield world
-    await world.stop()
+    async with team_with_a_card(tmp_path) as world:
+        yield world
 
 
 def card_of(w: ReviewWorld, job: int) -> types.Message:

@@ -21,7 +21,7 @@ from relay.review.commands import (
 from relay.review.conversation import Incoming, Press, RefreshCards, Response, Say
 from relay.review.desk import Desk
 from relay.review.texts import t
-from tests.review_world import ReviewWorld
+from tests.review_world import ReviewWorld, team_with_a_card
 
 REVIEW = Path(__file__).resolve().parents[1] / "relay" / "review"
 FARSI = "کارگران شرکت واحد امروز در اعتراض به حقوق معوقه دست به اعتصاب زدند."
@@ -96,12 +96,8 @@ def test_review_layer_imports_no_telegram():
 # ---------------------------------------------------------------- use cases over the store
 @pytest.fixture
 async def w(tmp_path):
-    world = ReviewWorld(tmp_path)
-    await world.start()
-    world.tg.post(world.vahed, FARSI)
-    await world.settle()
-    yield world
-    await world.stop()
+    async with team_with_a_card(tmp_path) as world:
+        yield world
 
 
 def said(msg_text: str, w: ReviewWorld, who: int, **kw) -> Incoming:

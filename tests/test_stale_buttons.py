@@ -6,7 +6,7 @@ import pytest
 
 from relay.review import actions
 from relay.review.cards import preview_buttons
-from tests.review_world import ReviewWorld
+from tests.review_world import ReviewWorld, team_with_a_card
 
 FARSI = "کارگران شرکت واحد امروز در اعتراض به حقوق معوقه دست به اعتصاب زدند."
 TRANSLATION = "Vahed bus workers went on strike today over unpaid wages."
@@ -14,12 +14,8 @@ TRANSLATION = "Vahed bus workers went on strike today over unpaid wages."
 
 @pytest.fixture
 async def w(tmp_path):
-    world = ReviewWorld(tmp_path)
-    await world.start()
-    world.tg.post(world.vahed, FARSI)
-    await world.settle()
-    yield world
-    await world.stop()
+    async with team_with_a_card(tmp_path) as world:
+        yield world
 
 
 async def rows(w, sql, *params):
