@@ -32,12 +32,12 @@ from relay.telegram.entities import to_telethon
 from relay.telegram.flood import forget_flood_waits
 from relay.telegram.limiter import RateLimiter
 from relay.text.compose import compose, has_media
-from relay.text.formatting import FormattedText, text_digest
+from relay.text.formatting import FormattedText, text_digest, utf16_len
+from relay.text.wording import correction_header, deleted_note
 
 log = logging.getLogger("relay.publisher")
 
 SCAN_WINDOW = 100  # message ids read per request when looking for a post made before a crash
-DELETED_NOTE = "[The original post was deleted by the source channel on {date}.]"
 
 #: Failures that retrying will not cure: editors must act.
 PERMANENT = (
@@ -350,9 +350,9 @@ class Publisher:
                     errors.MessageAuthorRequiredError) as exc:
                 log.warning(event("publish.correction_as_reply", job=job.id,
                                   reason=_reason(exc)))
-        header = FormattedText("Correction:\n\n")
+        header = FormattedText(correction_header(target.language, target.correction))
         first = parts[0]
-        shifted = tuple(e.shifted(len(header.text)) for e in first.entities)
+        shifted = tuple(e.shifted(utf16_len(header.text)) for e in first.entities)
         parts = [FormattedText(header.text + first.text, shifted), *parts[1:]]
         await self._send_parts(item, parts, peer, target, [],
                                first_reply_to=originals[0].message_id if originals else None)
@@ -369,7 +369,8 @@ class Publisher:
             return
         peer = await self._peer(target)
         deleted_at = await self.store.source_deleted_at(job.channel_id, job.message_id)
-        note = DELETED_NOTE.format(date=time.strftime("%Y-%m-%d", time.gmtime(deleted_at or 0)))
+        note = deleted_note(target.language, time.strftime("%Y-%m-%d", time.gmtime(deleted_at or 0)),
+                            target.deleted_note)
         await self._send_parts(item, [FormattedText(note)], peer, target, [],
                                first_reply_to=originals[0].message_id)
 
