@@ -13,9 +13,12 @@ other (or reply to each other) with nothing added, so there is nothing to transl
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from relay.text.template import DEFAULT_TEMPLATE
+from relay.config import Target
+from relay.core.language import detect
+from relay.text.template import DEFAULT_TEMPLATE, Field, Link, parse_template
 
 __all__ = [
     "LANGUAGES",
@@ -23,6 +26,8 @@ __all__ = [
     "correction_header",
     "default_template",
     "deleted_note",
+    "language_warnings",
+    "target_language_warnings",
     "template_for",
     "wording",
 ]
@@ -120,3 +125,51 @@ def deleted_note(language: str, date: str, override: str | None = None) -> str:
 def correction_header(language: str, override: str | None = None) -> str:
     """What opens a correction posted as a reply (followed by a blank line)."""
     return f"{override or wording(language).correction}\n\n"
+
+
+# --- relay check: wording in another language than the target's ---------------------------
+
+#: A text is reported only when the detection is at least this sure and it has enough words
+#: (one-word labels such as "Correction:" are the same in several languages).
+_WARN_CONFIDENCE = 0.9
+_WARN_MIN_WORDS = 3
+
+
+def literal_text(template: str) -> str:
+    """The words a template shows itself: its literal text and link labels, without fields."""
+    parsed = parse_template(template)
+    out: list[str] = []
+    for part in (*parsed.head, *parsed.tail):
+        pieces = part.label if isinstance(part, Link) else (part,)
+        out.extend(p for p in pieces if not isinstance(p, Field))
+    return " ".join(out)
+
+
+def language_warnings(key: str, language: str, texts: dict[str, str]) -> list[str]:
+    """One line per configured text (``template``, ``forward_template``, ``deleted_note``,
+    ``correction``; values already as the target gives them) written in another language than
+    the target's ``language``."""
+    warnings = []
+    target_lang = language.strip().lower().split("-", 1)[0]
+    for name, text in texts.items():
+        literal = literal_text(text) if name.endswith("template") else text.replace("{date}", "")
+        detection = detect(literal)
+        if (len(literal.split()) >= _WARN_MIN_WORDS and detection.lang not in (target_lang, "und")
+                and detection.confidence >= _WARN_CONFIDENCE):
+            warnings.append(f"targets {key}: {name} looks {detection.lang}, not {target_lang} "
+                            "(the target's language)")
+    return warnings
+
+
+def target_language_warnings(targets: Iterable[Target]) -> list[str]:
+    """:func:`language_warnings` for every target's own wording (a target that keeps the
+    default template has the built-in wording of its language)."""
+    warnings = []
+    for target in targets:
+        texts = {name: value for name, value in (
+            ("template", None if target.template == DEFAULT_TEMPLATE else target.template),
+            ("forward_template", target.forward_template),
+            ("deleted_note", target.deleted_note),
+            ("correction", target.correction)) if value}
+        warnings += language_warnings(target.key, target.language, texts)
+    return warnings
