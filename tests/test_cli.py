@@ -80,7 +80,9 @@ def test_demo_runs_and_leaves_a_database(tmp_path):
     assert published == 3
     assert "@no_such_channel_demo could not be resolved" in out.stdout
     assert "@worker_news_en_demo — what subscribers see:" in out.stdout
-    assert "Translation: Campaña Shahrokh Zamani" in out.stdout
+    # issue 11: the demo's Spanish channel credits in Spanish (this pinned "Translation: ...")
+    assert "Traducción: Campaña Shahrokh Zamani" in out.stdout
+    assert "Translation: Campaña Shahrokh Zamani" not in out.stdout
 
 
 async def test_login_with_phone_and_code_prints_a_string_session(world, settings, monkeypatch,

@@ -57,11 +57,12 @@ async def test_each_target_publishes_only_its_own_jobs_with_attribution(w):
     [post] = w.tg.history(w.out_es)
     assert post.message == (
         "Los conductores de autobuses de Vahed están en huelga.\n\n"
-        "Source: Telegram channel of Syndicate of Workers of Tehran and Suburbs Vahed Bus "
-        "Company\nTranslation: Campaña Shahrokh Zamani")
+        # issue 11: the Spanish channel's credit is in Spanish (it was English before)
+        "Fuente: canal de Telegram de Syndicate of Workers of Tehran and Suburbs Vahed Bus "
+        "Company\nTraducción: Campaña Shahrokh Zamani")
     link = next(e for e in post.entities if isinstance(e, types.MessageEntityTextUrl))
     assert link.url == "https://t.me/vahed/1"
-    assert post.message[link.offset:link.offset + link.length].startswith("Telegram channel of")
+    assert post.message[link.offset:link.offset + link.length].startswith("canal de Telegram de")
     assert await status(w, 2) == "published" and await status(w, 1) == "queued"
     published = await w.rows("SELECT job_id, target, part, message_id FROM publications")
     assert published == [(2, "es", 0, post.id)]

@@ -147,6 +147,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if settings.targets and not any(p.is_editor for p in settings.people):
         print("  warning: targets are configured but no person is an editor: nothing can be "
               "approved", file=sys.stderr)
+    from relay.text.wording import target_language_warnings  # issue 11
+
+    for line in target_language_warnings(settings.targets):
+        print(f"  warning: {line}", file=sys.stderr)
     return EXIT_OK
 
 

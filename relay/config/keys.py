@@ -89,6 +89,15 @@ KEYS: tuple[Key, ...] = (
         strip=False),
     Key("targets", "split_mode", "choice", "reply",
         "how the parts of a long translation are posted", choices=SPLIT_MODES),
+    # [[targets]] wording in the target's language (issue 11, relay.text.wording); left out:
+    # the built-in wording of the target's language
+    Key("targets", "forward_template", "text", None,
+        "how a forwarded post is laid out (left out: the built-in one when template is the "
+        "default, else template)", strip=False),
+    Key("targets", "deleted_note", "text", None,
+        "the note posted under a translation whose source post was deleted ({date})"),
+    Key("targets", "correction", "text", None,
+        "the label above a correction posted as a reply"),
     # [[people]]
     Key("people", "id", "integer", REQUIRED, "Telegram user id", lo=1),
     Key("people", "name", "text", REQUIRED, "display name, shown on cards and as {translator}"),

@@ -21,7 +21,7 @@ from relay.config.settings import (
     WatcherSettings,
 )
 from relay.config.table import Table, suggest
-from relay.text.template import TemplateError, validate_template
+from relay.text.template import TemplateError, template_fields, validate_template
 
 #: The keys of the top-level table.
 TOP_KEYS = (*TABLE_SECTIONS, *ARRAY_SECTIONS)
@@ -90,6 +90,7 @@ def _target(t: Table, known_sources: tuple[Source, ...]) -> Target:
         validate_template(template)
     except TemplateError as exc:
         t.fail("template", exc.problem)
+    wording = _target_wording(t)
     return Target(
         key=target_key,
         ref=ref,
@@ -97,7 +98,30 @@ def _target(t: Table, known_sources: tuple[Source, ...]) -> Target:
         credit=t.read(key("targets.credit")),
         template=template,
         split_mode=t.read(key("targets.split_mode")),
+        **wording,
     )
+
+
+def _target_wording(t: Table) -> dict[str, str | None]:
+    """The target's wording overrides (issue 11): None where the built-in one applies."""
+    found: dict[str, str | None] = {}
+    for name in ("forward_template", "deleted_note", "correction"):
+        found[name] = t.read(key(f"targets.{name}")) if t.has(name) else None
+    forward = found["forward_template"]
+    if forward is not None:
+        try:
+            validate_template(forward)
+        except TemplateError as exc:
+            t.fail("forward_template", exc.problem)
+    note = found["deleted_note"]
+    if note is not None:
+        try:
+            extra = template_fields(note) - {"date"}
+        except TemplateError as exc:
+            t.fail("deleted_note", exc.problem)
+        if extra:
+            t.fail("deleted_note", "may use only the field {date}")
+    return found
 
 
 def targets(root: Table, known_sources: tuple[Source, ...]) -> tuple[Target, ...]:

@@ -41,6 +41,10 @@ class Target:
     credit: str
     template: str = default("targets.template")
     split_mode: str = default("targets.split_mode")  # "reply" | "sequence"
+    # Wording overrides (None: the built-in wording of ``language``, relay.text.wording).
+    forward_template: str | None = default("targets.forward_template")
+    deleted_note: str | None = default("targets.deleted_note")
+    correction: str | None = default("targets.correction")
 
 
 @dataclass(frozen=True)

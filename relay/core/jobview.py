@@ -40,6 +40,7 @@ class JobView:
     lang_confidence: float | None
     media_kind: str | None
     source_deleted: bool
+    fwd_from: str | None = None  # the post's forward origin as stored (JSON), None: no forward
 
     @property
     def state(self) -> JobState:

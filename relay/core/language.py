@@ -44,6 +44,8 @@ RULE_CONFIDENCE = 0.99
 #: Confidence of a default taken for lack of evidence: a few plain-ASCII words are English.
 DEFAULT_CONFIDENCE = 0.5
 _SHORT_TOKENS = 4
+#: Arabic-script posts of at most this many words may be decided by their channel.
+_OPEN_MAX_WORDS = 6
 #: Characters of a post looked at, and words the rules count at most.
 _MAX_CHARS = 1000
 _MAX_WORDS = 150
@@ -379,3 +381,20 @@ def warm_up() -> None:
     """Load the langdetect profiles now (about 0.5 s) rather than on the first odd post."""
     for engine in (ARABIC_ENGINE, LATIN_ENGINE, ANY_ENGINE):
         engine.load()
+
+
+def arabic_script_open(text: str) -> frozenset[str]:
+    """The Arabic-script languages a short post's own words leave open (see language_context);
+    empty when it is long, mostly in another script, or has a function word or minority letter."""
+    prose = _clean(text[:_MAX_CHARS])[0]
+    words = _AR_WORD_RE.findall(_HARAKAT_RE.sub("", prose))
+    joined = " ".join(words)
+    if not words or len(words) > _OPEN_MAX_WORDS or _MINORITY_RE.search(joined) \
+            or _count(_AR_LETTERS_RE, prose) * 2 < _count(_ANY_LETTERS_RE, prose) \
+            or not (_UR_WORDS.isdisjoint(words) and _AR_WORDS.isdisjoint(words)
+                    and _FA_WORDS.isdisjoint(_fold(joined).split())):
+        return frozenset()
+    fa_score, ar_score = _scores(words, joined)
+    if fa_score:  # Persian letters or ZWNJ: not Arabic, but Urdu and Sorani share them
+        return frozenset() if ar_score else frozenset({FARSI, "ur", "ckb", "ps"})
+    return frozenset({"ar"}) if ar_score >= 2 else frozenset({FARSI, "ar", "ur", "ckb", "ps"})

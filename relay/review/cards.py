@@ -16,6 +16,7 @@ from relay.review.conversation import ButtonSpec
 from relay.review.publish_errors import explain
 from relay.review.texts import language_names, status_name, t
 from relay.text.formatting import Entity, FormattedText, utf16_len, utf16_to_index
+from relay.text.forward import forward_origin
 from relay.text.links import post_link
 
 CARD_SOURCE_UNITS = 2800  # room left in 4096 for the header, status lines and notes
@@ -53,6 +54,16 @@ def source_link(job: JobView) -> str:
     return post_link(job.channel_username, job.channel_id, job.message_id)
 
 
+def forward_lines(job: JobView, lang: str = "en") -> list[str]:
+    """For a forward: "Forwarded from <origin> by <source>" and the link to the original post
+    when the origin is public (the source's link is the line above); nothing otherwise."""
+    origin = forward_origin(job.fwd_from)
+    if origin is None:
+        return []
+    said = t(lang, "card.forwarded", origin=origin.name, source=job.channel_name or "?")
+    return [said, origin.link] if origin.link else [said]
+
+
 def render_card(job: JobView, names: dict[int, str], rules: Rules, now: int, lang: str = "en",
                 publication_link: str | None = None, failure: str | None = None) -> FormattedText:
     """The card's text: header (bold), source, status, notes, then the original text."""
@@ -64,6 +75,7 @@ def render_card(job: JobView, names: dict[int, str], rules: Rules, now: int, lan
     lines = [
         t(lang, "card.source", name=job.channel_name or "?", date=fmt_time(job.message_date)),
         source_link(job),
+        *forward_lines(job, lang),
         t(lang, "card.detected", lang=job.lang or "?",
           confidence=f"{job.lang_confidence or 0:.2f}",
           media=job.media_kind or t(lang, "card.no_media")),

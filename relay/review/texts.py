@@ -21,6 +21,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "card.title": ("Job {job} · {lang} → {target} · {status}",
                    "کار {job} · {lang} ← {target} · {status}"),
     "card.source": ("Source: {name} · {date}", "منبع: {name} · {date}"),
+    "card.forwarded": ("Forwarded from {origin} by {source}", "بازارسال از {origin} توسط {source}"),
     "card.detected": ("Detected: {lang} ({confidence}) · media: {media}",
                       "زبان تشخیص‌داده‌شده: {lang} ({confidence}) · رسانه: {media}"),
     "card.no_media": ("none", "ندارد"),

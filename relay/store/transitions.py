@@ -24,7 +24,7 @@ SELECT j.id, j.status, j.version, j.target, j.language, j.channel_id, j.message_
        CASE WHEN j.grouped_id IS NULL THEN m.media_kind ELSE
          (SELECT GROUP_CONCAT(DISTINCT u.media_kind) FROM messages u
           WHERE u.channel_id = j.channel_id AND u.grouped_id = j.grouped_id) END,
-       m.deleted_at IS NOT NULL
+       m.deleted_at IS NOT NULL, m.fwd_from
 FROM jobs j
 JOIN channels c ON c.id = j.channel_id
 JOIN messages m ON m.channel_id = j.channel_id AND m.message_id = j.message_id
@@ -34,7 +34,7 @@ JOIN messages m ON m.channel_id = j.channel_id AND m.message_id = j.message_id
 def _view(row: Any) -> JobView:
     values = list(row)
     values[11] = entities_from_json(values[11])
-    values[-1] = bool(values[-1])
+    values[-2] = bool(values[-2])  # source_deleted; the last column is fwd_from
     return JobView(*values)
 
 

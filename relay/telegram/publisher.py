@@ -35,11 +35,10 @@ from relay.telegram.limiter import RateLimiter
 from relay.telegram.recovery import recover_part
 from relay.telegram.waits import book_for
 from relay.text.compose import compose, has_media
-from relay.text.formatting import FormattedText
+from relay.text.formatting import FormattedText, utf16_len
+from relay.text.wording import correction_header, deleted_note
 
 log = logging.getLogger("relay.publisher")
-
-DELETED_NOTE = "[The original post was deleted by the source channel on {date}.]"
 
 #: Failures that retrying will not cure: editors must act.
 PERMANENT = (
@@ -367,9 +366,9 @@ class Publisher:
                     errors.MessageAuthorRequiredError) as exc:
                 log.warning(event("publish.correction_as_reply", job=job.id,
                                   reason=_reason(exc)))
-        header = FormattedText("Correction:\n\n")
+        header = FormattedText(correction_header(target.language, target.correction))
         first = parts[0]
-        shifted = tuple(e.shifted(len(header.text)) for e in first.entities)
+        shifted = tuple(e.shifted(utf16_len(header.text)) for e in first.entities)
         parts = [FormattedText(header.text + first.text, shifted), *parts[1:]]
         await self._send_parts(item, parts, peer, target, [],
                                first_reply_to=originals[0].message_id if originals else None)
@@ -386,7 +385,8 @@ class Publisher:
             return
         peer = await self._peer(target)
         deleted_at = await self.store.source_deleted_at(job.channel_id, job.message_id)
-        note = DELETED_NOTE.format(date=time.strftime("%Y-%m-%d", time.gmtime(deleted_at or 0)))
+        note = deleted_note(target.language, time.strftime("%Y-%m-%d", time.gmtime(deleted_at or 0)),
+                            target.deleted_note)
         await self._send_parts(item, [FormattedText(note)], peer, target, [],
                                first_reply_to=originals[0].message_id)
 

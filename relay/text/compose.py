@@ -8,8 +8,10 @@ import datetime as dt
 from relay.config import Target
 from relay.core.jobview import JobView
 from relay.text.formatting import FormattedText
+from relay.text.forward import forward_origin
 from relay.text.links import post_link
 from relay.text.render import RenderContext, render_parts
+from relay.text.wording import template_for
 
 #: Media that go out again with the translation as caption.
 REPOSTED_MEDIA = ("photo", "video", "document", "audio", "animation", "voice", "round")
@@ -22,7 +24,12 @@ def has_media(job: JobView) -> bool:
 
 def compose(job: JobView, target: Target, translator: str, *,
             with_media: bool | None = None) -> list[FormattedText]:
-    """The parts to post, in order: the first is the caption when the post has media."""
+    """The parts to post, in order: the first is the caption when the post has media.
+
+    A forward is credited to its origin, with its source named as the channel it came through
+    (:mod:`relay.text.forward`); the default template is the target language's
+    (:mod:`relay.text.wording`)."""
+    origin = forward_origin(job.fwd_from)
     ctx = RenderContext(
         translation=FormattedText(job.draft_text or "", job.draft_entities),
         source_name=job.channel_name or "",
@@ -31,6 +38,11 @@ def compose(job: JobView, target: Target, translator: str, *,
         translator=translator,
         credit=target.credit,
         language=target.language,
+        origin_name=origin.name if origin else "",
+        origin_link=origin.link if origin else "",
+        via_name=(job.channel_name or "") if origin else "",
     )
     caption = has_media(job) if with_media is None else with_media
-    return render_parts(target.template, ctx, caption=caption)
+    template = template_for(target.template, target.language, forwarded=origin is not None,
+                            forward_template=target.forward_template)
+    return render_parts(template, ctx, caption=caption)

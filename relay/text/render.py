@@ -49,6 +49,12 @@ class RenderContext:
     translator: str
     credit: str
     language: str
+    #: For a forward: the channel that wrote the post, a link to its post ("" when the origin
+    #: is not public) and the source that forwarded it. For any other post ``origin_name`` is
+    #: empty and the template's origin fields show the source (``{via_name}`` nothing).
+    origin_name: str = ""
+    origin_link: str = ""
+    via_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,10 @@ def render(template: str, ctx: RenderContext) -> Rendered:
         "credit": clean(ctx.credit).strip(),
         "language": clean(ctx.language).strip(),
     }
+    forwarded = bool(ctx.origin_name.strip())
+    values["origin_name"] = clean(ctx.origin_name).strip() if forwarded else values["source_name"]
+    values["origin_link"] = clean(ctx.origin_link).strip() if forwarded else values["source_link"]
+    values["via_name"] = clean(ctx.via_name).strip() if forwarded else ""
     header = anchor(_build(parsed.head, values, rtl), rtl, body=False)
     attribution = _build(parsed.tail, values, rtl)
     attribution = anchor(

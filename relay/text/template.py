@@ -8,8 +8,8 @@ a link ``[link text](url)``:
 * every other field is one of :data:`FIELDS`;
 * a link's text is not blank (a field counts as text) and holds no ``[``, ``]`` or newline;
 * a link's url holds no whitespace or parentheses and starts with ``http://``, ``https://``
-  or ``tg://`` (and something after it), or with ``{source_link}`` (the only field whose
-  value is a link);
+  or ``tg://`` (and something after it), or with ``{source_link}`` or ``{origin_link}``
+  (the fields whose value is a link);
 * a ``[`` that does not open a link is literal text, but a ``](`` outside a link is an error
   (it is a link that failed to parse, e.g. one whose url holds a space).
 
@@ -30,6 +30,7 @@ from string import Formatter
 __all__ = [
     "DEFAULT_TEMPLATE",
     "FIELDS",
+    "URL_FIELDS",
     "URL_SCHEMES",
     "Field",
     "Link",
@@ -44,10 +45,13 @@ DEFAULT_TEMPLATE = (
     "{translation}\n\nSource: [Telegram channel of {source_name}]({source_link})\n"
     "Translation: {credit}"
 )
-FIELDS = ("translation", "source_name", "source_link", "date", "translator", "credit", "language")
-#: A link's url starts with one of these (any case), or with the field below.
+FIELDS = ("translation", "source_name", "source_link", "date", "translator", "credit", "language",
+          "origin_name", "origin_link", "via_name")
+#: A link's url starts with one of these (any case), or with one of the fields below.
 URL_SCHEMES = ("https://", "http://", "tg://")
 URL_FIELD = "source_link"
+#: The fields whose value is a link (``origin_link`` is empty for an origin with no public post).
+URL_FIELDS = (URL_FIELD, "origin_link")
 
 _LINK = re.compile(r"\[([^\[\]\n]*)\]\(([^()\s]*)\)")
 _MASK = "\x00"  # stands for one field while links are found
@@ -232,7 +236,7 @@ def _pieces(masked: str, fields: Iterator[str]) -> list[Piece]:
 
 def _check_url(url: tuple[Piece, ...], shown: str) -> None:
     first = url[0]
-    if first == Field(URL_FIELD):
+    if isinstance(first, Field) and first.name in URL_FIELDS:
         return
     if isinstance(first, str):
         lowered = first.lower()
@@ -242,7 +246,7 @@ def _check_url(url: tuple[Piece, ...], shown: str) -> None:
     schemes = ", ".join(URL_SCHEMES)
     raise TemplateError(
         f"link {shown}: the url must start with {schemes} (followed by an address) "
-        f"or {{{URL_FIELD}}}"
+        f"or {{{URL_FIELD}}} or {{origin_link}}"
     )
 
 
