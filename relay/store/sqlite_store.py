@@ -47,12 +47,13 @@ from relay.store.reports import JobCounts, MetricsFigures, Stats, StatusFigures
 from relay.store.review_extras import ReplyOffer, StoredPost
 from relay.store.review_queries import Found, LastChange, Transition
 from relay.store.service_state import Heartbeat
+from relay.store.statements_store import StatementsSqlite
 from relay.text.formatting import Entity, FormattedText
 
 T = TypeVar("T")
 
 
-class SqliteStore:
+class SqliteStore(StatementsSqlite):
     """relay's storage in one SQLite file (see ``docs/store.md``)."""
 
     def __init__(self, db: Database, writer: BatchWriter | None = None):
@@ -71,8 +72,10 @@ class SqliteStore:
 
     # ------------------------------------------------------------------ ingest
     async def store_message(self, row: MessageRow, lang: str, confidence: float,
-                            policy: QueuePolicy | None, now: int) -> IngestResult:
-        return await self.writer.run(messages.store_message, row, lang, confidence, policy, now)
+                            policy: QueuePolicy | None, now: int,
+                            same_as: tuple[int, str] | None = None) -> IngestResult:
+        return await self.writer.run(messages.store_message, row, lang, confidence, policy, now,
+                                     same_as)
 
     async def mark_deleted(self, channel_id: int, message_ids: Sequence[int],
                            now: int) -> list[int]:
