@@ -125,3 +125,10 @@ async def test_join_two_jobs_by_command(w):
     w.say(w.sara, "/join 1 2")  # a translator may not
     await w.settle()
     assert (await w.rows("SELECT status FROM jobs WHERE id = 2")) == [("queued",)]
+
+
+async def test_a_channel_posting_its_own_text_again_makes_a_new_post(w):
+    w.tg.post(w.vahed, STATEMENT)
+    w.tg.post(w.vahed, STATEMENT + " ۲")
+    await w.settle()
+    assert len(await jobs(w)) == 4 and await members(w) == []

@@ -376,7 +376,8 @@ COMMANDS: tuple[Command, ...] = (
             _simple(Action.REOPEN)),
     Command("retry", _X, "<job>", ("try publishing again", "تلاش دوباره برای انتشار"), _retry),
     Command("join", _X, "<job> <job>", ("the same statement: join the second into the first",
-                                        "یک بیانیه: پیوستن دومی به اولی"), _join),
+                                        "یک بیانیه: پیوستن دومی به اولی"), _join,
+            in_menu=False),  # issue 11: out of the menus for now (the lead decides)
     Command("lang", _T, "<job|post> <code>", ("correct the detected language", "اصلاح زبان"),
             _lang),
     Command("queue_post", _X, "<post link> [target ...]",

@@ -40,10 +40,12 @@ class StatementMatcher:
 
     def same_as(self, unit: Unit, text: str, at: int) -> Unit | None:
         """The unit of an earlier post that is the same statement as ``text`` (posted in
-        ``unit`` at ``at``), if any; the post is kept for later copies either way."""
+        ``unit`` at ``at``), if any; the post is kept for later copies either way. Only another
+        channel's post counts: a channel posting a text again (a repeated call, a numbered
+        follow-up) makes a new post, as before."""
         found: Hashable | None = self.index.match(text, at)
         self.index.add(unit, text, at)
-        if isinstance(found, tuple) and found != unit:
+        if isinstance(found, tuple) and found[0] != unit[0]:
             return found
         return None
 

@@ -47,6 +47,7 @@ from relay.store.reports import JobCounts, MetricsFigures, Stats, StatusFigures
 from relay.store.review_extras import ReplyOffer, StoredPost
 from relay.store.review_queries import Found, LastChange, Transition
 from relay.store.service_state import Heartbeat
+from relay.store.statements import Unit
 from relay.store.statements_store import StatementsSqlite
 from relay.text.formatting import Entity, FormattedText
 
@@ -73,7 +74,7 @@ class SqliteStore(StatementsSqlite):
     # ------------------------------------------------------------------ ingest
     async def store_message(self, row: MessageRow, lang: str, confidence: float,
                             policy: QueuePolicy | None, now: int,
-                            same_as: tuple[int, str] | None = None) -> IngestResult:
+                            same_as: Unit | None = None) -> IngestResult:
         return await self.writer.run(messages.store_message, row, lang, confidence, policy, now,
                                      same_as)
 
