@@ -9,6 +9,18 @@ from relay.text.formatting import Entity
 
 
 @dataclass(frozen=True, slots=True)
+class Member:
+    """Another post carrying the same statement as a job's own post (issue 11)."""
+
+    id: int  # statement_members row id: what the Split button names
+    channel_id: int
+    channel_username: str | None
+    channel_name: str | None
+    message_id: int
+    how: str  # copy, forward, joined
+
+
+@dataclass(frozen=True, slots=True)
 class JobView:
     """Everything a card, a preview or a command answer shows about one job."""
 
@@ -41,6 +53,7 @@ class JobView:
     media_kind: str | None
     source_deleted: bool
     fwd_from: str | None = None  # the post's forward origin as stored (JSON), None: no forward
+    also_in: tuple[Member, ...] = ()  # the statement's other posts, oldest first
 
     @property
     def state(self) -> JobState:

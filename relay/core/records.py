@@ -44,3 +44,4 @@ class IngestResult:
     jobs_created: list[int] = field(default_factory=list)
     jobs_touched: list[int] = field(default_factory=list)  # source snapshot updated or marked stale
     media_wanted: list[tuple[int, int]] = field(default_factory=list)  # (pk, message id) to fetch
+    joined: list[int] = field(default_factory=list)  # jobs of the statement this post joined

@@ -10,7 +10,7 @@ import difflib
 import time
 from collections.abc import Callable, Iterable
 
-from relay.core.jobview import JobView
+from relay.core.jobview import JobView, Member
 from relay.core.workflow import Rules, Status, claim_active, claim_expiry
 from relay.review.conversation import ButtonSpec
 from relay.review.publish_errors import explain
@@ -81,6 +81,9 @@ def render_card(job: JobView, names: dict[int, str], rules: Rules, now: int, lan
           media=job.media_kind or t(lang, "card.no_media")),
         _status_line(job, name, rules, now, lang, publication_link),
     ]
+    if job.also_in:
+        lines.append(t(lang, "card.also_in", sources=", ".join(
+            f"{_member_name(m)} ({t(lang, 'how.' + m.how)})" for m in job.also_in)))
     if job.source_deleted:
         lines.append(t(lang, "card.deleted"))
     if job.status in (Status.DRAFTED, Status.APPROVED) and job.draft_outdated:
@@ -100,6 +103,17 @@ def render_card(job: JobView, names: dict[int, str], rules: Rules, now: int, lan
     body = "\n".join(lines) + "\n\n" + source
     text = title + "\n" + body
     return FormattedText(text, (Entity("bold", 0, utf16_len(title)),))
+
+
+def _member_name(member: Member) -> str:
+    return f"@{member.channel_username}" if member.channel_username else (
+        member.channel_name or str(member.channel_id))
+
+
+def split_buttons(job: JobView, lang: str) -> list[list[ButtonSpec]]:
+    """One "Split" button per copy or forward an editor may split off (issue 11)."""
+    return [[ButtonSpec(t(lang, "button.split", name=_member_name(m)), "split", m.id)]
+            for m in job.also_in if m.how != "joined"]
 
 
 def _status_line(job: JobView, name: Callable[[int | None], str], rules: Rules, now: int,
@@ -139,7 +153,7 @@ def card_buttons(job: JobView, rules: Rules, now: int, lang: str = "en",
         label = t(lang, "button.notfa") if queued == ("fa",) else t(
             lang, "button.not_lang", lang=language_names(lang, queued))
         not_lang = ButtonSpec(label, "notfa")
-        return [[first, b("skip"), not_lang]]
+        return [[first, b("skip"), not_lang], *split_buttons(job, lang)]
     if job.status == Status.SKIPPED:
         return [[b("reopen")]]
     if job.status == Status.STALE:

@@ -18,6 +18,7 @@ from relay.text.formatting import Entity, FormattedText
 class ButtonSpec:
     label: str
     action: str  # a key of relay.telegram.callbacks.CODES
+    value: int | None = None  # carried instead of the job's version (issue 11: a member id)
 
 
 #: Rows of buttons, as a card or a preview shows them.

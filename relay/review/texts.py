@@ -22,6 +22,24 @@ TEXTS: dict[str, tuple[str, str]] = {
                    "کار {job} · {lang} ← {target} · {status}"),
     "card.source": ("Source: {name} · {date}", "منبع: {name} · {date}"),
     "card.forwarded": ("Forwarded from {origin} by {source}", "بازارسال از {origin} توسط {source}"),
+    # ---- issue 11: one statement, several sources
+    "card.also_in": ("Also in: {sources}", "همچنین در: {sources}"),
+    "how.copy": ("copy", "رونوشت"),
+    "how.forward": ("forward", "بازارسال"),
+    "how.joined": ("joined", "پیوسته"),
+    "button.split": ("✂ Split {name}", "✂ جدا کردن {name}"),
+    "told.copy_published": ("Job {job}: a copy of this published statement appeared in {copy};"
+                            " nothing was posted again. Relay post: {link}",
+                            "کار {job}: رونوشتی از این بیانیهٔ منتشرشده در {copy} آمد؛"
+                            " دوباره منتشر نشد. پست: {link}"),
+    "ok.split": ("Split off job {job}'s statement: new jobs {jobs}.",
+                 "از بیانیهٔ کار {job} جدا شد: کارهای تازه {jobs}."),
+    "no.split_gone": ("That post is no longer part of job {job}'s statement.",
+                      "آن پست دیگر بخشی از بیانیهٔ کار {job} نیست."),
+    "ok.join": ("Job {second}'s statement joined job {first}'s; closed: {closed}.",
+                "بیانیهٔ کار {second} به کار {first} پیوست؛ بسته شد: {closed}."),
+    "no.join": ("Cannot join job {second} into job {first}: unknown job, or already one"
+                " statement.", "پیوستن کار {second} به کار {first} ممکن نیست."),
     "card.detected": ("Detected: {lang} ({confidence}) · media: {media}",
                       "زبان تشخیص‌داده‌شده: {lang} ({confidence}) · رسانه: {media}"),
     "card.no_media": ("none", "ندارد"),

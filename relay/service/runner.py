@@ -18,6 +18,7 @@ from telethon.sessions import StringSession
 
 from relay.config import Settings
 from relay.logs import event
+from relay.review.statement_index import StatementMatcher
 from relay.service import heartbeat
 from relay.service.metrics import MetricsServer
 from relay.store.db import Database
@@ -108,8 +109,13 @@ class Service:
                                       on_published=bot.published, on_failed=bot.publish_failed)
                 bot.on_approved = publisher.wake
                 self.publisher = publisher
+        self.statements = StatementMatcher()  # issue 11: copies found before storing
+        if self.bot is not None:
+            self.bot.desk.statements = self.statements
         self.watcher = Watcher(watcher_client, self.store, settings, clock=clock,
-                               on_jobs_changed=self.bot.notify if self.bot else None)
+                               on_jobs_changed=self.bot.notify if self.bot else None,
+                               statements=self.statements,
+                               on_statement_joined=self.bot.statement_joined if self.bot else None)
         self.metrics: MetricsServer | None = None
         if settings.metrics.enabled:
             self.metrics = MetricsServer(
@@ -147,6 +153,7 @@ class Service:
             await self.bot.start()
         if self.publisher is not None:
             await self.publisher.start()
+        await self.statements.rebuild(self.store, int(self.clock()))
         await self.watcher.start()
         if self.metrics is not None:
             await self.metrics.start()

@@ -28,6 +28,7 @@ from relay.store.reports import JobCounts, MetricsFigures, Stats, StatusFigures
 from relay.store.review_extras import ReplyOffer, StoredPost
 from relay.store.review_queries import Found, LastChange, Transition
 from relay.store.service_state import Heartbeat
+from relay.store.statements import Joined, Split, Unit
 from relay.text.formatting import Entity, FormattedText
 
 T = TypeVar("T")
@@ -37,8 +38,11 @@ class IngestStore(Protocol):
     """Posts in: the watcher's live updates and catch-up."""
 
     async def store_message(self, row: MessageRow, lang: str, confidence: float,
-                            policy: QueuePolicy | None, now: int) -> IngestResult:
-        """Store a post once (an edit if stored with other text); create or touch its jobs."""
+                            policy: QueuePolicy | None, now: int,
+                            same_as: Unit | None = None) -> IngestResult:
+        """Store a post once (an edit if stored with other text); create or touch its jobs.
+        A post that would be queued joins the statement it forwards, or ``same_as`` (a unit
+        found to be the same statement), instead of getting jobs of its own (issue 11)."""
 
     async def mark_deleted(self, channel_id: int, message_ids: Sequence[int],
                            now: int) -> list[int]:
@@ -309,6 +313,21 @@ class ArchiveStore(Protocol):
         size as it goes: nothing is held in memory), and must not call the store."""
 
 
+class StatementStore(Protocol):
+    """Issue 11: one statement, one job per target; copies and forwards are its members."""
+
+    async def statement_posts(self, since: int) -> list[tuple[Unit, str, int]]:
+        """((channel, unit key), text, date) of statements' posts since ``since`` (the index)."""
+
+    async def split_member(self, job_id: int, member_id: int, actor_id: int | None,
+                           now: int) -> Split | None:
+        """Split a wrongly matched post off the job's statement: it gets its own jobs."""
+
+    async def join_statements(self, keep_job: int, merge_job: int, actor_id: int | None,
+                              now: int) -> Joined | None:
+        """Join the second job's statement into the first's; its open jobs are skipped."""
+
+
 class ServiceStateStore(Protocol):
     async def beat(self, at: int, pid: int, state: str, detail: str) -> None:
         """Write the running service's heartbeat."""
@@ -318,7 +337,7 @@ class ServiceStateStore(Protocol):
 
 
 class Store(IngestStore, BulkStore, ReviewStore, ReviewDeskStore, PublishingStore, ReportsStore, ArchiveStore,
-            ServiceStateStore, Protocol):
+            ServiceStateStore, StatementStore, Protocol):
     """All of relay's storage."""
 
     async def close(self) -> None:

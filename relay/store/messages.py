@@ -9,7 +9,8 @@ from __future__ import annotations
 import sqlite3
 
 from relay.core.records import IngestResult, MessageRow, QueuePolicy
-from relay.store import audit, channels, jobs
+from relay.store import audit, channels, jobs, statements
+from relay.store.statements import Unit
 from relay.text.formatting import entities_to_json
 
 _NO_ENTITIES = entities_to_json(())
@@ -22,8 +23,11 @@ _INSERT = (
 
 
 def store_message(conn: sqlite3.Connection, row: MessageRow, lang: str, confidence: float,
-                  policy: QueuePolicy | None, now: int) -> IngestResult:
-    """Insert a post once; a post already stored with other text is treated as an edit."""
+                  policy: QueuePolicy | None, now: int, same_as: Unit | None = None) -> IngestResult:
+    """Insert a post once; a post already stored with other text is treated as an edit.
+
+    ``same_as``: a stored unit the caller's ``StatementIndex`` found to be the same statement;
+    a post that would be queued joins that statement (or the one it forwards) instead."""
     channels.ensure_channel(conn, row.channel_id, now)
     entities = entities_to_json(row.entities) if row.entities else _NO_ENTITIES
     cur = conn.execute(_INSERT, (
@@ -32,19 +36,19 @@ def store_message(conn: sqlite3.Connection, row: MessageRow, lang: str, confiden
         row.reply_to, row.post_author, now,
     ))
     if cur.rowcount == 0:
-        return store_edit(conn, row, lang, confidence, policy, now)
+        return store_edit(conn, row, lang, confidence, policy, now, same_as)
     result = IngestResult(stored=True)
     channels.note_stored(conn, row.channel_id, row.message_id, row.date, now)
     if row.grouped_id:
-        _sync_unit(conn, row, policy, now, result)
+        _sync_unit(conn, row, policy, now, result, same_as)
     else:  # a new single post is its whole unit: no need to read it back
         assert cur.lastrowid is not None  # the INSERT above inserted this row
-        _sync_new_single(conn, row, lang, cur.lastrowid, policy, now, result)
+        _sync_new_single(conn, row, lang, cur.lastrowid, policy, now, result, same_as)
     return result
 
 
 def store_edit(conn: sqlite3.Connection, row: MessageRow, lang: str, confidence: float,
-               policy: QueuePolicy | None, now: int) -> IngestResult:
+               policy: QueuePolicy | None, now: int, same_as: Unit | None = None) -> IngestResult:
     """Apply an edit; the previous text and entities are kept in ``message_revisions``."""
     existing = conn.execute(
         "SELECT pk, text, entities, edit_date, deleted_at FROM messages"
@@ -52,7 +56,7 @@ def store_edit(conn: sqlite3.Connection, row: MessageRow, lang: str, confidence:
         (row.channel_id, row.message_id),
     ).fetchone()
     if existing is None:
-        return store_message(conn, row, lang, confidence, policy, now)
+        return store_message(conn, row, lang, confidence, policy, now, same_as)
     pk, old_text, old_entities, old_edit_date, deleted_at = existing
     # An edit made before the post was marked deleted but delivered after the mark (a channel
     # difference, a re-read in flight) is kept as text; only one made later revives the post.
@@ -76,7 +80,7 @@ def store_edit(conn: sqlite3.Connection, row: MessageRow, lang: str, confidence:
         (row.text, entities, row.edit_date or now, lang, confidence, still_deleted, pk),
     )
     result.edited = True
-    _sync_unit(conn, row, policy, now, result)
+    _sync_unit(conn, row, policy, now, result, same_as)
     return result
 
 
@@ -140,7 +144,7 @@ def _unit_key(message_id: int, grouped_id: int | None) -> str:
 
 
 def _sync_unit(conn: sqlite3.Connection, row: MessageRow, policy: QueuePolicy | None, now: int,
-               result: IngestResult) -> None:
+               result: IngestResult, same_as: Unit | None = None) -> None:
     """Bring the jobs of the post's unit (the post, or its whole album) up to date."""
     if policy is None:
         return
@@ -167,7 +171,9 @@ def _sync_unit(conn: sqlite3.Connection, row: MessageRow, policy: QueuePolicy | 
     first_id = members[0][1]
     existing = jobs.jobs_of_unit(conn, row.channel_id, key)
     if not existing:
-        if unit_lang in policy.languages and source_text:
+        if unit_lang in policy.languages and source_text and not statements.is_member(
+                conn, (row.channel_id, key)) and not _join(conn, row, key, first_id, same_as,
+                                                           now, result):
             result.jobs_created.extend(jobs.create_jobs(
                 conn, channel_id=row.channel_id, unit_key=key, message_id=first_id,
                 grouped_id=row.grouped_id, targets=policy.targets, source_text=source_text,
@@ -181,16 +187,33 @@ def _sync_unit(conn: sqlite3.Connection, row: MessageRow, policy: QueuePolicy | 
 
 
 def _sync_new_single(conn: sqlite3.Connection, row: MessageRow, lang: str, pk: int,
-                     policy: QueuePolicy | None, now: int, result: IngestResult) -> None:
+                     policy: QueuePolicy | None, now: int, result: IngestResult,
+                     same_as: Unit | None = None) -> None:
     """:func:`_sync_unit` for a single post just inserted: its unit is that one row (the
     values just written) and it has no jobs yet (jobs are only made from stored posts, and
     stored posts are never removed; a job already there would be left as it is)."""
     if policy is None:
         return
-    if lang in policy.languages and row.text.strip():
+    if lang in policy.languages and row.text.strip() and not (
+            (same_as or row.fwd_from) and _join(conn, row, _unit_key(row.message_id, None),
+                                                row.message_id, same_as, now, result)):
         result.jobs_created.extend(jobs.create_jobs(
             conn, channel_id=row.channel_id, unit_key=_unit_key(row.message_id, None),
             message_id=row.message_id, grouped_id=None, targets=policy.targets,
             source_text=row.text, now=now))
     if policy.download_media and result.jobs_created and row.media_kind:
         result.media_wanted.append((pk, row.message_id))
+
+
+def _join(conn: sqlite3.Connection, row: MessageRow, key: str, first_id: int,
+          same_as: Unit | None, now: int, result: IngestResult) -> bool:
+    """Join the statement this post forwards (a stored source's post) or copies
+    (``same_as``), if it has jobs; whether it did (then the post gets none of its own)."""
+    unit = (row.channel_id, key)
+    origin = statements.forward_origin(conn, row.fwd_from)
+    for candidate, how in ((origin, "forward"), (same_as, "copy")):
+        lead = statements.lead_of(conn, candidate) if candidate else None
+        if lead is not None and lead != unit:
+            result.joined.extend(statements.join(conn, unit, first_id, lead, how, now))
+            return True
+    return False

@@ -322,6 +322,27 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX bot_messages_job ON bot_messages (job_id, kind);
         """,
     ),
+    (
+        10,
+        """
+        -- One statement, one job per target (issue 11). A post (unit) that is a copy or a
+        -- forward of a statement already queued gets no jobs of its own: it is recorded here as
+        -- a member of the statement whose unit holds the jobs (the lead). Splitting removes
+        -- the row (the member gets its own jobs); /join adds the second lead as a member.
+        CREATE TABLE statement_members (
+            id              INTEGER PRIMARY KEY,
+            channel_id      INTEGER NOT NULL,
+            unit_key        TEXT NOT NULL,
+            message_id      INTEGER NOT NULL,
+            lead_channel_id INTEGER NOT NULL,
+            lead_unit_key   TEXT NOT NULL,
+            how             TEXT NOT NULL CHECK (how IN ('copy', 'forward', 'joined')),
+            joined_at       INTEGER NOT NULL,
+            UNIQUE (channel_id, unit_key)
+        );
+        CREATE INDEX statement_members_lead ON statement_members (lead_channel_id, lead_unit_key);
+        """,
+    ),
 ]
 
 

@@ -29,7 +29,6 @@ from relay.store import (
     outbox,
     overview,
     reports,
-    review_extras,
     service_state,
     transitions,
 )
@@ -45,15 +44,17 @@ from relay.store.outbox import OutboxItem, Publication
 from relay.store.overview import JobSummary, PostSummary
 from relay.store.readonly import readonly_uri, snapshot
 from relay.store.reports import JobCounts, MetricsFigures, Stats, StatusFigures
-from relay.store.review_extras import ReplyOffer, StoredPost
+from relay.store.review_desk_store import ReviewDeskSqlite
 from relay.store.review_queries import Found, LastChange, Transition
 from relay.store.service_state import Heartbeat
-from relay.text.formatting import Entity, FormattedText
+from relay.store.statements import Unit
+from relay.store.statements_store import StatementsSqlite
+from relay.text.formatting import FormattedText
 
 T = TypeVar("T")
 
 
-class SqliteStore:
+class SqliteStore(StatementsSqlite, ReviewDeskSqlite):
     """relay's storage in one SQLite file (see ``docs/store.md``)."""
 
     def __init__(self, db: Database, writer: BatchWriter | None = None):
@@ -72,8 +73,10 @@ class SqliteStore:
 
     # ------------------------------------------------------------------ ingest
     async def store_message(self, row: MessageRow, lang: str, confidence: float,
-                            policy: QueuePolicy | None, now: int) -> IngestResult:
-        return await self.writer.run(messages.store_message, row, lang, confidence, policy, now)
+                            policy: QueuePolicy | None, now: int,
+                            same_as: Unit | None = None) -> IngestResult:
+        return await self.writer.run(messages.store_message, row, lang, confidence, policy, now,
+                                     same_as)
 
     async def mark_deleted(self, channel_id: int, message_ids: Sequence[int],
                            now: int) -> list[int]:
@@ -215,44 +218,6 @@ class SqliteStore:
 
     async def posted_parts(self, job_id: int) -> list[Publication]:
         return await self.db.read(outbox.posted_parts, job_id)
-
-    # ------------------------------------------------------------------ review desk (issue 10)
-    async def add_reply_offer(self, job_id: int, chat_id: int, user_id: int, message_id: int,
-                              job_version: int, text: str, entities: tuple[Entity, ...],
-                              now: int) -> int:
-        return await self.db.run(review_extras.add_offer, job_id, chat_id, user_id, message_id,
-                                 job_version, text, entities, now)
-
-    async def reply_offer(self, offer_id: int) -> ReplyOffer | None:
-        return await self.db.read(review_extras.get_offer, offer_id)
-
-    async def drop_reply_offer(self, offer_id: int) -> None:
-        await self.db.run(review_extras.drop_offer, offer_id)
-
-    async def mark_draft_shown(self, chat_id: int, job_id: int, version: int, now: int) -> None:
-        await self.db.run(review_extras.mark_shown, chat_id, job_id, version, now)
-
-    async def draft_shown_version(self, job_id: int, chats: Sequence[int]) -> int | None:
-        return await self.db.read(review_extras.shown_version, job_id, list(chats))
-
-    async def relang_unit(self, job_id: int, actor: Actor, rules: Rules, now: int, *, code: str,
-                          keep: bool, reason: str | None,
-                          expected_version: int | None) -> list[tuple[int, Transition]]:
-        return await self.db.run(review_extras.relang_unit, job_id, actor, rules, now, code=code,
-                                 keep=keep, reason=reason, expected_version=expected_version)
-
-    async def find_post(self, channel: int | str, message_id: int) -> StoredPost | None:
-        return await self.db.read(review_extras.find_post, channel, message_id)
-
-    async def queue_post(self, channel: int | str, message_id: int,
-                         targets: Sequence[tuple[str, str]],
-                         now: int) -> tuple[StoredPost | None, list[int]]:
-        return await self.db.run(review_extras.queue_post, channel, message_id, list(targets),
-                                 now)
-
-    async def set_post_language(self, post: StoredPost, code: str) -> None:
-        await self.db.run(review_extras.set_post_language, post.channel_id, post.message_id,
-                          post.grouped_id, code)
 
     # ------------------------------------------------------------------ publishing
     async def outbox_heads(self) -> list[OutboxItem]:

@@ -4,6 +4,7 @@ transaction. The outbox reads nothing from here; publishing a sent item comes he
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 from relay.core.jobview import JobView
 from relay.core.sanitize import Cleaned
 from relay.core.workflow import SYSTEM, Action, Actor, Outcome, Refusal, Rules, decide
-from relay.store import audit, outbox
+from relay.store import audit, outbox, statements
 from relay.store.outbox import OutboxItem
 from relay.text.formatting import entities_from_json, entities_to_json
 
@@ -40,7 +41,11 @@ def _view(row: Any) -> JobView:
 
 def load_job(conn: sqlite3.Connection, job_id: int) -> JobView | None:
     row = conn.execute(_JOB_SELECT + " WHERE j.id = ?", (job_id,)).fetchone()
-    return _view(row) if row else None
+    if row is None:
+        return None
+    view = _view(row)
+    members = statements.members_of(conn, view.channel_id, view.unit_key)
+    return dataclasses.replace(view, also_in=members) if members else view
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from telethon.tl import types
 from relay.config import Settings
 from relay.core.jobview import JobView
 from relay.logs import event
-from relay.review import actions, board, inbox
+from relay.review import actions, board, inbox, statements
 from relay.review.conversation import ButtonRows, CardEdit, Incoming, RefreshCards, Response, Say
 from relay.review.desk import Desk
 from relay.store.api import Store
@@ -104,6 +104,11 @@ class ReviewBot:
         for job_id in changed_jobs:
             self._in_background(board.source_changed(self.desk, job_id))
         self._wake.set()
+
+    def statement_joined(self, job_ids: Iterable[int]) -> None:
+        """A copy or forward joined a statement (issue 11): refresh its cards, tell editors
+        when it was already published."""
+        self._in_background(statements.copy_joined(self.desk, list(job_ids)))
 
     def published(self, job_id: int) -> None:
         """The publisher posted (or corrected) a job: its cards show the link."""
@@ -205,7 +210,8 @@ class ReviewBot:
                chat: int) -> list[list[Any]] | None:
         if not buttons or job_id is None:
             return None
-        return [[Button.inline(b.label, self.signer.encode(b.action, job_id, version, chat))
+        return [[Button.inline(b.label, self.signer.encode(
+            b.action, job_id, version if b.value is None else b.value, chat))
                  for b in row] for row in buttons]
 
     async def _patiently(self, chat: int, request: Callable[[], Awaitable[Any]]) -> Any:

@@ -32,6 +32,7 @@ CODES = {
     "use_yes": "y",  # issue 10: the "version" of these two is the id of the kept reply
     "use_no": "x",
     "done": "d",  # issue 10: the parts of a long translation are complete
+    "split": "v",  # issue 11: the "version" is the statement member to split off
 }
 _ACTIONS = {code: name for name, code in CODES.items()}
 

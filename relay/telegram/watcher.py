@@ -29,6 +29,7 @@ from relay.config import Settings
 from relay.core.language import detect
 from relay.core.records import IngestResult
 from relay.logs import event
+from relay.review.statement_index import StatementMatcher
 from relay.store.api import Store
 from relay.telegram.media import AlbumMediaFetcher
 from relay.telegram.sources import SourceResolver, WatchedSource, policy_for
@@ -57,12 +58,16 @@ class Watcher:
 
     def __init__(self, client: TelegramClient, store: Store, settings: Settings, *,
                  clock: Callable[[], float] = time.time,
-                 on_jobs_changed: Callable[[list[int]], Any] | None = None):
+                 on_jobs_changed: Callable[[list[int]], Any] | None = None,
+                 statements: StatementMatcher | None = None,
+                 on_statement_joined: Callable[[list[int]], Any] | None = None):
         self.client = client
         self.store = store  # posts arriving together are committed together (group commit)
         self.settings = settings
         self.clock = clock
         self.on_jobs_changed = on_jobs_changed  # told the jobs a post created or changed
+        self.statements = statements  # issue 11: copies found before storing join a statement
+        self.on_statement_joined = on_statement_joined  # told the jobs a copy or forward joined
         self.watched = [WatchedSource(s, policy_for(s, settings)) for s in settings.sources]
         self.by_channel: dict[int, WatchedSource] = {}
         self._resolver = SourceResolver(client)
@@ -228,8 +233,14 @@ class Watcher:
             return None
         row = message_row(message)
         detection = detect(row.text)
+        same_as = None  # only a post that would be queued is matched (bench/dedup.py: ~0.4 ms)
+        if self.statements and watched.policy and detection.lang in watched.policy.languages:
+            unit = (row.channel_id, f"g:{row.grouped_id}" if row.grouped_id else f"m:{row.message_id}")
+            same_as = self.statements.same_as(unit, row.text, row.date)
         result = await self.store.store_message(row, detection.lang, detection.confidence,
-                                                watched.policy, int(self.clock()))
+                                                watched.policy, int(self.clock()), same_as)
+        if result.joined and self.on_statement_joined:
+            self.on_statement_joined(result.joined)
         if (result.stored or result.edited) and log.isEnabledFor(logging.DEBUG):
             log.debug(event("message.stored" if result.stored else "message.edited",
                             channel=row.channel_id, message=row.message_id, lang=detection.lang))

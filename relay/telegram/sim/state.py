@@ -16,6 +16,7 @@ from typing import Any
 
 from telethon.tl import types
 
+from relay.telegram.sim import forwards
 from relay.telegram.sim.limits import check_album, check_markup, check_message
 from relay.telegram.sim.model import KEEP, Account, Callback, Chan, button_data
 from relay.telegram.sim.sender import SimSender
@@ -269,7 +270,9 @@ class TelegramState:
         for sender in list(self._senders):
             # The author's own client gets its update in the answer to its request, not pushed.
             if sender.user_id in chan.members and (author is None or sender.user_id != author.id):
-                sender.push(self._updates_for(sender.user_id, [update], users, [chan.channel]))
+                shown = [update.message] if hasattr(update, "message") else []
+                chats = [chan.channel, *forwards.origin_chats(self, sender.user_id, shown)]
+                sender.push(self._updates_for(sender.user_id, [update], users, chats))
 
     def _push_to(self, user_id: int, update: Any, *, users: Sequence[Any] = (),
                  chats: Sequence[Any] = ()) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from telethon.tl import types
 
+from relay.telegram.sim import forwards
 from relay.telegram.sim.model import Account, Chan, rpc_error
 from relay.telegram.sim.sender import SimSender
 from relay.telegram.sim.state import TelegramState
@@ -70,4 +71,5 @@ def users_and_chats(world: TelegramState, me: Account, messages: list[Any],
             chan_ids.add(m.peer_id.channel_id)
     users = [world.view_user(me.id, world.accounts[u].user) for u in user_ids if u in world.accounts]
     chats = [world.view_chat(me.id, world.chans[c].channel) for c in chan_ids if c in world.chans]
+    chats += [c for c in forwards.origin_chats(world, me.id, messages) if c.id not in chan_ids]
     return users, chats

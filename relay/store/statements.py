@@ -1,0 +1,185 @@
+"""One statement, one job per target (issue 11): copies and forwards join a statement.
+
+A statement's jobs belong to one unit (post or album), its *lead*. A later post that is the same
+statement (a forward of the lead, or a copy the in-memory ``StatementIndex`` found) gets no jobs:
+it is a row of ``statement_members`` pointing at the lead. Editors can split a member off (it
+gets jobs of its own) or join two statements (the second lead becomes a member of the first).
+Every change leaves an audit row on the lead's jobs.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+
+from relay.core.jobview import Member
+from relay.store import audit, jobs
+
+Unit = tuple[int, str]  # (channel id, unit key)
+_CHANNEL_MARK = 10**12  # Telegram's marked channel ids are -(10**12 + bare id)
+
+
+def unit_key(message_id: int, grouped_id: int | None) -> str:
+    return f"g:{grouped_id}" if grouped_id else f"m:{message_id}"
+
+
+def lead_of(conn: sqlite3.Connection, unit: Unit) -> Unit | None:
+    """The unit holding the jobs of the statement ``unit`` belongs to, or None."""
+    row = conn.execute(
+        "SELECT lead_channel_id, lead_unit_key FROM statement_members"
+        " WHERE channel_id=? AND unit_key=?", unit).fetchone()
+    if row is not None:
+        return (row[0], row[1])
+    if conn.execute("SELECT 1 FROM jobs WHERE channel_id=? AND unit_key=? LIMIT 1",
+                    unit).fetchone():
+        return unit
+    return None
+
+
+def is_member(conn: sqlite3.Connection, unit: Unit) -> bool:
+    return conn.execute("SELECT 1 FROM statement_members WHERE channel_id=? AND unit_key=?",
+                        unit).fetchone() is not None
+
+
+def forward_origin(conn: sqlite3.Connection, fwd_from: str | None) -> Unit | None:
+    """The stored unit a forwarded post was forwarded from, when relay stores that channel."""
+    if not fwd_from:
+        return None
+    try:
+        origin = json.loads(fwd_from)
+        marked, post = int(origin["from_id"]), int(origin["channel_post"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    if marked > -_CHANNEL_MARK:
+        return None  # a user or a basic group, not a channel post
+    channel_id = -marked - _CHANNEL_MARK
+    row = conn.execute("SELECT grouped_id FROM messages WHERE channel_id=? AND message_id=?",
+                       (channel_id, post)).fetchone()
+    return None if row is None else (channel_id, unit_key(post, row[0]))
+
+
+def join(conn: sqlite3.Connection, member: Unit, message_id: int, lead: Unit, how: str,
+         now: int, actor_id: int | None = None) -> list[int]:
+    """Record ``member`` as carrying the statement of ``lead``; return the lead's job ids."""
+    conn.execute(
+        "INSERT INTO statement_members (channel_id, unit_key, message_id, lead_channel_id,"
+        " lead_unit_key, how, joined_at) VALUES (?,?,?,?,?,?,?)"
+        " ON CONFLICT (channel_id, unit_key) DO UPDATE SET lead_channel_id=excluded.lead_channel_id,"
+        " lead_unit_key=excluded.lead_unit_key, how=excluded.how, joined_at=excluded.joined_at",
+        (*member, message_id, *lead, how, now))
+    lead_jobs = jobs.jobs_of_unit(conn, *lead)
+    audit.record_many(conn, [
+        (job_id, actor_id, "statement_joined", status, status,
+         f"{how}: channel {member[0]} message {message_id}", now)
+        for job_id, status in lead_jobs])
+    return [job_id for job_id, _ in lead_jobs]
+
+
+def recent_units(conn: sqlite3.Connection, since: int) -> list[tuple[Unit, str, int]]:
+    """((channel, unit), text, date) of the statements' posts dated ``since`` or later: the
+    units holding jobs and their members, for rebuilding the index at start."""
+    leads = conn.execute(
+        "SELECT j.channel_id, j.unit_key, MIN(j.source_text), MIN(m.date) FROM jobs j"
+        " JOIN messages m ON m.channel_id=j.channel_id AND m.message_id=j.message_id"
+        " WHERE m.date>=? GROUP BY j.channel_id, j.unit_key", (since,)).fetchall()
+    members = conn.execute(
+        "SELECT s.channel_id, s.unit_key, m.text, m.date FROM statement_members s"
+        " JOIN messages m ON m.channel_id=s.channel_id AND m.message_id=s.message_id"
+        " WHERE m.date>=? AND s.how!='joined'", (since,)).fetchall()
+    return [((c, u), text, date) for c, u, text, date in [*leads, *members]]
+
+
+def members_of(conn: sqlite3.Connection, channel_id: int, key: str) -> tuple[Member, ...]:
+    """The other posts carrying the statement whose lead is this unit, oldest first."""
+    rows = conn.execute(
+        "SELECT s.id, s.channel_id, c.username, COALESCE(c.display_name, c.title), s.message_id,"
+        " s.how FROM statement_members s LEFT JOIN channels c ON c.id=s.channel_id"
+        " WHERE s.lead_channel_id=? AND s.lead_unit_key=? ORDER BY s.id", (channel_id, key))
+    return tuple(Member(*row) for row in rows)
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """What splitting a member off did: its unit, its text and its new jobs."""
+
+    unit: Unit
+    text: str
+    jobs: list[int]
+
+
+def split(conn: sqlite3.Connection, job_id: int, member_id: int, actor_id: int | None,
+          now: int) -> Split | None:
+    """Make the member its own statement with a job for every target of ``job_id``'s
+    statement; None when the member is not (or no longer) one of that statement's."""
+    lead = conn.execute("SELECT channel_id, unit_key FROM jobs WHERE id=?", (job_id,)).fetchone()
+    row = conn.execute(
+        "SELECT channel_id, unit_key, message_id, how FROM statement_members"
+        " WHERE id=? AND lead_channel_id=? AND lead_unit_key=?",
+        (member_id, *(lead or (None, None)))).fetchone()
+    if lead is None or row is None:
+        return None
+    channel_id, key, message_id, how = row
+    grouped = conn.execute("SELECT grouped_id FROM messages WHERE channel_id=? AND message_id=?",
+                           (channel_id, message_id)).fetchone()
+    grouped_id = grouped[0] if grouped else None
+    if grouped_id:
+        texts = [r[0] for r in conn.execute(
+            "SELECT text FROM messages WHERE channel_id=? AND grouped_id=? AND deleted_at IS NULL"
+            " ORDER BY message_id", (channel_id, grouped_id)) if r[0].strip()]
+    else:
+        texts = [r[0] for r in conn.execute(
+            "SELECT text FROM messages WHERE channel_id=? AND message_id=?",
+            (channel_id, message_id))]
+    text = "\n\n".join(texts)
+    targets = conn.execute("SELECT target, language FROM jobs WHERE channel_id=? AND unit_key=?"
+                           " ORDER BY id", lead).fetchall()
+    conn.execute("DELETE FROM statement_members WHERE id=?", (member_id,))
+    new_jobs = jobs.create_jobs(conn, channel_id=channel_id, unit_key=key, message_id=message_id,
+                                grouped_id=grouped_id, targets=targets, source_text=text, now=now)
+    detail = f"{how} in channel {channel_id} message {message_id} split off: jobs " + \
+        ",".join(map(str, new_jobs))
+    audit.record_many(conn, [(j, actor_id, "statement_split", s, s, detail, now)
+                             for j, s in jobs.jobs_of_unit(conn, *lead)])
+    return Split((channel_id, key), text, new_jobs)
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    """What /join did: the jobs closed, and the units that now follow the first statement."""
+
+    closed: list[int]
+    moved: list[Unit]
+
+
+def join_statements(conn: sqlite3.Connection, keep_job: int, merge_job: int,
+                    actor_id: int | None, now: int) -> Joined | None:
+    """Join the statement of ``merge_job`` into that of ``keep_job``: its lead and members
+    follow the first; its unpublished jobs are closed as skipped ("joined into N"). None when
+    a job is unknown or both are the same statement."""
+    keep = conn.execute("SELECT channel_id, unit_key FROM jobs WHERE id=?", (keep_job,)).fetchone()
+    merge = conn.execute("SELECT channel_id, unit_key, message_id FROM jobs WHERE id=?",
+                         (merge_job,)).fetchone()
+    if keep is None or merge is None or tuple(keep) == tuple(merge[:2]):
+        return None
+    keep_unit, merge_unit = (keep[0], keep[1]), (merge[0], merge[1])
+    moved = [merge_unit] + [(c, u) for c, u in conn.execute(
+        "SELECT channel_id, unit_key FROM statement_members"
+        " WHERE lead_channel_id=? AND lead_unit_key=?", merge_unit)]
+    conn.execute("UPDATE statement_members SET lead_channel_id=?, lead_unit_key=?"
+                 " WHERE lead_channel_id=? AND lead_unit_key=?", (*keep_unit, *merge_unit))
+    join(conn, merge_unit, merge[2], keep_unit, "joined", now, actor_id)
+    closed = []
+    for job_id, status in jobs.jobs_of_unit(conn, *merge_unit):
+        if status not in ("queued", "drafted", "approved"):
+            continue
+        conn.execute("UPDATE jobs SET status='skipped', reason=?, claimed_by=NULL,"
+                     " claimed_at=NULL, version=version+1, updated_at=? WHERE id=?",
+                     (f"joined into {keep_job}", now, job_id))
+        conn.execute("UPDATE outbox SET status='cancelled', updated_at=? WHERE job_id=?"
+                     " AND status='pending'", (now, job_id))
+        audit.record(conn, job_id=job_id, actor_id=actor_id, action="statement_joined_into",
+                     from_status=status, to_status="skipped", at=now,
+                     detail=f"joined into {keep_job}")
+        closed.append(job_id)
+    return Joined(closed, moved)

@@ -1,0 +1,24 @@
+"""The statement operations of :class:`relay.store.sqlite_store.SqliteStore` (issue 11)."""
+
+from __future__ import annotations
+
+from relay.store import statements
+from relay.store.db import Database
+from relay.store.statements import Joined, Split, Unit
+
+
+class StatementsSqlite:
+    """Mixed into ``SqliteStore``: see :class:`relay.store.api.StatementStore`."""
+
+    db: Database
+
+    async def statement_posts(self, since: int) -> list[tuple[Unit, str, int]]:
+        return await self.db.read(statements.recent_units, since)
+
+    async def split_member(self, job_id: int, member_id: int, actor_id: int | None,
+                           now: int) -> Split | None:
+        return await self.db.run(statements.split, job_id, member_id, actor_id, now)
+
+    async def join_statements(self, keep_job: int, merge_job: int, actor_id: int | None,
+                              now: int) -> Joined | None:
+        return await self.db.run(statements.join_statements, keep_job, merge_job, actor_id, now)

@@ -1,0 +1,134 @@
+"""One statement, one job per target (issue 11): forwards and copies over the scripted Telegram."""
+
+from __future__ import annotations
+
+import pytest
+
+from relay.telegram.sim.cast import HAFT_TAPPEH, OIL_CONTRACT_WORKERS, TARGETS, VAHED, config_toml
+from relay.telegram.sim.forwards import forward
+from tests import review_world
+from tests.review_world import ReviewWorld
+
+STATEMENT = ("کارگران شرکت واحد امروز در اعتراض به حقوق معوقه و شرایط سخت کار در مقابل"
+             " وزارت کار تجمع کردند و خواستار پرداخت فوری دستمزدها شدند.")
+FOOTER = "\n\n@haft_tappeh کانال سندیکای هفت تپه"
+OTHER = ("کارگران پتروشیمی بندر امام برای سومین روز پیاپی دست از کار کشیدند و خواستار"
+         " اجرای طبقه‌بندی مشاغل و افزایش حقوق شدند.")
+
+
+@pytest.fixture
+async def w(tmp_path, monkeypatch):
+    sources = (VAHED, HAFT_TAPPEH, OIL_CONTRACT_WORKERS)
+    monkeypatch.setattr(review_world, "CONFIG", review_world._SETTINGS + config_toml(
+        sources, TARGETS, review_world.PEOPLE, format_safe=True))
+    world = ReviewWorld(tmp_path)
+    world.haft = HAFT_TAPPEH.add_to(world.tg, members=[world.watcher])
+    world.oil = OIL_CONTRACT_WORKERS.add_to(world.tg, members=[world.watcher])
+    await world.start()
+    yield world
+    await world.stop()
+
+
+async def jobs(w):
+    return await w.rows("SELECT id, channel_id, target, status FROM jobs ORDER BY id")
+
+
+async def members(w):
+    return await w.rows("SELECT channel_id, how FROM statement_members ORDER BY id")
+
+
+async def publish(w, job_id: int, text: str) -> None:
+    w.say(w.sara, f"/tr {job_id} {text}")
+    await w.settle()
+    w.press(w.reza, w.last_from_bot(), "approve")
+    await w.settle()
+
+
+async def test_a_forward_of_a_configured_source_joins_its_job(w):
+    original = w.tg.post(w.vahed, STATEMENT)
+    await w.settle()
+    forwarded = forward(w.tg, w.vahed, original.id, w.haft)
+    await w.settle()
+    assert forwarded.fwd_from.channel_post == original.id
+    assert [j[1] for j in await jobs(w)] == [w.vahed.id, w.vahed.id]  # en, es: no new jobs
+    assert await members(w) == [(w.haft.id, "forward")]
+    card = w.card(1).message
+    assert "Also in: @haft_tappeh (forward)" in card
+    audit = await w.rows("SELECT job_id, action FROM audit WHERE action='statement_joined'")
+    assert audit == [(1, "statement_joined"), (2, "statement_joined")]
+
+
+async def test_copies_across_three_sources_are_published_once_per_target(w):
+    w.tg.post(w.vahed, STATEMENT)
+    await w.settle()
+    w.tg.post(w.haft, STATEMENT + FOOTER)  # a copy with the channel's footer
+    w.tg.post(w.oil, "#اعتصاب\n" + STATEMENT)  # a copy with a hashtag line
+    await w.settle()
+    assert len(await jobs(w)) == 2
+    assert sorted(await members(w)) == sorted([(w.haft.id, "copy"), (w.oil.id, "copy")])
+    assert "Also in: @haft_tappeh (copy), @oil_contract_workers (copy)" in w.card(1).message
+    await publish(w, 1, "Vahed workers rallied.")
+    assert len(w.tg.history(w.out_en)) == 1
+    w.tg.post(w.haft, OTHER)  # another statement: its own jobs
+    await w.settle()
+    assert len(await jobs(w)) == 4
+
+
+async def test_a_copy_after_publication_tells_editors_and_posts_nothing(w):
+    w.tg.post(w.vahed, STATEMENT)
+    await w.settle()
+    await publish(w, 1, "Vahed workers rallied.")
+    assert len(w.tg.history(w.out_en)) == 1
+    w.tg.post(w.haft, STATEMENT + FOOTER)
+    await w.settle()
+    assert len(await jobs(w)) == 2
+    assert len(w.tg.history(w.out_en)) == 1
+    told = [m.message for m in w.group_messages() if "a copy of this published" in m.message]
+    assert told and "Job 1:" in told[0] and "haft_tappeh" in told[0]
+
+
+async def test_an_editor_splits_a_false_match(w):
+    w.tg.post(w.vahed, STATEMENT)
+    await w.settle()
+    w.tg.post(w.haft, STATEMENT + FOOTER)
+    await w.settle()
+    assert len(await jobs(w)) == 2
+    w.press(w.reza, w.card(1), "Split @haft_tappeh")
+    await w.settle()
+    rows = await jobs(w)
+    assert [r[1] for r in rows] == [w.vahed.id] * 2 + [w.haft.id] * 2
+    assert await members(w) == []
+    assert "Also in" not in w.card(1).message
+    assert w.card(3)  # the split post has its own cards
+    audit = await w.rows("SELECT job_id, actor_id FROM audit WHERE action='statement_split'")
+    assert audit == [(1, w.reza.id), (2, w.reza.id)]
+    w.tg.post(w.oil, STATEMENT + FOOTER)  # the split post's text no longer attracts copies
+    await w.settle()
+    assert (w.oil.id, "copy") in await members(w)
+
+
+async def test_join_two_jobs_by_command(w):
+    w.tg.post(w.vahed, STATEMENT)
+    await w.settle()
+    w.tg.post(w.haft, OTHER)
+    await w.settle()
+    w.tg.post(w.oil, OTHER)
+    await w.settle()
+    assert len(await jobs(w)) == 4  # two statements, two jobs each
+    w.say(w.reza, "/join 1 3")
+    await w.settle()
+    assert await w.rows("SELECT id, status, reason FROM jobs WHERE id IN (3, 4)") == [
+        (3, "skipped", "joined into 1"), (4, "skipped", "joined into 1")]
+    assert sorted(await members(w)) == sorted([(w.haft.id, "joined"), (w.oil.id, "copy")])
+    card = w.card(1).message
+    assert "@haft_tappeh (joined)" in card and "@oil_contract_workers (copy)" in card
+    w.say(w.sara, "/join 1 2")  # a translator may not
+    await w.settle()
+    assert (await w.rows("SELECT status FROM jobs WHERE id = 2")) == [("queued",)]
+
+
+async def test_a_channel_posting_its_own_text_again_makes_a_new_post(w):
+    w.tg.post(w.vahed, STATEMENT)
+    w.tg.post(w.vahed, STATEMENT + " ۲")
+    await w.settle()
+    assert len(await jobs(w)) == 4 and await members(w) == []
