@@ -87,8 +87,9 @@ def build_site(settings: Settings, site: Site) -> BuildReport:
     return asyncio.run(go())
 
 
-def describe_build(report: BuildReport, out: Path) -> str:
-    """What a build wrote and where to look at it (a few lines)."""
+def describe_build(report: BuildReport, out: Path, serve: str = "relay site serve") -> str:
+    """What a build wrote and where to look at it (a few lines); ``serve`` is the command
+    that shows it at http://127.0.0.1:8000/."""
     feeds = sorted(p.relative_to(out).as_posix() for p in out.glob("**/feed.xml"))
     if report.search_seconds is not None:
         search = f"search index built in {report.search_seconds:.1f} s"
@@ -99,7 +100,7 @@ def describe_build(report: BuildReport, out: Path) -> str:
         f"written in {report.seconds:.1f} s; {search}",
         f"feeds: {', '.join(feeds) if feeds else 'none (nothing published yet)'}",
         f"open {out / 'index.html'}",
-        f"or run `relay site serve` and visit http://127.0.0.1:{DEFAULT_PORT}/",
+        f"or run `{serve}` and visit http://127.0.0.1:{DEFAULT_PORT}/",
     ])
 
 
