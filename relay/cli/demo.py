@@ -9,6 +9,7 @@ and the publisher. Only Telegram is simulated (:mod:`relay.telegram.sim`).
 from __future__ import annotations
 
 import asyncio
+import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -16,10 +17,10 @@ from pathlib import Path
 from telethon.sessions import StringSession
 from telethon.tl import types
 
-from relay.config import load_settings
+from relay.config import Settings, Site, load_settings
 from relay.logs import setup_logging
 from relay.service.runner import Service
-from relay.store.api import ReportsStore
+from relay.store.api import ReportsStore, Store
 from relay.store.db import Database
 from relay.telegram.client import ReadOnlyClient
 from relay.telegram.sim import cast
@@ -182,14 +183,35 @@ async def run_demo(data_dir: Path, *, quiet: bool = False,
         await _review(demo)
     finally:
         await demo.service.stop()
-        await db.close()
+        try:
+            site_lines = await _build_site(settings, demo.service.store, data_dir / "site")
+        finally:
+            await db.close()
 
     demo.show_channel(demo.out_en)
     demo.show_channel(demo.out_es)
     say()
     say(f"The database is at {db_path}; open it with: sqlite3 {db_path}")
     say(f"The configuration the demo used is at {config_path}")
+    say()
+    say("7. The public archive site and Atom feeds of what was published (`relay site build`):")
+    for line in site_lines:
+        say(f"   {line}")
     return db_path
+
+
+async def _build_site(settings: Settings, store: Store, out: Path) -> list[str]:
+    """Build the demo's public site into ``out`` (the demo's own folder, rebuilt each run)."""
+    from relay.cli.site import DEFAULT_PORT, describe_build
+    from relay.service.site_updater import StoreSource, site_settings, site_style
+    from relay.site import SiteBuilder
+
+    shutil.rmtree(out, ignore_errors=True)
+    site = Site(output_dir=out, title="relay demo archive")
+    source = StoreSource(store, site_style(settings), asyncio.get_running_loop())
+    report = await asyncio.to_thread(SiteBuilder(site_settings(site), source).build)
+    return describe_build(report, out, f"python -m http.server -d {out} {DEFAULT_PORT}"
+                          ).splitlines()
 
 
 async def _review(demo: Demo) -> None:

@@ -32,7 +32,7 @@ LOG_FORMATS = ("kv", "json")
 
 #: Top-level sections, in reading order; these are arrays of tables, the others tables.
 ARRAY_SECTIONS = ("sources", "targets", "people")
-TABLE_SECTIONS = ("storage", "watcher", "review", "publish", "logging", "metrics")
+TABLE_SECTIONS = ("storage", "watcher", "review", "publish", "logging", "metrics", "site")
 
 
 def _log_level(value: str) -> str:
@@ -148,6 +148,22 @@ KEYS: tuple[Key, ...] = (
     # ---- operations (issue 12): failing publication, proxies
     Key("publish", "failing_alert_minutes", "number", 15,
         "`relay health` fails once posts have been failing this long", lo=0, hi=7 * 24 * 60),
+    # [site] (issue 13): the public archive site and Atom feeds; no [site] section, no site
+    Key("site", "output_dir", "text", "site",
+        "where the site is written, relative to data_dir"),
+    Key("site", "base_url", "text", "http://localhost:8000/",
+        "the public address of output_dir (feeds need absolute links)"),
+    Key("site", "title", "text", "relay", "the site's title"),
+    Key("site", "targets", "text_list", (), "the target keys shown on the site; empty: all"),
+    Key("site", "show_originals", "boolean", True,
+        "show the original Farsi text beside each translation"),
+    Key("site", "posts_per_page", "integer", 20, "posts on each index page", lo=1, hi=500),
+    Key("site", "template_dir", "text", None,
+        "a folder of Jinja2 templates (and static/) overriding the built-in ones"),
+    Key("site", "feed_size", "integer", 50, "entries in each Atom feed", lo=1, hi=10_000),
+    Key("site", "tag_year", "integer", 2025,
+        "the year in the feeds' tag: ids; never change it once feeds are read", lo=2000, hi=9999),
+    Key("site", "search", "boolean", True, "build the Pagefind search index"),
 )
 
 _BY_PATH = {key.path: key for key in KEYS}

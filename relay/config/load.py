@@ -99,16 +99,21 @@ def _build(path: Path, environment: Env) -> Settings:
     _reject_secret_keys(file, data)
     root = Table(file, "", data, sections.TOP_KEYS)
     sources = sections.sources(root)
+    targets = sections.targets(root, sources)
+    people = sections.people(root)
+    review = sections.review(root)
+    storage = sections.storage(root)
     return Settings(
         path=path,
         sources=sources,
-        targets=sections.targets(root, sources),
-        people=sections.people(root),
-        review=sections.review(root),
-        storage=sections.storage(root),
+        targets=targets,
+        people=people,
+        review=review,
+        storage=storage,
         watcher=sections.watcher(root),
         publish=sections.publish(root),
         logging=sections.logging(root),
         metrics=sections.metrics(root),
         secrets=secrets(environment),
+        site=sections.site(root, storage, targets),
     )

@@ -15,6 +15,7 @@ from relay.config.settings import (
     Person,
     Publish,
     Review,
+    Site,
     Source,
     Storage,
     Target,
@@ -231,4 +232,34 @@ def metrics(root: Table) -> Metrics:
         enabled=t.read(key("metrics.enabled")),
         host=t.read(key("metrics.host")),
         port=t.read(key("metrics.port")),
+    )
+
+
+# ---------------------------------------------------------------------------- [site] (issue 13)
+def site(root: Table, storage_settings: Storage, known_targets: tuple[Target, ...]) -> Site | None:
+    """The ``[site]`` section, or None when there is none (no public site)."""
+    if not root.has("site"):
+        return None
+    t = root.table("site", section_keys("site"))
+    base_url = t.read(key("site.base_url"))
+    if not base_url.startswith(("https://", "http://")):
+        t.fail("base_url", f"must start with https:// or http://, got {base_url!r}")
+    wanted = t.read(key("site.targets"))
+    known = [target.key for target in known_targets]
+    for i, name in enumerate(wanted):
+        if name not in known:
+            t.fail(f"targets[{i}]", f"no target has the key {name!r}"
+                   + (f"; targets: {', '.join(known)}" if known else ""))
+    template_dir = t.read(key("site.template_dir")) if t.has("template_dir") else None
+    return Site(
+        output_dir=_path_in(storage_settings.data_dir, t.read(key("site.output_dir"))),
+        base_url=base_url if base_url.endswith("/") else base_url + "/",
+        title=t.read(key("site.title")),
+        targets=tuple(wanted),
+        show_originals=t.read(key("site.show_originals")),
+        posts_per_page=t.read(key("site.posts_per_page")),
+        template_dir=_path_in(Path.cwd(), template_dir) if template_dir else None,
+        feed_size=t.read(key("site.feed_size")),
+        tag_year=t.read(key("site.tag_year")),
+        search=t.read(key("site.search")),
     )

@@ -126,6 +126,24 @@ class Metrics:
     port: int = default("metrics.port")
 
 
+@dataclass(frozen=True)
+class Site:
+    """``[site]`` (issue 13): the public archive site; ``output_dir`` resolved (in
+    ``data_dir`` unless absolute). Turned into :class:`relay.site.SiteSettings` by the
+    service and the command line."""
+
+    output_dir: Path
+    base_url: str = default("site.base_url")
+    title: str = default("site.title")
+    targets: tuple[str, ...] = default("site.targets")
+    show_originals: bool = default("site.show_originals")
+    posts_per_page: int = default("site.posts_per_page")
+    template_dir: Path | None = default("site.template_dir")
+    feed_size: int = default("site.feed_size")
+    tag_year: int = default("site.tag_year")
+    search: bool = default("site.search")
+
+
 @dataclass(frozen=True, repr=False)
 class Secrets:
     """Telegram credentials. Never printed: ``repr``/``str`` show only ``<set>``/``<unset>``.
@@ -167,6 +185,7 @@ class Settings:
     logging: Logging
     metrics: Metrics
     secrets: Secrets
+    site: Site | None = None  # no [site] section: no public site
 
     def person(self, user_id: int) -> Person | None:
         return next((p for p in self.people if p.id == user_id), None)

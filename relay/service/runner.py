@@ -21,6 +21,7 @@ from relay.logs import event
 from relay.review.statement_index import StatementMatcher
 from relay.service import heartbeat
 from relay.service.metrics import MetricsServer
+from relay.service.site_updater import SiteUpdater
 from relay.store.db import Database
 from relay.store.service_state import HEARTBEAT_SECONDS, HEARTBEAT_STALE_SECONDS  # noqa: F401 - re-exported
 from relay.store.sqlite_store import SqliteStore
@@ -99,6 +100,7 @@ class Service:
         self.bot_client = bot_client
         self.bot: ReviewBot | None = None
         self.publisher: Publisher | None = None
+        self.site = SiteUpdater(settings, self.store) if settings.site else None  # issue 13
         if bot_client is not None:
             token = settings.secrets.bot_token or "relay-simulated-bot"
             bot = ReviewBot(bot_client, self.store, settings,
@@ -106,7 +108,8 @@ class Service:
             self.bot = bot
             if settings.targets:
                 publisher = Publisher(bot_client, self.store, settings, clock=clock,
-                                      on_published=bot.published, on_failed=bot.publish_failed)
+                                      on_published=self._published_by(bot),
+                                      on_failed=bot.publish_failed)
                 bot.on_approved = publisher.wake
                 self.publisher = publisher
         self.statements = StatementMatcher()  # issue 11: copies found before storing
@@ -125,6 +128,17 @@ class Service:
         self.components = self._components()
         self.stopping = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
+
+    def _published_by(self, bot: ReviewBot) -> Callable[[int], None]:
+        """The publisher's report: the bot refreshes the cards, the site rebuilds."""
+        site = self.site
+        if site is None:
+            return bot.published
+
+        def published(job_id: int) -> None:
+            bot.published(job_id)
+            site.published(job_id)
+        return published
 
     def _components(self) -> list[Component]:
         watcher = self.watcher
@@ -157,6 +171,8 @@ class Service:
         await self.watcher.start()
         if self.metrics is not None:
             await self.metrics.start()
+        if self.site is not None:
+            self.site.start()
         self._tasks = [asyncio.create_task(self._supervise(), name="supervisor"),
                        asyncio.create_task(self._heartbeat(), name="heartbeat")]
         log.info(event("service.started", sources=len(self.watcher.watched),
@@ -205,6 +221,8 @@ class Service:
     async def _stop_parts(self) -> None:
         if self.metrics is not None:
             await self.metrics.stop()
+        if self.site is not None:
+            await self.site.stop()
         for component in self.components:  # watcher first: no new work comes in
             try:
                 await component.stop()

@@ -20,6 +20,7 @@ from relay.core.jobview import JobView
 from relay.core.records import IngestResult, MessageRow, QueuePolicy
 from relay.core.sanitize import Cleaned
 from relay.core.workflow import Action, Actor, Rules
+from relay.site.records import SitePublication
 from relay.store.channels import ChannelInfo
 from relay.store.imports import Detected, Version
 from relay.store.outbox import OutboxItem, Publication
@@ -28,6 +29,7 @@ from relay.store.reports import JobCounts, MetricsFigures, Stats, StatusFigures
 from relay.store.review_extras import ReplyOffer, StoredPost
 from relay.store.review_queries import Found, LastChange, Transition
 from relay.store.service_state import Heartbeat
+from relay.store.site_archive import SiteStyle
 from relay.store.statements import Joined, Split, Unit
 from relay.text.formatting import Entity, FormattedText
 
@@ -328,6 +330,19 @@ class StatementStore(Protocol):
         """Join the second job's statement into the first's; its open jobs are skipped."""
 
 
+class SiteStore(Protocol):
+    """Issue 13: the published translations as the public archive site shows them."""
+
+    async def site_page(self, after: int, limit: int,
+                        style: SiteStyle) -> list[SitePublication]:
+        """The publications with id above ``after``, in id order, at most ``limit`` (stream
+        them all by passing the last id seen)."""
+
+    async def site_publications(self, ids: Sequence[int],
+                                style: SiteStyle) -> list[SitePublication]:
+        """The publications among ``ids`` (ids that are not published are left out)."""
+
+
 class ServiceStateStore(Protocol):
     async def beat(self, at: int, pid: int, state: str, detail: str) -> None:
         """Write the running service's heartbeat."""
@@ -337,7 +352,7 @@ class ServiceStateStore(Protocol):
 
 
 class Store(IngestStore, BulkStore, ReviewStore, ReviewDeskStore, PublishingStore, ReportsStore, ArchiveStore,
-            ServiceStateStore, StatementStore, Protocol):
+            ServiceStateStore, StatementStore, SiteStore, Protocol):
     """All of relay's storage."""
 
     async def close(self) -> None:

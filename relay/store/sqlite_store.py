@@ -21,6 +21,7 @@ from relay.core.jobview import JobView
 from relay.core.records import IngestResult, MessageRow, QueuePolicy
 from relay.core.sanitize import Cleaned
 from relay.core.workflow import Action, Actor, Rules
+from relay.site.records import SitePublication
 from relay.store import (
     channels,
     draft_parts,
@@ -30,6 +31,7 @@ from relay.store import (
     overview,
     reports,
     service_state,
+    site_archive,
     transitions,
 )
 from relay.store import review_queries as review
@@ -47,6 +49,7 @@ from relay.store.reports import JobCounts, MetricsFigures, Stats, StatusFigures
 from relay.store.review_desk_store import ReviewDeskSqlite
 from relay.store.review_queries import Found, LastChange, Transition
 from relay.store.service_state import Heartbeat
+from relay.store.site_archive import SiteStyle
 from relay.store.statements import Unit
 from relay.store.statements_store import StatementsSqlite
 from relay.text.formatting import FormattedText
@@ -286,6 +289,15 @@ class SqliteStore(StatementsSqlite, ReviewDeskSqlite):
 
     async def read_archive(self, use: Callable[[ArchiveReader], T]) -> T:
         return await self._report(_read_archive, use)
+
+    # ------------------------------------------------------------------ public site (issue 13)
+    async def site_page(self, after: int, limit: int,
+                        style: SiteStyle) -> list[SitePublication]:
+        return await self.db.read(site_archive.page, after, limit, style)
+
+    async def site_publications(self, ids: Sequence[int],
+                                style: SiteStyle) -> list[SitePublication]:
+        return await self.db.read(site_archive.by_ids, list(ids), style)
 
     # ------------------------------------------------------------------ service state
     async def beat(self, at: int, pid: int, state: str, detail: str) -> None:
