@@ -153,3 +153,18 @@ async def test_chatter_in_a_private_chat_gets_a_hint(tmp_path):
         assert await job_row(world, 1) == ("queued", None, None)
     finally:
         await world.stop()
+
+
+async def test_a_reply_to_the_bots_other_messages_is_answered_and_chat_between_people_is_not(w):
+    w.say(w.sara, "/help")
+    await w.settle()
+    help_message = w.last_from_bot()
+    w.say(w.reza, "Thanks!", reply_to=help_message.id)
+    await w.settle()
+    answer = w.last_from_bot()
+    assert answer.id != help_message.id and "Reply to a job card" in answer.message
+    people_talk = w.say(w.sara, "Anyone free tonight?")
+    await w.settle()
+    w.say(w.reza, "me", reply_to=people_talk.id)
+    await w.settle()
+    assert w.last_from_bot().id == answer.id  # a reply to a person is not the bot's business

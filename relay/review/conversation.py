@@ -45,6 +45,7 @@ class Incoming:
     entities: tuple[Entity, ...] = ()
     reply_to: int | None = None  # the id of the message this one replies to
     private: bool = False
+    reply_to_bot: bool = False  # the message replied to is one the bot sent
 
     @property
     def is_command(self) -> bool:

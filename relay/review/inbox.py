@@ -90,7 +90,8 @@ async def on_reply(desk: Desk, person: Person, msg: Incoming, reply_to: int) -> 
     found = await desk.store.find_bot_message(msg.chat_id, reply_to)
     lang = person.language
     if found is None:
-        if msg.chat_id == person.id:
+        if msg.chat_id == person.id or msg.reply_to_bot:
+            # A reply to the bot's /help, /queue, thanks ...: answered, never ignored.
             return desk.refuse(t(lang, "no.not_a_card"), user=person.id, what="reply",
                                why="not a reply to a job message")
         return None  # a reply to someone else's message in the group

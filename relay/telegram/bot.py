@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import replace
 from typing import Any
@@ -36,6 +37,9 @@ from relay.text.formatting import FormattedText
 log = logging.getLogger("relay.bot")
 
 _SEND_ERRORS = (errors.RPCError, ValueError)
+#: The bot's own recent messages (chat, id) remembered, so that a reply to one that is about no
+#: job (/help, /queue, a thanks) is answered rather than taken for chat between people.
+SENT_REMEMBERED = 5000
 
 
 class ReviewBot:
@@ -46,6 +50,7 @@ class ReviewBot:
         self.client = client
         self.signer = signer
         self.desk = Desk(store, settings, clock=clock)
+        self._sent: OrderedDict[tuple[int, int], None] = OrderedDict()
         self._wake = asyncio.Event()
         self._cards_lock = asyncio.Lock()
         self._carded_up_to = 0  # every queued job up to this id has its card
@@ -238,10 +243,14 @@ class ReviewBot:
 
     async def send(self, said: Say) -> Any:
         chat, text = said.chat, said.text
-        return await self._patiently(chat, lambda: self.client.send_message(
+        sent = await self._patiently(chat, lambda: self.client.send_message(
             chat, text.text, formatting_entities=to_telethon(text.entities),
             buttons=self.markup(said.buttons, said.job_id, said.version, chat),
             reply_to=said.reply_to, link_preview=False, parse_mode=None))
+        self._sent[(chat, sent.id)] = None
+        while len(self._sent) > SENT_REMEMBERED:
+            self._sent.popitem(last=False)
+        return sent
 
     async def say(self, chat: int, text: str, reply_to: int | None = None) -> Any:
         return await self.send(Say(chat, FormattedText(text), reply_to=reply_to))
@@ -266,10 +275,10 @@ class ReviewBot:
 
     async def _handle_message(self, ev: Any) -> None:
         msg = ev.message
+        reply_to = msg.reply_to.reply_to_msg_id if msg.reply_to else None
         incoming = Incoming(ev.chat_id, ev.sender_id, msg.id, msg.message or "",
-                            from_telethon(msg.entities),
-                            msg.reply_to.reply_to_msg_id if msg.reply_to else None,
-                            bool(ev.is_private))
+                            from_telethon(msg.entities), reply_to, bool(ev.is_private),
+                            reply_to_bot=(ev.chat_id, reply_to) in self._sent)
         response = await inbox.on_message(self.desk, incoming)
         if response is None:
             return
