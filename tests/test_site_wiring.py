@@ -154,9 +154,7 @@ async def test_a_failing_site_never_stops_publishing(w, tmp_path, monkeypatch, c
 # ------------------------------------------------------------------------------ the store
 async def test_streaming_walks_the_primary_key_without_sorting(w):
     plan = await w.db.read(lambda c: c.execute(
-        "EXPLAIN QUERY PLAN " + site_archive._COLUMNS
-        + f" WHERE j.id > ? AND +j.status IN {site_archive._SHOWN} ORDER BY j.id LIMIT ?",
-        (0, 10)).fetchall())
+        "EXPLAIN QUERY PLAN " + site_archive.PAGE, (0, 10)).fetchall())
     details = " | ".join(r[-1] for r in plan)
     assert "TEMP B-TREE" not in details and "USING INTEGER PRIMARY KEY" in details, details
     assert "SCAN c" not in details and "SCAN m" not in details, details
@@ -211,3 +209,25 @@ async def test_site_build_and_serve(w, tmp_path, capsys):
     finally:
         server.shutdown()
         server.server_close()
+
+
+async def test_a_post_being_corrected_still_shows_what_readers_saw(w, tmp_path, capsys):
+    """Mid-correction (a new draft, not yet approved) the site keeps the published text: it
+    never shows an unapproved draft and never drops the post (issue 13)."""
+    w.tg.post(w.vahed, FARSI)
+    await w.settle()
+    await approve_in_store(w.db, 1, TRANSLATION)
+    await w.settle()
+    w.tg.edit(w.vahed, 1, FARSI + " تجمع فردا ساعت ده برگزار می‌شود.")
+    await w.settle()
+    w.say(w.sara, "An unapproved new draft.", reply_to=w.card(1).id)
+    await w.settle()
+    assert (await w.rows("SELECT status FROM jobs WHERE id = 1")) == [("drafted",)]
+    [shown] = await w.service.store.site_publications([1], SiteStyle())
+    assert shown.translation.text == TRANSLATION
+    out = tmp_path / "full"
+    code = await asyncio.to_thread(
+        main, ["--config", str(w.settings.path), "site", "build", "--out", str(out)])
+    assert code == 0, capsys.readouterr()
+    page = (out / "en/p/1.html").read_text(encoding="utf-8")
+    assert HEADLINE in page and "unapproved" not in page

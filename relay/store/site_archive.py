@@ -1,13 +1,12 @@
 """What the public archive site shows, read from the database as :class:`SitePublication` records.
 
-A publication is one job (one statement in one target language) that went out: status
-``published``, or ``stale`` (its source was edited since; the translation stands as posted).
-A job in the middle of a correction (drafted or approved again) is left out until the
-correction goes out: its stored draft is not what readers saw, and only approved, published
-text may reach the site.
+A publication is one job (one statement in one target language) that went out, shown with the
+text that went out (``jobs.published_text``, kept when a post or a correction is sent): a job
+in the middle of a correction (drafted or approved again) still shows what readers saw, never
+its unapproved draft.
 
-Cost at 100,000 publications: :func:`page` walks the jobs by primary key (``id > ?``, status
-tested per row, never a sort), and each page's outbox rows, publication parts, sibling jobs and
+Cost at 100,000 publications: :func:`page` walks the jobs by primary key (``id > ?``, the
+published text tested per row, never a sort), and each page's outbox rows, publication parts, sibling jobs and
 album media are looked up by index (``outbox_job``, ``publications_job``, the jobs' unique
 ``(channel_id, unit_key, target)`` and ``messages_album_members``).
 """
@@ -26,20 +25,24 @@ from relay.text.formatting import FormattedText, entities_from_json
 from relay.text.links import post_link
 from relay.text.render import RenderContext, render
 
-#: Statuses of a job whose translation is out and stands as published.
-_SHOWN = "('published', 'stale')"
+#: A job whose translation went out.
+_SHOWN = "j.published_text IS NOT NULL"
 _CHUNK = 500
 _MEDIA_KINDS = {"photo": "photo", "video": "video", "animation": "video", "round": "video",
                 "document": "document", "audio": "document", "voice": "document"}
 
 _COLUMNS = (
     "SELECT j.id, j.target, j.language, j.channel_id, j.message_id, j.unit_key, j.grouped_id,"
-    " j.draft_text, j.draft_entities, j.translator_id, COALESCE(j.draft_source_text,"
+    " j.published_text, j.published_entities, j.translator_id, COALESCE(j.draft_source_text,"
     " j.source_text), j.updated_at, c.display_name, c.title, c.username, m.date, m.text,"
     " m.entities, m.deleted_at, m.media_kind, m.media_path"
     " FROM jobs j JOIN channels c ON c.id = j.channel_id"
     " LEFT JOIN messages m ON m.channel_id = j.channel_id AND m.message_id = j.message_id"
 )
+
+
+#: One page of publications: job id above the first parameter, at most the second.
+PAGE = _COLUMNS + f" WHERE j.id > ? AND {_SHOWN} ORDER BY j.id LIMIT ?"
 
 
 @dataclass(frozen=True)
@@ -65,11 +68,9 @@ class SiteStyle:
 def page(conn: sqlite3.Connection, after: int, limit: int,
          style: SiteStyle) -> list[SitePublication]:
     """The publications with job id above ``after``, in id order, at most ``limit``."""
-    rows = conn.execute(
-        # `+j.status`: walk the primary key in order and test the status per row; an index on
-        # status would collect every later publication and sort them, for each page.
-        _COLUMNS + f" WHERE j.id > ? AND +j.status IN {_SHOWN} ORDER BY j.id LIMIT ?",
-        (after, limit)).fetchall()
+    # Walk the primary key in order and test each row: an index would collect every later
+    # publication and sort them, for each page.
+    rows = conn.execute(PAGE, (after, limit)).fetchall()
     return _records(conn, rows, style)
 
 
@@ -81,7 +82,7 @@ def by_ids(conn: sqlite3.Connection, ids: Sequence[int],
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start:start + _CHUNK]
         marks = ",".join("?" * len(chunk))
-        rows = conn.execute(_COLUMNS + f" WHERE j.id IN ({marks}) AND j.status IN {_SHOWN}"
+        rows = conn.execute(_COLUMNS + f" WHERE j.id IN ({marks}) AND {_SHOWN}"
                             " ORDER BY j.id", chunk).fetchall()
         found += _records(conn, rows, style)
     return found
@@ -180,4 +181,4 @@ def _versions(conn: sqlite3.Connection, job_id: int, channel_id: int,
               unit_key: str) -> tuple[Version, ...]:
     return tuple(Version(i, target, language) for i, target, language in conn.execute(
         "SELECT id, target, language FROM jobs WHERE channel_id = ? AND unit_key = ?"
-        f" AND id != ? AND status IN {_SHOWN} ORDER BY target", (channel_id, unit_key, job_id)))
+        " AND id != ? AND published_text IS NOT NULL ORDER BY target", (channel_id, unit_key, job_id)))

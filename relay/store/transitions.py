@@ -129,6 +129,9 @@ def finish(conn: sqlite3.Connection, item: OutboxItem, now: int) -> bool:
     conn.execute("UPDATE outbox SET status = 'sent', sending_part = NULL, updated_at = ?"
                  " WHERE id = ?", (now, item.id))
     if item.kind in ("post", "correction"):
+        # The text that went out is kept: the archive shows it, whatever is drafted next.
+        conn.execute("UPDATE jobs SET published_text = draft_text,"
+                     " published_entities = draft_entities WHERE id = ?", (item.job_id,))
         return apply(conn, item.job_id, Action.PUBLISH, SYSTEM, Rules(), now).ok
     audit.record(conn, job_id=item.job_id, actor_id=None, action=f"source_deleted_{item.kind}",
                  from_status=None, to_status=None, at=now)
