@@ -284,3 +284,36 @@ async def test_batch_writer_keeps_a_batch_open_while_a_burst_arrives(tmp_path, m
     stored = await db.read(lambda c: c.execute("SELECT COUNT(*) FROM messages").fetchone()[0])
     await db.close()
     assert batches == [40, 1, 1, 1] and stored == 43
+
+
+async def test_a_batch_without_failures_runs_without_savepoints_and_one_with_redoes_them(
+        tmp_path):
+    import asyncio
+
+    from relay.store.db import BatchWriter
+
+    db = await Database.open(tmp_path / "relay.db")
+    statements: list[str] = []
+    await db.read(lambda c: c.set_trace_callback(statements.append))
+    writer = BatchWriter(db)
+    rows = [MessageRow(**{**_fields(ROW), "message_id": i, "text": f"اعتصاب {i}"})
+            for i in range(1, 5)]
+    await asyncio.gather(*(writer.run(message_store.store_message, r, "fa", 0.99, POLICY, 1)
+                           for r in rows[:2]))
+    assert not [s for s in statements if "SAVEPOINT" in s]  # all kept: no savepoint needed
+
+    def broken(conn, row):
+        message_store.store_message(conn, row, "fa", 0.99, POLICY, 1)
+        raise ValueError("bad post")
+
+    statements.clear()
+    results = await asyncio.gather(writer.run(broken, rows[2]),
+                                   writer.run(message_store.store_message, rows[3], "fa",
+                                              0.99, POLICY, 1), return_exceptions=True)
+    stored = await db.read(lambda c: [r[0] for r in c.execute(
+        "SELECT message_id FROM messages ORDER BY pk")])
+    await db.close()
+    assert isinstance(results[0], ValueError) and results[1].stored
+    assert statements.count("ROLLBACK") == 1  # the attempt without savepoints, undone
+    assert sum(s.startswith("SAVEPOINT") for s in statements) == 2  # then piece by piece
+    assert stored == [1, 2, 4]
