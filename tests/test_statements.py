@@ -132,3 +132,29 @@ async def test_a_channel_posting_its_own_text_again_makes_a_new_post(w):
     w.tg.post(w.vahed, STATEMENT + " ۲")
     await w.settle()
     assert len(await jobs(w)) == 4 and await members(w) == []
+
+
+async def test_a_forward_from_an_unconfigured_public_channel_credits_its_origin(w):
+    """Telegram sends the origin channel along: the card names it, and the outgoing post
+    credits it with a link to the original, via the forwarding source (issue 11)."""
+    steel = w.tg.add_channel("Ahvaz Steel Workers", username="ahvaz_steel")
+    original = w.tg.post(steel, OTHER)
+    forward(w.tg, steel, original.id, w.haft)
+    await w.settle()
+    fwd = (await w.rows("SELECT fwd_from FROM messages WHERE channel_id = ?", w.haft.id))[0][0]
+    assert '"title":"Ahvaz Steel Workers"' in fwd and '"username":"ahvaz_steel"' in fwd
+    assert "Forwarded from Ahvaz Steel Workers" in w.card(1).message
+    await publish(w, 1, "Bandar Imam petrochemical workers stopped work for a third day.")
+    [post] = w.tg.history(w.out_en)
+    assert "Ahvaz Steel Workers" in post.message
+    links = [e.url for e in post.entities or [] if hasattr(e, "url")]
+    assert f"https://t.me/ahvaz_steel/{original.id}" in links
+
+
+async def test_a_forward_from_a_private_channel_is_credited_as_telegram_shows_it(w):
+    hidden = w.tg.add_channel("Secret Council")  # private, the watcher is not a member
+    original = w.tg.post(hidden, OTHER)
+    forward(w.tg, hidden, original.id, w.haft)
+    await w.settle()
+    fwd = (await w.rows("SELECT fwd_from FROM messages WHERE channel_id = ?", w.haft.id))[0][0]
+    assert "Secret Council" not in fwd  # Telegram did not show it: never invented

@@ -63,11 +63,20 @@ def _document_kind(doc: types.Document, media: types.MessageMediaDocument) -> st
 DOWNLOADABLE = frozenset({"photo", "video", "document", "audio", "voice", "animation", "round"})
 
 
-def forward_info(fwd: Any) -> str | None:
-    """JSON of the forward origin, or None when the post is not forwarded."""
+def forward_info(fwd: Any, origin_chat: Any = None) -> str | None:
+    """JSON of the forward origin, or None when the post is not forwarded. ``origin_chat`` is
+    the origin channel when Telegram sent it along (the update's or history answer's
+    ``chats``): its title and username are kept, so the credit can name and link it; a hidden
+    or private origin is kept as Telegram shows it, never invented."""
     if fwd is None:
         return None
     origin: dict[str, Any] = {"date": _unix(fwd.date)}
+    title = getattr(origin_chat, "title", None)
+    if isinstance(title, str) and title:
+        origin["title"] = title
+        username = getattr(origin_chat, "username", None)
+        if isinstance(username, str) and username:
+            origin["username"] = username
     if fwd.from_id is not None:
         origin["from_id"] = utils.get_peer_id(fwd.from_id)
     if fwd.from_name:
@@ -79,7 +88,7 @@ def forward_info(fwd: Any) -> str | None:
     return json.dumps(origin, ensure_ascii=False, separators=(",", ":"))
 
 
-def message_row(msg: types.Message) -> MessageRow:
+def message_row(msg: types.Message, entities: dict[int, Any] | None = None) -> MessageRow:
     """The stored form of a channel message (``msg.peer_id`` must be a channel)."""
     kind, size, name = media_info(msg.media)
     reply = msg.reply_to
@@ -94,7 +103,20 @@ def message_row(msg: types.Message) -> MessageRow:
         media_kind=kind,
         media_size=size,
         media_name=name,
-        fwd_from=forward_info(msg.fwd_from),
+        fwd_from=forward_info(msg.fwd_from, _forward_chat(msg, entities)),
         reply_to=getattr(reply, "reply_to_msg_id", None),
         post_author=msg.post_author,
     )
+
+
+def _forward_chat(msg: types.Message, entities: dict[int, Any] | None) -> Any:
+    """The origin channel of a forward, when Telegram sent it along: from a live update's
+    ``entities`` (the update's ``chats``), or as Telethon resolved it for a history answer;
+    None otherwise."""
+    origin = getattr(msg.fwd_from, "from_id", None) if msg.fwd_from else None
+    if entities and isinstance(origin, types.PeerChannel):
+        chat = entities.get(utils.get_peer_id(origin))
+        if chat is not None:
+            return chat
+    forward = getattr(msg, "forward", None)
+    return getattr(forward, "chat", None) if forward is not None else None

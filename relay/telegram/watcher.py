@@ -180,7 +180,7 @@ class Watcher:
                 if update.channel_id in self.by_channel:
                     await self.delete(update.channel_id, list(update.messages))
             else:
-                await self.ingest(update.message)
+                await self.ingest(update.message, getattr(update, "_entities", None))
         except Exception:  # noqa: BLE001 - one bad update must not stop the watcher
             log.exception(event("watcher.update_failed", update=type(update).__name__))
 
@@ -223,15 +223,17 @@ class Watcher:
             if not self._stopping:
                 await self._catch_up_logged(watched, RECHECK_AFTER_GAP)
 
-    async def ingest(self, message: Any) -> IngestResult | None:
-        """Store one channel message (new or edited) from a configured source."""
+    async def ingest(self, message: Any,
+                     entities: dict[int, Any] | None = None) -> IngestResult | None:
+        """Store one channel message (new or edited) from a configured source. ``entities``:
+        the chats Telegram sent along with a live update (a forward's origin among them)."""
         if not isinstance(message, types.Message) or not isinstance(message.peer_id,
                                                                     types.PeerChannel):
             return None
         watched = self.by_channel.get(message.peer_id.channel_id)
         if watched is None:
             return None
-        row = message_row(message)
+        row = message_row(message, entities)
         detection = detect(row.text)
         same_as = None  # only a post that would be queued is matched (bench/dedup.py: ~0.4 ms)
         if self.statements and watched.policy and detection.lang in watched.policy.languages:
