@@ -41,10 +41,15 @@ class IngestStore(Protocol):
 
     async def store_message(self, row: MessageRow, lang: str, confidence: float,
                             policy: QueuePolicy | None, now: int,
-                            same_as: Unit | None = None) -> IngestResult:
+                            same_as: Unit | None = None, *,
+                            reason: str = "text") -> IngestResult:
         """Store a post once (an edit if stored with other text); create or touch its jobs.
         A post that would be queued joins the statement it forwards, or ``same_as`` (a unit
-        found to be the same statement), instead of getting jobs of its own (issue 11)."""
+        found to be the same statement), instead of getting jobs of its own (issue 11).
+        ``reason``: why it has ``lang`` (``text`` or ``channel``)."""
+
+    async def recent_languages(self, channel_id: int, limit: int) -> list[str | None]:
+        """The languages of a channel's newest ``limit`` posts, newest first."""
 
     async def mark_deleted(self, channel_id: int, message_ids: Sequence[int],
                            now: int) -> list[int]:

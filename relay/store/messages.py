@@ -17,14 +17,17 @@ _NO_ENTITIES = entities_to_json(())
 _INSERT = (
     "INSERT INTO messages (channel_id, message_id, date, edit_date, text, entities, lang,"
     " lang_confidence, grouped_id, media_kind, media_size, media_name, fwd_from, reply_to,"
-    " post_author, stored_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    " post_author, stored_at, lang_reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
     " ON CONFLICT(channel_id, message_id) DO NOTHING"
 )
 
 
 def store_message(conn: sqlite3.Connection, row: MessageRow, lang: str, confidence: float,
-                  policy: QueuePolicy | None, now: int, same_as: Unit | None = None) -> IngestResult:
+                  policy: QueuePolicy | None, now: int, same_as: Unit | None = None, *,
+                  reason: str = "text") -> IngestResult:
     """Insert a post once; a post already stored with other text is treated as an edit.
+    ``reason``: why it has language ``lang`` (``text``, or ``channel`` for a short post its
+    channel's recent language decided).
 
     ``same_as``: a stored unit the caller's ``StatementIndex`` found to be the same statement;
     a post that would be queued joins that statement (or the one it forwards) instead."""
@@ -33,10 +36,10 @@ def store_message(conn: sqlite3.Connection, row: MessageRow, lang: str, confiden
     cur = conn.execute(_INSERT, (
         row.channel_id, row.message_id, row.date, row.edit_date, row.text, entities, lang,
         confidence, row.grouped_id, row.media_kind, row.media_size, row.media_name, row.fwd_from,
-        row.reply_to, row.post_author, now,
+        row.reply_to, row.post_author, now, reason,
     ))
     if cur.rowcount == 0:
-        return store_edit(conn, row, lang, confidence, policy, now, same_as)
+        return store_edit(conn, row, lang, confidence, policy, now, same_as, reason=reason)
     result = IngestResult(stored=True)
     channels.note_stored(conn, row.channel_id, row.message_id, row.date, now)
     if row.grouped_id:
@@ -48,7 +51,8 @@ def store_message(conn: sqlite3.Connection, row: MessageRow, lang: str, confiden
 
 
 def store_edit(conn: sqlite3.Connection, row: MessageRow, lang: str, confidence: float,
-               policy: QueuePolicy | None, now: int, same_as: Unit | None = None) -> IngestResult:
+               policy: QueuePolicy | None, now: int, same_as: Unit | None = None, *,
+               reason: str = "text") -> IngestResult:
     """Apply an edit; the previous text and entities are kept in ``message_revisions``."""
     existing = conn.execute(
         "SELECT pk, text, entities, edit_date, deleted_at FROM messages"
@@ -56,7 +60,7 @@ def store_edit(conn: sqlite3.Connection, row: MessageRow, lang: str, confidence:
         (row.channel_id, row.message_id),
     ).fetchone()
     if existing is None:
-        return store_message(conn, row, lang, confidence, policy, now, same_as)
+        return store_message(conn, row, lang, confidence, policy, now, same_as, reason=reason)
     pk, old_text, old_entities, old_edit_date, deleted_at = existing
     # An edit made before the post was marked deleted but delivered after the mark (a channel
     # difference, a re-read in flight) is kept as text; only one made later revives the post.
@@ -76,8 +80,8 @@ def store_edit(conn: sqlite3.Connection, row: MessageRow, lang: str, confidence:
     )
     conn.execute(
         "UPDATE messages SET text=?, entities=?, edit_date=?, lang=?, lang_confidence=?,"
-        " deleted_at=? WHERE pk=?",
-        (row.text, entities, row.edit_date or now, lang, confidence, still_deleted, pk),
+        " lang_reason=?, deleted_at=? WHERE pk=?",
+        (row.text, entities, row.edit_date or now, lang, confidence, reason, still_deleted, pk),
     )
     result.edited = True
     _sync_unit(conn, row, policy, now, result, same_as)
@@ -217,3 +221,10 @@ def _join(conn: sqlite3.Connection, row: MessageRow, key: str, first_id: int,
             result.joined.extend(statements.join(conn, unit, first_id, lead, how, now))
             return True
     return False
+
+
+def recent_languages(conn: sqlite3.Connection, channel_id: int, limit: int) -> list[str | None]:
+    """The languages of a channel's newest ``limit`` posts, newest first."""
+    return [r[0] for r in conn.execute(
+        "SELECT lang FROM messages WHERE channel_id = ? ORDER BY message_id DESC LIMIT ?",
+        (channel_id, limit))]

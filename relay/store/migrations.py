@@ -131,6 +131,14 @@ MIGRATIONS: list[tuple[int, str]] = [
             WHERE status IN ('published', 'stale');
         """,
     ),
+    (
+        12,
+        """
+        -- Why a post has its language: "text" (the text alone decided) or "channel" (a short
+        -- Arabic-script post the text could not decide, given its channel's recent language).
+        ALTER TABLE messages ADD COLUMN lang_reason TEXT;
+        """,
+    ),
 ]
 
 

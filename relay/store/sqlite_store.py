@@ -77,9 +77,13 @@ class SqliteStore(StatementsSqlite, ReviewDeskSqlite):
     # ------------------------------------------------------------------ ingest
     async def store_message(self, row: MessageRow, lang: str, confidence: float,
                             policy: QueuePolicy | None, now: int,
-                            same_as: Unit | None = None) -> IngestResult:
+                            same_as: Unit | None = None, *,
+                            reason: str = "text") -> IngestResult:
         return await self.writer.run(messages.store_message, row, lang, confidence, policy, now,
-                                     same_as)
+                                     same_as, reason=reason)
+
+    async def recent_languages(self, channel_id: int, limit: int) -> list[str | None]:
+        return await self.db.read(messages.recent_languages, channel_id, limit)
 
     async def mark_deleted(self, channel_id: int, message_ids: Sequence[int],
                            now: int) -> list[int]:

@@ -26,11 +26,11 @@ from telethon import TelegramClient, events
 from telethon.tl import types
 
 from relay.config import Settings
-from relay.core.language import detect
 from relay.core.records import IngestResult
 from relay.logs import event
 from relay.review.statement_index import StatementMatcher
 from relay.store.api import Store
+from relay.telegram.channel_languages import ChannelLanguages
 from relay.telegram.media import AlbumMediaFetcher
 from relay.telegram.sources import SourceResolver, WatchedSource, policy_for
 from relay.telegram.tl_records import message_row
@@ -63,6 +63,7 @@ class Watcher:
                  on_statement_joined: Callable[[list[int]], Any] | None = None):
         self.client = client
         self.store = store  # posts arriving together are committed together (group commit)
+        self.languages = ChannelLanguages(store)
         self.settings = settings
         self.clock = clock
         self.on_jobs_changed = on_jobs_changed  # told the jobs a post created or changed
@@ -234,13 +235,16 @@ class Watcher:
         if watched is None:
             return None
         row = message_row(message, entities)
-        detection = detect(row.text)
+        detection = await self.languages.decide(row.channel_id, row.text)
         same_as = None  # only a post that would be queued is matched (bench/dedup.py: ~0.4 ms)
         if self.statements and watched.policy and detection.lang in watched.policy.languages:
             unit = (row.channel_id, f"g:{row.grouped_id}" if row.grouped_id else f"m:{row.message_id}")
             same_as = self.statements.same_as(unit, row.text, row.date)
         result = await self.store.store_message(row, detection.lang, detection.confidence,
-                                                watched.policy, int(self.clock()), same_as)
+                                                watched.policy, int(self.clock()), same_as,
+                                                reason=detection.reason)
+        if result.stored:
+            self.languages.stored(row.channel_id, detection.lang)
         if result.joined and self.on_statement_joined:
             self.on_statement_joined(result.joined)
         if (result.stored or result.edited) and log.isEnabledFor(logging.DEBUG):

@@ -1,0 +1,32 @@
+"""Each source's recent languages, for the short posts their text alone cannot decide.
+
+A short Arabic-script post ("اعتصاب", "حقوق معوقه") reads as Arabic as easily as Farsi; in a
+channel whose recent posts were Farsi it is Farsi (``relay.core.language_context``). The
+recent languages are read from the store once per channel, then kept up to date here."""
+
+from __future__ import annotations
+
+from collections import deque
+
+from relay.core.language_context import HISTORY, Decision, channel_prior, detect_in_context
+from relay.store.api import Store
+
+
+class ChannelLanguages:
+    def __init__(self, store: Store):
+        self.store = store
+        self._recent: dict[int, deque[str | None]] = {}
+
+    async def decide(self, channel_id: int, text: str) -> Decision:
+        """The language of ``text`` posted in ``channel_id``, with the reason."""
+        recent = self._recent.get(channel_id)
+        if recent is None:
+            newest = await self.store.recent_languages(channel_id, HISTORY)
+            recent = self._recent[channel_id] = deque(newest, maxlen=HISTORY)
+        return detect_in_context(text, channel_prior(recent))
+
+    def stored(self, channel_id: int, lang: str) -> None:
+        """A new post of ``channel_id`` was stored in ``lang``: it is now the newest."""
+        recent = self._recent.get(channel_id)
+        if recent is not None:
+            recent.appendleft(lang)
