@@ -25,6 +25,7 @@ from relay.store.db import Database
 from relay.telegram.client import ReadOnlyClient
 from relay.telegram.sim import cast
 from relay.telegram.sim import demo_data as d
+from relay.telegram.sim.forwards import forward
 from relay.telegram.sim.world import Account, Chan, SimTelegram, callback_data
 
 DEMO_BOT_TOKEN = "100000:relay-demo-simulated-bot"
@@ -154,7 +155,7 @@ async def run_demo(data_dir: Path, *, quiet: bool = False,
     say("relay's real code: the Telethon watcher and bot, the SQLite store, language detection,")
     say("the translation queue, the review workflow and the publisher.")
     say()
-    tg.post(demo.vahed, d.FARSI_STRIKE)  # posted while relay was not running
+    first = tg.post(demo.vahed, d.FARSI_STRIKE)  # posted while relay was not running
     tg.post(demo.oil, d.ARABIC_NEWS)
 
     db = await Database.open(db_path)
@@ -181,6 +182,7 @@ async def run_demo(data_dir: Path, *, quiet: bool = False,
         await demo.settle()
         await _print_store(demo.service.store, say)
         await _review(demo)
+        await _same_statement(demo, first.id)
     finally:
         await demo.service.stop()
         try:
@@ -270,6 +272,21 @@ async def _review(demo: Demo) -> None:
     demo.press(demo.reza, demo.bot_messages()[-1], "Approve")
     await demo.settle()
     say("   Every step above is in the audit table: who did what to which job, and when.")
+
+
+async def _same_statement(demo: Demo, strike_id: int) -> None:
+    """Issue 11: a forward and a copy of a published statement add no work and no post."""
+    say = demo.say
+    say("\n6b. The same statement elsewhere: the oil workers' channel forwards the first post and")
+    say("   Haft Tappeh pastes a copy with its own footer. Neither becomes new work, and nothing")
+    say("   is posted twice: the card lists them and the editors are told.")
+    forward(demo.tg, demo.vahed, strike_id, demo.oil)
+    demo.tg.post(demo.haft, d.FARSI_STRIKE + "\n\n🆔 @haft_tappeh_demo")
+    await demo.settle()
+    demo.show("The card of job 1", demo.card(1))
+    told = [m for m in demo.bot_messages() if "copy of this published statement" in m.message]
+    if told:
+        demo.show("Told in the review group", told[-1])
 
 
 async def _job_id(demo: Demo, username: str, target: str) -> int:
