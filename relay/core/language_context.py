@@ -52,6 +52,10 @@ class Decision:
         return Detection(self.lang, self.confidence)
 
 
+#: The answers a short Arabic-script post may get from its text alone.
+_ARABIC_SCRIPT = frozenset({"fa", "ar", "ur", "ckb", "ps", "ku"})
+
+
 def channel_prior(recent: Iterable[str | None]) -> str | None:
     """The language of a channel's recent posts (newest first; at most :data:`HISTORY` are
     read): the one at least :data:`MIN_SHARE` of the decided ones have, when at least
@@ -74,8 +78,8 @@ def detect_in_context(text: str, prior: str | None = None) -> Decision:
     :func:`channel_prior`; None: no context, the text alone decides)."""
     detection = detect(text)
     decided = Decision(detection.lang, detection.confidence)
-    if prior is None or prior == detection.lang or detection.lang == UNDETERMINED:
-        return decided
+    if prior is None or prior == detection.lang or detection.lang not in _ARABIC_SCRIPT:
+        return decided  # only an Arabic-script answer can be an undecided short post
     if prior in arabic_script_open(text):
         return Decision(prior, CONTEXT_CONFIDENCE, REASON_CHANNEL)
     return decided
