@@ -2,7 +2,8 @@
 
 A short Arabic-script post ("اعتصاب", "حقوق معوقه") reads as Arabic as easily as Farsi; in a
 channel whose recent posts were Farsi it is Farsi (``relay.core.language_context``). The
-recent languages are read from the store once per channel, then kept up to date here."""
+recent languages are read from the store once per channel, then kept up to date here; the
+channel's prior is worked out again only when a new post changed them."""
 
 from __future__ import annotations
 
@@ -16,17 +17,21 @@ class ChannelLanguages:
     def __init__(self, store: Store):
         self.store = store
         self._recent: dict[int, deque[str | None]] = {}
+        self._prior: dict[int, str | None] = {}  # absent: to be worked out again
 
     async def decide(self, channel_id: int, text: str) -> Decision:
         """The language of ``text`` posted in ``channel_id``, with the reason."""
-        recent = self._recent.get(channel_id)
-        if recent is None:
-            newest = await self.store.recent_languages(channel_id, HISTORY)
-            recent = self._recent[channel_id] = deque(newest, maxlen=HISTORY)
-        return detect_in_context(text, channel_prior(recent))
+        if channel_id not in self._prior:
+            recent = self._recent.get(channel_id)
+            if recent is None:
+                newest = await self.store.recent_languages(channel_id, HISTORY)
+                recent = self._recent[channel_id] = deque(newest, maxlen=HISTORY)
+            self._prior[channel_id] = channel_prior(recent)
+        return detect_in_context(text, self._prior[channel_id])
 
     def stored(self, channel_id: int, lang: str) -> None:
         """A new post of ``channel_id`` was stored in ``lang``: it is now the newest."""
         recent = self._recent.get(channel_id)
         if recent is not None:
             recent.appendleft(lang)
+            self._prior.pop(channel_id, None)
