@@ -3,6 +3,8 @@ another channel, and every part that waits says where and until when."""
 
 from __future__ import annotations
 
+import contextlib
+
 from telethon.tl import functions as fn
 
 from relay.telegram.sim.model import rpc_error
@@ -170,6 +172,7 @@ async def test_a_flood_wait_in_the_review_group_never_stops_private_answers(tmp_
 
     world = ReviewWorld(tmp_path)
     await world.start()
+    carding: asyncio.Future | None = None
     try:
         group_id = world.group.id
 
@@ -184,14 +187,14 @@ async def test_a_flood_wait_in_the_review_group_never_stops_private_answers(tmp_
         world.tg.post(world.vahed, FARSI)
         await world.tg.settle()
         carding = asyncio.ensure_future(world.service.bot.post_pending_cards())
-        for _ in range(200):  # the card's send meets the wait and sleeps
-            if hook.done:
+        client = world.service.bot.client
+        where = str(world.group.marked_id)
+        for _ in range(500):  # the card's send meets the wait, notes it and sleeps
+            if waiting_until(client, "bot", where, world.clock()):
                 break
             await asyncio.sleep(0.01)
         assert hook.done and not carding.done()
-        client = world.service.bot.client
-        until = waiting_until(client, "bot", str(world.group.marked_id), world.clock())
-        assert until >= world.clock() + 600
+        assert waiting_until(client, "bot", where, world.clock()) >= world.clock() + 600
         world.tg.send_private(world.sara, world.bot, "/whoami")
         for _ in range(300):
             said = world.bot_said_to(world.sara)
@@ -200,6 +203,9 @@ async def test_a_flood_wait_in_the_review_group_never_stops_private_answers(tmp_
             await asyncio.sleep(0.01)
         assert said and "Sara" in said[-1]  # answered while the group waits
         assert world.cards() == []  # the card waits its turn; it is not dropped
-        carding.cancel()
     finally:
+        if carding is not None:
+            carding.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await carding
         await world.stop()
