@@ -188,15 +188,13 @@ async def test_batch_writer_commits_pieces_together_in_order_and_isolates_a_fail
     assert jobs == 8
 
 
-async def test_group_commit_notes_each_channel_once_as_the_posts_would_one_by_one(tmp_path,
-                                                                                  monkeypatch):
-    import asyncio
 
+async def counted_batches(tmp_path, monkeypatch):
+    """A database, a group-commit writer on it, and the size of each batch it commits."""
     from relay.store import db as db_module
     from relay.store.db import BatchWriter
 
     db = await Database.open(tmp_path / "relay.db")
-    writer = BatchWriter(db)
     batches: list[int] = []
     real = db_module._run_batch
 
@@ -205,6 +203,13 @@ async def test_group_commit_notes_each_channel_once_as_the_posts_would_one_by_on
         return real(conn, items)
 
     monkeypatch.setattr(db_module, "_run_batch", counted)
+    return db, BatchWriter(db), batches
+
+async def test_group_commit_notes_each_channel_once_as_the_posts_would_one_by_one(tmp_path,
+                                                                                  monkeypatch):
+    import asyncio
+
+    db, writer, batches = await counted_batches(tmp_path, monkeypatch)
     posts = [MessageRow(channel_id=200, message_id=9, date=50, text="اعتصاب"),
              MessageRow(channel_id=200, message_id=4, date=90, text="اعتصاب دوم"),
              MessageRow(channel_id=300, message_id=2, date=10, text="strike")]
@@ -256,19 +261,7 @@ async def test_create_jobs_queues_every_target_in_order_with_its_audit_row(tmp_p
 async def test_batch_writer_keeps_a_batch_open_while_a_burst_arrives(tmp_path, monkeypatch):
     import asyncio
 
-    from relay.store import db as db_module
-    from relay.store.db import BatchWriter
-
-    db = await Database.open(tmp_path / "relay.db")
-    writer = BatchWriter(db)
-    batches: list[int] = []
-    real = db_module._run_batch
-
-    def counted(conn, items):
-        batches.append(len(items))
-        return real(conn, items)
-
-    monkeypatch.setattr(db_module, "_run_batch", counted)
+    db, writer, batches = await counted_batches(tmp_path, monkeypatch)
 
     async def post(i: int) -> None:
         for _ in range(i):  # one post arriving per turn of the event loop

@@ -45,7 +45,7 @@ class Desk:
         self.store = store
         self.settings = settings
         self.clock = clock
-        self.rules = Rules(claim_seconds=settings.review.claim_minutes * 60,
+        self.rules = Rules(claim_seconds=settings.review.claim_seconds,
                            four_eyes=settings.review.four_eyes)
         self.people = {p.id: p for p in settings.people}
         self.names = {p.id: p.name for p in settings.people}

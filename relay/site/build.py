@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from relay.site import i18n
+import relay.site.i18n as i18n
 from relay.site.feeds import build_feed
 from relay.site.manifest import Entry, ListingKey, Manifest, SortKey, fingerprint
 from relay.site.media import copy_media

@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from relay.site import i18n
+import relay.site.i18n as i18n
 from relay.site.html import safe_url, split_headline, to_html
 from relay.site.media import SiteMedia
 from relay.site.pages import Renderer

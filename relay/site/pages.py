@@ -20,7 +20,7 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from relay.site import i18n
+import relay.site.i18n as i18n
 from relay.site.html import safe_url, split_headline, to_html
 from relay.site.media import SiteMedia
 from relay.site.paths import feed_path, listing_front, post_path, relative

@@ -25,6 +25,8 @@ COMMAND_DESCRIPTION_LIMIT = 256
 
 
 def units(text: str) -> int:
+    """UTF-16 length, counted here on purpose rather than with relay.text.formatting.utf16_len:
+    the simulator judges relay's output, so it must not share relay's arithmetic."""
     return len(text.encode("utf-16-le")) // 2
 
 
