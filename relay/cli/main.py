@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from relay import __version__
+from relay.cli.archive_commands import parse_since_arg
 from relay.cli.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CommandError, UsageError
 from relay.cli.faults import check_database
 from relay.cli.maintenance import exclusive, run_backup, run_restore
@@ -113,47 +114,22 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(path)
 
 
-def _since(args: argparse.Namespace) -> int | None:
-    from relay.cli.export import parse_since
-
-    if not args.since:
-        return None
-    try:
-        return parse_since(args.since)
-    except ValueError as exc:
-        raise UsageError(f"--since: {exc}") from None
-
-
 def _cmd_check(args: argparse.Namespace) -> int:
-    import asyncio
+    from relay.cli.check import run_check
 
-    settings = _settings(args)
-    if args.online:
-        return asyncio.run(_check_online(settings))
-    print(f"configuration ok: {settings.path}")
-    print(f"  sources: {len(settings.sources)}  "
-          + ", ".join(f"{s.ref} ({s.name})" for s in settings.sources))
-    print(f"  targets: {len(settings.targets)}  "
-          + ", ".join(f"{t.key} -> {t.ref}" for t in settings.targets))
-    roles = {"translator": 0, "editor": 0, "admin": 0}
-    for person in settings.people:
-        for role in person.roles:
-            roles[role] += 1
-    print("  people: " + ", ".join(f"{n} {r}(s)" for r, n in roles.items()))
-    print(f"  database: {settings.storage.database}")
-    secrets = settings.secrets
-    print(f"  secrets: api id {'set' if secrets.api_id else 'missing'}, api hash "
-          f"{'set' if secrets.api_hash else 'missing'}, bot token "
-          f"{'set' if secrets.bot_token else 'missing'}, session "
-          f"{'string' if secrets.session_string else 'file'}")
-    if settings.targets and not any(p.is_editor for p in settings.people):
-        print("  warning: targets are configured but no person is an editor: nothing can be "
-              "approved", file=sys.stderr)
-    from relay.text.wording import target_language_warnings  # issue 11
+    return run_check(_settings(args), online=args.online)
 
-    for line in target_language_warnings(settings.targets):
-        print(f"  warning: {line}", file=sys.stderr)
-    return EXIT_OK
+
+def _cmd_backfill(args: argparse.Namespace) -> int:
+    from relay.cli.archive_commands import run_backfill
+
+    return run_backfill(_settings(args), args)
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from relay.cli.archive_commands import run_import
+
+    return run_import(_settings(args), args)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -196,35 +172,6 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-async def _check_online(settings: Settings) -> int:
-    from relay.service.runner import make_bot_client, make_watcher_client
-    from relay.telegram.check_online import check_bot, check_watcher
-
-    settings.require_secrets("api_id", "api_hash", purpose="relay check --online")
-    findings = []
-    watcher = make_watcher_client(settings)
-    try:
-        await watcher.connect()
-        findings += await check_watcher(watcher, settings)
-    finally:
-        await watcher.disconnect()
-    if settings.people or settings.targets:
-        settings.require_secrets("bot_token", purpose="relay check --online")
-        bot = make_bot_client(settings)
-        try:
-            await bot.connect()
-            if not await bot.is_user_authorized():
-                await bot.start(bot_token=settings.secrets.bot_token)
-            findings += await check_bot(bot, settings)
-        finally:
-            await bot.disconnect()
-    for finding in findings:
-        print(finding.line())
-    failed = [f for f in findings if not f.ok]
-    print(f"{len(findings) - len(failed)} ok, {len(failed)} failed")
-    return EXIT_FAILURE if failed else EXIT_OK
-
-
 def _cmd_status(args: argparse.Namespace) -> int:
     from relay.cli.status import StatusError, read_status, render_status, status_json
 
@@ -237,95 +184,12 @@ def _cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _progress_line(text: str) -> None:
-    if sys.stderr.isatty():
-        print(f"\r{text}\033[K", end="", file=sys.stderr, flush=True)
-
-
-def _cmd_backfill(args: argparse.Namespace) -> int:
-    import asyncio
-
-    from relay.service.runner import make_watcher_client
-    from relay.store.sqlite_store import open_store
-    from relay.telegram.backfill import BackfillError, backfill, find_source
-
-    settings = _settings(args)
-    try:  # a name that is no configured source fails here, before any connection
-        find_source(settings, args.source)
-    except BackfillError as exc:
-        raise UsageError(str(exc)) from None
-    settings.require_secrets("api_id", "api_hash", purpose="relay backfill")
-    since = _since(args)
-    if args.limit is not None and args.limit < 1:
-        raise UsageError("--limit: must be at least 1")
-
-    check_database(settings.storage.database, write=True)
-
-    async def go() -> str:
-        db = await open_store(settings.storage.database)
-        client = make_watcher_client(settings)
-        try:
-            await client.connect()
-            if not await client.is_user_authorized():
-                raise CommandError("the watcher account is not signed in: run `relay login`")
-            report = await backfill(client, db, settings, args.source, since=since,
-                                    limit=args.limit, queue=not args.no_queue,
-                                    progress=lambda r: _progress_line(
-                                        f"{r.source}: {r.fetched} posts read, {r.stored} new"))
-            return report.summary()
-        except BackfillError as exc:
-            raise CommandError(str(exc)) from None
-        finally:
-            await client.disconnect()
-            await db.close()
-
-    with exclusive(settings, "backfill"):
-        summary = asyncio.run(go())
-    _progress_line("")
-    print(summary)
-    return EXIT_OK
-
-
-def _cmd_import(args: argparse.Namespace) -> int:
-    import asyncio
-
-    from relay.importer import ExportFormatError, import_export
-    from relay.store.sqlite_store import open_store
-
-    settings = _settings(args)
-    path = Path(args.file)
-    if not path.exists():
-        raise UsageError(f"{path}: no such file or folder")
-
-    check_database(settings.storage.database, write=True)
-
-    async def go() -> str:
-        db = await open_store(settings.storage.database)
-        try:
-            report = await import_export(db, settings, path, queue=not args.no_queue,
-                                         progress=lambda done, total: _progress_line(
-                                             f"importing: {done}/{total} messages"))
-            return "\n".join([*report.lines(), report.summary()])
-        except ExportFormatError as exc:
-            _progress_line("")
-            if exc.report is not None:
-                print("\n".join(exc.report.lines()))
-            raise CommandError(str(exc)) from None
-        finally:
-            await db.close()
-
-    summary = asyncio.run(go())
-    _progress_line("")
-    print(summary)
-    return EXIT_OK
-
-
 def _cmd_export(args: argparse.Namespace) -> int:
     from relay.cli.export import run_export
     from relay.cli.status import StatusError
 
     settings = _settings(args)
-    since = _since(args)
+    since = parse_since_arg(args)
     try:
         counts = run_export(settings, sys.stdout, fmt=args.format, since=since, what=args.what)
     except StatusError as exc:

@@ -1,0 +1,68 @@
+"""`relay check`: validate the configuration offline, or the accounts online."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+from relay.cli.errors import EXIT_FAILURE, EXIT_OK
+from relay.config import Settings
+
+
+def run_check(settings: Settings, *, online: bool) -> int:
+    """`relay check`: print what the configuration says (and, online, ask Telegram)."""
+    if online:
+        return asyncio.run(_check_online(settings))
+    print(f"configuration ok: {settings.path}")
+    print(f"  sources: {len(settings.sources)}  "
+          + ", ".join(f"{s.ref} ({s.name})" for s in settings.sources))
+    print(f"  targets: {len(settings.targets)}  "
+          + ", ".join(f"{t.key} -> {t.ref}" for t in settings.targets))
+    roles = {"translator": 0, "editor": 0, "admin": 0}
+    for person in settings.people:
+        for role in person.roles:
+            roles[role] += 1
+    print("  people: " + ", ".join(f"{n} {r}(s)" for r, n in roles.items()))
+    print(f"  database: {settings.storage.database}")
+    secrets = settings.secrets
+    print(f"  secrets: api id {'set' if secrets.api_id else 'missing'}, api hash "
+          f"{'set' if secrets.api_hash else 'missing'}, bot token "
+          f"{'set' if secrets.bot_token else 'missing'}, session "
+          f"{'string' if secrets.session_string else 'file'}")
+    if settings.targets and not any(p.is_editor for p in settings.people):
+        print("  warning: targets are configured but no person is an editor: nothing can be "
+              "approved", file=sys.stderr)
+    from relay.text.wording import target_language_warnings  # issue 11
+
+    for line in target_language_warnings(settings.targets):
+        print(f"  warning: {line}", file=sys.stderr)
+    return EXIT_OK
+
+
+async def _check_online(settings: Settings) -> int:
+    from relay.service.runner import make_bot_client, make_watcher_client
+    from relay.telegram.check_online import check_bot, check_watcher
+
+    settings.require_secrets("api_id", "api_hash", purpose="relay check --online")
+    findings = []
+    watcher = make_watcher_client(settings)
+    try:
+        await watcher.connect()
+        findings += await check_watcher(watcher, settings)
+    finally:
+        await watcher.disconnect()
+    if settings.people or settings.targets:
+        settings.require_secrets("bot_token", purpose="relay check --online")
+        bot = make_bot_client(settings)
+        try:
+            await bot.connect()
+            if not await bot.is_user_authorized():
+                await bot.start(bot_token=settings.secrets.bot_token)
+            findings += await check_bot(bot, settings)
+        finally:
+            await bot.disconnect()
+    for finding in findings:
+        print(finding.line())
+    failed = [f for f in findings if not f.ok]
+    print(f"{len(findings) - len(failed)} ok, {len(failed)} failed")
+    return EXIT_FAILURE if failed else EXIT_OK
