@@ -129,6 +129,9 @@ KEYS: tuple[Key, ...] = (
         lo_exclusive=True),
     Key("watcher", "first_catch_up_posts", "integer", 50,
         "a source never read before: fetch only its newest N posts", lo=0, hi=10_000),
+    Key("watcher", "statement_window_days", "number", 30.0,
+        "a copy of a statement posted within this many days joins it (issue 11)", lo=0,
+        hi=3650, lo_exclusive=True),
     # [publish]
     Key("publish", "per_target_per_minute", "integer", 20,
         "posts per minute in one outgoing channel", lo=1, hi=60),

@@ -208,6 +208,7 @@ def watcher(root: Table) -> WatcherSettings:
         catch_up_seconds=t.read(key("watcher.catch_up_seconds")),
         first_catch_up_posts=t.read(key("watcher.first_catch_up_posts")),
         silent_warning_hours=t.read(key("watcher.silent_warning_hours")),
+        statement_window_days=t.read(key("watcher.statement_window_days")),
     )
 
 

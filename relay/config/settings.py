@@ -103,6 +103,7 @@ class WatcherSettings:
     catch_up_seconds: int = default("watcher.catch_up_seconds")
     silent_warning_hours: float = default("watcher.silent_warning_hours")
     first_catch_up_posts: int = default("watcher.first_catch_up_posts")
+    statement_window_days: float = default("watcher.statement_window_days")
 
 
 @dataclass(frozen=True)

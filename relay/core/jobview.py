@@ -18,6 +18,7 @@ class Member:
     channel_name: str | None
     message_id: int
     how: str  # copy, forward, joined
+    date: int = 0  # when the post was published (unix seconds): the earliest source is credited
 
 
 @dataclass(frozen=True, slots=True)

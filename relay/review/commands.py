@@ -371,8 +371,7 @@ COMMANDS: tuple[Command, ...] = (
                                       "انتشار دوبارهٔ آنچه ناموفق بود، پس از رفع مشکل"),
             retry.retry_command),
     Command("join", _X, "<job> <job>", ("the same statement: join the second into the first",
-                                        "یک بیانیه: پیوستن دومی به اولی"), _join,
-            in_menu=False),  # issue 11: typed by editors who know it; not in the menus yet
+                                        "یک بیانیه: پیوستن دومی به اولی"), _join),
     Command("lang", _T, "<job|post> <code>", ("correct the detected language", "اصلاح زبان"),
             _lang),
     Command("queue_post", _X, "<post link> [target ...]",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Hashable
 
+from relay.config import Settings
 from relay.core.matching import MatchSettings, StatementIndex
 from relay.logs import event
 from relay.store.api import Store
@@ -24,6 +25,11 @@ Unit = tuple[int, str]
 class StatementMatcher:
     def __init__(self, settings: MatchSettings | None = None):
         self.index = StatementIndex(settings)
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> StatementMatcher:
+        """The matcher with the configured window (``[watcher] statement_window_days``)."""
+        return cls(MatchSettings(window_days=settings.watcher.statement_window_days))
 
     @property
     def window_seconds(self) -> int:

@@ -112,7 +112,7 @@ class Service:
                                       on_failed=bot.publish_failed)
                 bot.on_approved = publisher.wake
                 self.publisher = publisher
-        self.statements = StatementMatcher()  # issue 11: copies found before storing
+        self.statements = StatementMatcher.for_settings(settings)  # issue 11: finds copies
         if self.bot is not None:
             self.bot.desk.statements = self.statements
         self.watcher = Watcher(watcher_client, self.store, settings, clock=clock,

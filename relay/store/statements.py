@@ -94,7 +94,9 @@ def members_of(conn: sqlite3.Connection, channel_id: int, key: str) -> tuple[Mem
     """The other posts carrying the statement whose lead is this unit, oldest first."""
     rows = conn.execute(
         "SELECT s.id, s.channel_id, c.username, COALESCE(c.display_name, c.title), s.message_id,"
-        " s.how FROM statement_members s LEFT JOIN channels c ON c.id=s.channel_id"
+        " s.how, COALESCE(m.date, 0) FROM statement_members s"
+        " LEFT JOIN channels c ON c.id=s.channel_id"
+        " LEFT JOIN messages m ON m.channel_id=s.channel_id AND m.message_id=s.message_id"
         " WHERE s.lead_channel_id=? AND s.lead_unit_key=? ORDER BY s.id", (channel_id, key))
     return tuple(Member(*row) for row in rows)
 

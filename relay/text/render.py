@@ -25,13 +25,16 @@ from relay.text.split import split
 from relay.text.template import (  # noqa: F401  (re-exported: the names callers know)
     DEFAULT_TEMPLATE,
     FIELDS,
+    LINE_FIELDS,
     Field,
     Link,
     Part,
+    Template,
     TemplateError,
     parse_template,
     template_fields,
     validate_template,
+    without_lines_of,
 )
 
 TEXT_LIMIT = 4096
@@ -55,6 +58,11 @@ class RenderContext:
     origin_name: str = ""
     origin_link: str = ""
     via_name: str = ""
+    #: A statement several sources carry (issue 11): all their names, earliest first, as one
+    #: text ("" for a post no other source carries: ``{sources}`` shows the source), and the
+    #: names of the sources after the first (``{also_names}``; its line is left out when "").
+    sources: str = ""
+    also_names: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,11 @@ def render(template: str, ctx: RenderContext) -> Rendered:
     values["origin_name"] = clean(ctx.origin_name).strip() if forwarded else values["source_name"]
     values["origin_link"] = clean(ctx.origin_link).strip() if forwarded else values["source_link"]
     values["via_name"] = clean(ctx.via_name).strip() if forwarded else ""
+    values["sources"] = clean(ctx.sources).strip() or values["source_name"]
+    values["also_names"] = clean(ctx.also_names).strip()
+    empty = {name for name in LINE_FIELDS if not values[name]}
+    if empty:
+        parsed = Template(without_lines_of(parsed.head, empty), without_lines_of(parsed.tail, empty))
     header = anchor(_build(parsed.head, values, rtl), rtl, body=False)
     attribution = _build(parsed.tail, values, rtl)
     attribution = anchor(

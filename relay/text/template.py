@@ -13,6 +13,11 @@ a link ``[link text](url)``:
 * a ``[`` that does not open a link is literal text, but a ``](`` outside a link is an error
   (it is a link that failed to parse, e.g. one whose url holds a space).
 
+A statement several sources carry (issue 11) is credited as the template says: ``{source_name}``
+is the earliest source, ``{sources}`` all of them (earliest first) and ``{also_names}`` the
+others; a template line that shows ``{also_names}`` is left out when no other source carries the
+statement (see :func:`without_lines_of`), so "Also published by {also_names}" never dangles.
+
 :func:`parse_template` turns a template into a :class:`Template`: the parts before and after
 ``{translation}``, each a literal string, a :class:`Field` or a :class:`Link`. Whatever it
 accepts renders; whatever it refuses raises :class:`TemplateError`.
@@ -30,6 +35,7 @@ from string import Formatter
 __all__ = [
     "DEFAULT_TEMPLATE",
     "FIELDS",
+    "LINE_FIELDS",
     "URL_FIELDS",
     "URL_SCHEMES",
     "Field",
@@ -39,6 +45,7 @@ __all__ = [
     "parse_template",
     "template_fields",
     "validate_template",
+    "without_lines_of",
 ]
 
 DEFAULT_TEMPLATE = (
@@ -46,7 +53,9 @@ DEFAULT_TEMPLATE = (
     "Translation: {credit}"
 )
 FIELDS = ("translation", "source_name", "source_link", "date", "translator", "credit", "language",
-          "origin_name", "origin_link", "via_name")
+          "origin_name", "origin_link", "via_name", "sources", "also_names")
+#: Fields whose whole template line is left out when they are empty.
+LINE_FIELDS = ("also_names",)
 #: A link's url starts with one of these (any case), or with one of the fields below.
 URL_SCHEMES = ("https://", "http://", "tg://")
 URL_FIELD = "source_link"
@@ -261,3 +270,44 @@ def _show(masked: str, start: int, end: int, names: list[str]) -> str:
         else:
             out.append(ch)
     return repr("".join(out))
+
+
+def without_lines_of(parts: tuple[Part, ...], names: set[str]) -> tuple[Part, ...]:
+    """``parts`` with every line that shows one of the fields ``names`` left out, with the line
+    break before it (the line break after it for a first line)."""
+    lines: list[list[Part]] = [[]]
+    for part in parts:
+        if isinstance(part, str):
+            first, *rest = part.split("\n")
+            if first:
+                lines[-1].append(first)
+            lines.extend([piece] if piece else [] for piece in rest)
+        else:
+            lines[-1].append(part)
+    kept = [line for line in lines if not any(_shows(part, names) for part in line)]
+    out: list[Part] = []
+    for k, line in enumerate(kept):
+        if k:
+            out.append("\n")
+        out.extend(line)
+    return tuple(_merged(out))
+
+
+def _shows(part: Part, names: set[str]) -> bool:
+    pieces = (*part.label, *part.url) if isinstance(part, Link) else (part,)
+    return any(isinstance(p, Field) and p.name in names for p in pieces)
+
+
+def _merged(parts: list[Part]) -> Iterator[Part]:
+    """Adjacent literal strings joined, empty ones dropped."""
+    text = ""
+    for part in parts:
+        if isinstance(part, str):
+            text += part
+            continue
+        if text:
+            yield text
+            text = ""
+        yield part
+    if text:
+        yield text

@@ -44,36 +44,42 @@ class Wording:
     via: str  # holds "{via}"
     deleted: str  # holds "{date}"
     correction: str
+    also: str  # holds "{names}": the other sources carrying the same statement (issue 11)
+
+    @property
+    def list_separator(self) -> str:
+        """Between names in a list: the Arabic comma in an Arabic-script language."""
+        return "، " if "،" in self.via else ", "
 
 
 _WORDING: dict[str, Wording] = {
     "en": Wording("Source: ", "Telegram channel of {name}", "Translation: ", ", via {via}",
                   "[The original post was deleted by the source channel on {date}.]",
-                  "Correction:"),
+                  "Correction:", "Also published by {names}"),
     "es": Wording("Fuente: ", "canal de Telegram de {name}", "Traducción: ", ", vía {via}",
                   "[La publicación original fue eliminada por el canal de origen el {date}.]",
-                  "Corrección:"),
+                  "Corrección:", "También publicado por {names}"),
     "pt": Wording("Fonte: ", "canal do Telegram de {name}", "Tradução: ", ", via {via}",
                   "[A publicação original foi apagada pelo canal de origem em {date}.]",
-                  "Correção:"),
+                  "Correção:", "Também publicado por {names}"),
     "nl": Wording("Bron: ", "Telegramkanaal van {name}", "Vertaling: ", ", via {via}",
                   "[Het oorspronkelijke bericht is op {date} door het bronkanaal verwijderd.]",
-                  "Correctie:"),
+                  "Correctie:", "Ook gepubliceerd door {names}"),
     "fa": Wording("منبع: ", "کانال تلگرام {name}", "ترجمه: ", "، از طریق {via}",
                   "[پست اصلی در تاریخ {date} توسط کانال منبع حذف شد.]",
-                  "اصلاحیه:"),
+                  "اصلاحیه:", "همچنین منتشرشده توسط {names}"),
     "fr": Wording("Source : ", "chaîne Telegram de {name}", "Traduction : ", ", via {via}",
                   "[La publication originale a été supprimée par la chaîne source le {date}.]",
-                  "Correction :"),
+                  "Correction :", "Également publié par {names}"),
     "de": Wording("Quelle: ", "Telegram-Kanal von {name}", "Übersetzung: ", ", über {via}",
                   "[Der ursprüngliche Beitrag wurde am {date} vom Quellkanal gelöscht.]",
-                  "Korrektur:"),
+                  "Korrektur:", "Auch veröffentlicht von {names}"),
     "ar": Wording("المصدر: ", "قناة تيليغرام {name}", "الترجمة: ", "، عبر {via}",
                   "[حذفت القناة المصدر المنشور الأصلي بتاريخ {date}.]",
-                  "تصحيح:"),
+                  "تصحيح:", "نُشر أيضًا من قِبل {names}"),
     "tr": Wording("Kaynak: ", "{name} Telegram kanalı", "Çeviri: ", ", {via} aracılığıyla",
                   "[Asıl gönderi {date} tarihinde kaynak kanal tarafından silindi.]",
-                  "Düzeltme:"),
+                  "Düzeltme:", "{names} tarafından da yayımlandı"),
 }
 #: Languages with built-in wording; any other target language gets English.
 LANGUAGES = tuple(_WORDING)
@@ -85,8 +91,11 @@ def wording(language: str) -> Wording:
     return _WORDING.get(base, _WORDING["en"])
 
 
-def default_template(language: str, *, forwarded: bool = False) -> str:
+def default_template(language: str, *, forwarded: bool = False, several: bool = False) -> str:
     """The built-in attribution template for ``language``.
+
+    ``several``: other sources carry the same statement (issue 11): the earliest is credited,
+    and a last line names the others ("Also published by {also_names}").
 
     A forward credits the channel that wrote the post (``{origin_name}``, linked to the
     original post when it is public) and names the channel that forwarded it (``{via_name}``,
@@ -99,21 +108,23 @@ def default_template(language: str, *, forwarded: bool = False) -> str:
         credit += w.via.format(via="[{via_name}]({source_link})")
     else:
         credit = f"[{w.channel_of.format(name='{source_name}')}]({{source_link}})"
-    return f"{{translation}}\n\n{w.source_label}{credit}\n{w.translation_label}{{credit}}"
+    also = "\n" + w.also.format(names="{also_names}") if several else ""
+    return f"{{translation}}\n\n{w.source_label}{credit}\n{w.translation_label}{{credit}}{also}"
 
 
 def template_for(template: str, language: str, *, forwarded: bool,
-                 forward_template: str | None = None) -> str:
+                 forward_template: str | None = None, several: bool = False) -> str:
     """The template a post is rendered with.
 
     ``template`` and ``forward_template`` are the target's configured ones. A target that
     kept the default template gets the built-in one of its language (for a forward: the
-    forward form); a forward uses ``forward_template`` when given, else ``template``.
+    forward form; for a statement other sources carry too, the form naming them); a forward
+    uses ``forward_template`` when given, else ``template``.
     """
     if forwarded and forward_template:
         return forward_template
     if template == DEFAULT_TEMPLATE:
-        return default_template(language, forwarded=forwarded)
+        return default_template(language, forwarded=forwarded, several=several)
     return template
 
 
