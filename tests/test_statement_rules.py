@@ -207,3 +207,54 @@ async def test_join_is_in_the_editors_menus_and_help(w):
                          " 'statement_joined%' ORDER BY id")
     assert (1, w.reza.id, "statement_joined") in audit
     assert (3, w.reza.id, "statement_joined_into") in audit
+
+
+# ------------------------------------------------------------------ edits of member posts
+async def test_an_edited_copy_that_no_longer_matches_leaves_and_editors_are_told(w):
+    w.tg.post(w.vahed, STATEMENT)
+    await w.settle()
+    copy = w.tg.post(w.haft, STATEMENT + FOOTER)
+    await w.settle()
+    assert await members(w) == [(w.haft.id, "copy")]
+    w.tg.edit(w.haft, copy.id, OTHER)  # the channel pasted the wrong text and fixed it
+    await w.settle()
+    assert await members(w) == []
+    rows = await jobs(w)
+    assert [r[1] for r in rows] == [w.vahed.id] * 2 + [w.haft.id] * 2
+    assert "Also in" not in w.card(1).message and w.card(3)
+    told = [m.message for m in w.group_messages() if "no longer this statement" in m.message]
+    assert told and told[0].startswith("Job 1:") and "haft_tappeh" in told[0] and "3, 4" in told[0]
+    audit = await w.rows("SELECT job_id FROM audit WHERE action = 'statement_left'")
+    assert audit == [(1,), (2,)]
+    w.tg.post(w.oil, STATEMENT)  # a later copy of the statement still joins the statement...
+    w.tg.post(w.vahed, OTHER + "\n\n#کارگران")  # ...and one of the new text joins the copy's
+    await w.settle()
+    assert sorted(await members(w)) == sorted([(w.oil.id, "copy"), (w.vahed.id, "copy")])
+    leads = await w.rows("SELECT channel_id, lead_channel_id FROM statement_members ORDER BY id")
+    assert sorted(leads) == sorted([(w.oil.id, w.vahed.id), (w.vahed.id, w.haft.id)])
+
+
+async def test_an_edited_copy_that_still_matches_changes_only_its_text(w):
+    w.tg.post(w.vahed, STATEMENT)
+    await w.settle()
+    copy = w.tg.post(w.haft, STATEMENT + FOOTER)
+    await w.settle()
+    w.tg.edit(w.haft, copy.id, STATEMENT + "\n\n@haft_tappeh")  # a footer changed
+    await w.settle()
+    assert await members(w) == [(w.haft.id, "copy")]
+    assert len(await jobs(w)) == 2
+    assert await w.rows("SELECT text FROM messages WHERE channel_id = ?", w.haft.id) == [
+        (STATEMENT + "\n\n@haft_tappeh",)]
+    assert not [m for m in w.group_messages() if "no longer this statement" in m.message]
+    assert await w.rows("SELECT 1 FROM audit WHERE action = 'statement_left'") == []
+
+
+async def test_the_leading_post_edited_updates_the_statement_and_keeps_its_copies(w):
+    lead = w.tg.post(w.vahed, STATEMENT)
+    await w.settle()
+    w.tg.post(w.haft, STATEMENT + FOOTER)
+    await w.settle()
+    w.tg.edit(w.vahed, lead.id, OTHER)
+    await w.settle()
+    assert await members(w) == [(w.haft.id, "copy")]  # copies stay; editors may split
+    assert await w.rows("SELECT source_text FROM jobs WHERE id = 1") == [(OTHER,)]

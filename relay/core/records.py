@@ -45,3 +45,4 @@ class IngestResult:
     jobs_touched: list[int] = field(default_factory=list)  # source snapshot updated or marked stale
     media_wanted: list[tuple[int, int]] = field(default_factory=list)  # (pk, message id) to fetch
     joined: list[int] = field(default_factory=list)  # jobs of the statement this post joined
+    left: list[int] = field(default_factory=list)  # jobs of the statement an edited copy left

@@ -58,3 +58,9 @@ class StatementMatcher:
     def forget(self, unit: Unit) -> int:
         """Forget a post split off a statement, so later copies no longer find it."""
         return self.index.remove(unit)
+
+    def replace(self, unit: Unit, text: str, at: int) -> None:
+        """A post's text changed so that it left its statement: later copies of the statement
+        no longer find it; copies of its new text do."""
+        self.index.remove(unit)
+        self.index.add(unit, text, at)

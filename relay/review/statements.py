@@ -36,6 +36,23 @@ async def copy_joined(desk: Desk, job_ids: list[int]) -> Response:
     return Response(said)
 
 
+async def copy_left(desk: Desk, lead_jobs: list[int], new_jobs: list[int]) -> Response:
+    """An edited copy no longer matches its statement and left it: refresh the statement's
+    cards and tell the editors, naming the copy and its own new jobs."""
+    said: list[Say | RefreshCards] = [RefreshCards(job_id) for job_id in lead_jobs]
+    new = await desk.job(new_jobs[0]) if new_jobs else None
+    if new is not None and desk.statements is not None:
+        desk.statements.replace((new.channel_id, new.unit_key), new.source_text,
+                                new.message_date)
+    copy = post_link(new.channel_username, new.channel_id, new.message_id) if new else "-"
+    jobs = ", ".join(map(str, new_jobs)) or "-"
+    if lead_jobs:  # one notice for the statement, named by its first job
+        said += [Say.plain(chat, t(lang, "told.copy_left", job=lead_jobs[0], copy=copy,
+                                   jobs=jobs), on_failure="bot.tell_failed")
+                 for chat, lang in desk.editor_chats()]
+    return Response(said)
+
+
 async def split(desk: Desk, person: Person, job_id: int, member_id: int) -> Response:
     """Split a post off the job's statement: it gets its own jobs, copies stop finding it."""
     lang = person.language

@@ -32,6 +32,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                             " nothing was posted again. Relay post: {link}",
                             "کار {job}: رونوشتی از این بیانیهٔ منتشرشده در {copy} آمد؛"
                             " دوباره منتشر نشد. پست: {link}"),
+    "told.copy_left": ("Job {job}: the copy in {copy} was edited and is no longer this"
+                       " statement; it left it and has its own jobs: {jobs}.",
+                       "کار {job}: رونوشت در {copy} ویرایش شد و دیگر همین بیانیه نیست؛"
+                       " جدا شد و کارهای خودش را دارد: {jobs}."),
     "ok.split": ("Split off job {job}'s statement: new jobs {jobs}.",
                  "از بیانیهٔ کار {job} جدا شد: کارهای تازه {jobs}."),
     "no.split_gone": ("That post is no longer part of job {job}'s statement.",

@@ -119,6 +119,7 @@ class Service:
                                on_jobs_changed=self.bot.notify if self.bot else None,
                                statements=self.statements,
                                on_statement_joined=self.bot.statement_joined if self.bot else None)
+        self.watcher.on_statement_left = self.bot.statement_left if self.bot else None
         self.metrics: MetricsServer | None = None
         if settings.metrics.enabled:
             self.metrics = MetricsServer(

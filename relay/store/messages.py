@@ -174,7 +174,11 @@ def _sync_unit(conn: sqlite3.Connection, row: MessageRow, policy: QueuePolicy | 
     unit_lang = max(((len(m[2]), m[3]) for m in members if m[2].strip()), default=(0, "und"))[1]
     first_id = members[0][1]
     existing = jobs.jobs_of_unit(conn, row.channel_id, key)
-    if not existing:
+    if not existing and result.edited and statements.is_member(conn, (row.channel_id, key)):
+        statements.recheck_edited_copy(  # issue 11: an edited copy may leave its statement
+            conn, (row.channel_id, key), first_id, row.grouped_id, source_text,
+            list(policy.targets) if unit_lang in policy.languages else [], now, result)
+    elif not existing:
         if unit_lang in policy.languages and source_text and not statements.is_member(
                 conn, (row.channel_id, key)) and not _join(conn, row, key, first_id, same_as,
                                                            now, result):

@@ -14,6 +14,8 @@ import sqlite3
 from dataclasses import dataclass
 
 from relay.core.jobview import Member
+from relay.core.matching_pair import same_statement
+from relay.core.records import IngestResult
 from relay.store import audit, jobs
 
 Unit = tuple[int, str]  # (channel id, unit key)
@@ -99,6 +101,40 @@ def members_of(conn: sqlite3.Connection, channel_id: int, key: str) -> tuple[Mem
         " LEFT JOIN messages m ON m.channel_id=s.channel_id AND m.message_id=s.message_id"
         " WHERE s.lead_channel_id=? AND s.lead_unit_key=? ORDER BY s.id", (channel_id, key))
     return tuple(Member(*row) for row in rows)
+
+
+def recheck_edited_copy(conn: sqlite3.Connection, unit: Unit, message_id: int,
+                        grouped_id: int | None, text: str, targets: list[tuple[str, str]],
+                        now: int, result: IngestResult) -> None:
+    """An edited post that joined a statement as a copy: if its text is no longer the same
+    statement as the lead's or another copy's, it leaves the statement and gets jobs of its own
+    (``targets``: none when its language is not queued); ``result.left`` names the lead's jobs
+    (the editors are told), ``result.jobs_created`` the new ones. A forward (its text is the
+    origin's) and a post an editor joined (their decision) stay whatever the edit."""
+    row = conn.execute(
+        "SELECT id, lead_channel_id, lead_unit_key, how FROM statement_members"
+        " WHERE channel_id=? AND unit_key=?", unit).fetchone()
+    if row is None or row[3] != "copy":
+        return
+    member_id, lead = row[0], (row[1], row[2])
+    others = [r[0] for r in conn.execute(
+        "SELECT source_text FROM jobs WHERE channel_id=? AND unit_key=? LIMIT 1", lead)]
+    others += [r[0] for r in conn.execute(
+        "SELECT m.text FROM statement_members s JOIN messages m ON m.channel_id=s.channel_id"
+        " AND m.message_id=s.message_id WHERE s.lead_channel_id=? AND s.lead_unit_key=?"
+        " AND s.how='copy' AND s.id!=?", (*lead, member_id))]
+    if same_statement(text, others):
+        return
+    conn.execute("DELETE FROM statement_members WHERE id=?", (member_id,))
+    new_jobs = jobs.create_jobs(conn, channel_id=unit[0], unit_key=unit[1], message_id=message_id,
+                                grouped_id=grouped_id, targets=targets, source_text=text,
+                                now=now) if text.strip() else []
+    lead_jobs = jobs.jobs_of_unit(conn, *lead)
+    detail = (f"copy in channel {unit[0]} message {message_id} edited, no longer the same"
+              " statement: jobs " + (",".join(map(str, new_jobs)) or "none"))
+    audit.record_many(conn, [(j, None, "statement_left", s, s, detail, now) for j, s in lead_jobs])
+    result.left.extend(j for j, _ in lead_jobs)
+    result.jobs_created.extend(new_jobs)
 
 
 @dataclass(frozen=True, slots=True)

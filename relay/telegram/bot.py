@@ -115,6 +115,10 @@ class ReviewBot:
         when it was already published."""
         self._in_background(statements.copy_joined(self.desk, list(job_ids)))
 
+    def statement_left(self, lead_jobs: Iterable[int], new_jobs: Iterable[int]) -> None:
+        """An edited copy is no longer the same statement (issue 11): tell editors."""
+        self._in_background(statements.copy_left(self.desk, list(lead_jobs), list(new_jobs)))
+
     def published(self, job_id: int) -> None:
         """The publisher posted (or corrected) a job: its cards show the link."""
         self._in_background(Response([RefreshCards(job_id)]))

@@ -69,6 +69,7 @@ class Watcher:
         self.on_jobs_changed = on_jobs_changed  # told the jobs a post created or changed
         self.statements = statements  # issue 11: copies found before storing join a statement
         self.on_statement_joined = on_statement_joined  # told the jobs a copy or forward joined
+        self.on_statement_left: Callable[[list[int], list[int]], Any] | None = None
         self.watched = [WatchedSource(s, policy_for(s, settings)) for s in settings.sources]
         self.by_channel: dict[int, WatchedSource] = {}
         self._resolver = SourceResolver(client)
@@ -247,6 +248,8 @@ class Watcher:
             self.languages.stored(row.channel_id, detection.lang)
         if result.joined and self.on_statement_joined:
             self.on_statement_joined(result.joined)
+        if result.left and self.on_statement_left:  # an edited copy left its statement
+            self.on_statement_left(result.left, result.jobs_created)
         if (result.stored or result.edited) and log.isEnabledFor(logging.DEBUG):
             log.debug(event("message.stored" if result.stored else "message.edited",
                             channel=row.channel_id, message=row.message_id, lang=detection.lang))
