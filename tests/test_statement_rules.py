@@ -5,12 +5,16 @@ Over the scripted Telegram (and pure tests of the template fields)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import replace
 
 import pytest
 
 from relay.config import ChannelRef, ConfigError, Target, load_settings
 from relay.core.jobview import Member
+from relay.importer import import_export
+from relay.telegram.backfill import backfill
+from relay.telegram.client import ReadOnlyClient
 from relay.telegram.sim.cast import HAFT_TAPPEH, OIL_CONTRACT_WORKERS, TARGETS, VAHED, config_toml
 from relay.text.compose import compose
 from relay.text.template import FIELDS, Field, parse_template, without_lines_of
@@ -258,3 +262,63 @@ async def test_the_leading_post_edited_updates_the_statement_and_keeps_its_copie
     await w.settle()
     assert await members(w) == [(w.haft.id, "copy")]  # copies stay; editors may split
     assert await w.rows("SELECT source_text FROM jobs WHERE id = 1") == [(OTHER,)]
+
+
+# ------------------------------------------------------------------ backfill and import
+NO_FIRST_CATCH_UP = "\n[watcher]\nfirst_catch_up_posts = 0\n"
+
+
+@pytest.fixture
+async def quiet(tmp_path, monkeypatch):
+    """A world whose watcher fetches no history at its first start: that is for backfill."""
+    world = world_with(tmp_path, monkeypatch, NO_FIRST_CATCH_UP)
+    yield world
+    await world.stop()
+
+
+async def test_a_copy_fetched_by_backfill_joins_its_statement_and_is_credited_first(quiet):
+    w = quiet
+    w.tg.post(w.haft, STATEMENT + FOOTER, date=at(-1))  # history the watcher never read
+    w.tg.post(w.haft, OTHER, date=at(-0.5))
+    await w.start()
+    w.tg.post(w.vahed, STATEMENT, date=at(0))
+    await w.settle()
+    assert len(await jobs(w)) == 2
+    client = w.tg.client(w.watcher, cls=ReadOnlyClient)
+    await client.connect()
+    try:
+        report = await backfill(client, w.service.store, w.settings, "@haft_tappeh")
+    finally:
+        await client.disconnect()
+    assert report.stored == 2 and report.jobs == 2  # OTHER got its own jobs, the copy none
+    assert await members(w) == [(w.haft.id, "copy")]
+    assert [r[1] for r in await jobs(w)] == [w.vahed.id] * 2 + [w.haft.id] * 2
+    w.service.bot.notify([1])  # the service learns of it as of any change (cards refreshed)
+    await w.settle()
+    await publish(w, 1, "Vahed workers rallied.")
+    [en] = w.tg.history(w.out_en)
+    assert f"Source: Telegram channel of {HAFT_TAPPEH.name}" in en.message  # it was earlier
+    assert f"Also published by {VAHED.name}" in en.message
+
+
+async def test_a_copy_in_an_import_joins_its_statement(quiet, tmp_path):
+    w = quiet
+    await w.start()
+    w.tg.post(w.vahed, STATEMENT, date=at(0))
+    await w.settle()
+    messages = [
+        {"id": 7, "type": "message", "date": "2027-01-15T08:00:00",
+         "date_unixtime": str(int(at(1).timestamp())), "from": "Haft Tappeh",
+         "from_id": f"channel{w.haft.id}", "text": "#اعتصاب\n" + STATEMENT},
+        {"id": 8, "type": "message", "date": "2027-01-15T09:00:00",
+         "date_unixtime": str(int(at(1.1).timestamp())), "from": "Haft Tappeh",
+         "from_id": f"channel{w.haft.id}", "text": STATEMENT + "!"},  # the same copy again
+    ]
+    export = {"chats": {"list": [{"name": HAFT_TAPPEH.name, "type": "public_channel",
+                                  "id": w.haft.id, "messages": messages}]}}
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
+    report = await import_export(w.service.store, w.settings, path)
+    assert report.chats[0].stored == 2 and report.chats[0].jobs_created == 0
+    assert await members(w) == [(w.haft.id, "copy"), (w.haft.id, "copy")]
+    assert len(await jobs(w)) == 2

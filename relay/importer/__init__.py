@@ -41,6 +41,7 @@ from relay.importer.desktop_messages import (
 from relay.importer.report import ChatReport, ExportFormatError, ImportReport
 from relay.importer.scan import ChatEntry, check_export, index_export, iter_messages, read_export
 from relay.importer.scan import resolve_path as _resolve_path
+from relay.review.statement_index import BulkMatcher
 from relay.store.api import Store
 from relay.store.imports import needs_write  # the rule the store's import batch applies
 from relay.telegram.sources import policy_for
@@ -66,6 +67,7 @@ class _Chat:
     policy: QueuePolicy | None = None
     username: str | None = None
     display_name: str | None = None
+    matcher: BulkMatcher | None = None  # issue 11: a copy joins its statement
 
 
 def _plan(entry: ChatEntry, settings: Settings, queue: bool, known: dict[str, int]) -> _Chat:
@@ -121,6 +123,9 @@ async def import_export(
     known = await store.resolved_sources([(str(s.ref), s.ref.username)
                                           for s in settings.sources])
     chats = [_plan(entry, settings, queue, known) for entry in index.chats]
+    matcher = BulkMatcher.for_settings(store, settings)  # one for the whole export
+    for chat in chats:
+        chat.matcher = matcher
     total = sum(c.entry.count for c in chats if not c.report.not_imported)
     done = 0
     if progress is not None:
@@ -186,8 +191,9 @@ async def _import_batch(store: Store, chat: _Chat, messages: Sequence[Any],
             report.present += 1
     if not todo:
         return
+    same_as = await chat.matcher.same_as(todo, chat.policy) if chat.matcher else None
     new, updated, present, jobs = await store.write_import_batch(todo, chat.policy,
-                                                                 int(clock()))
+                                                                 int(clock()), same_as)
     report.stored += new
     report.updated += updated
     report.present += present

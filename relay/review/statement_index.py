@@ -10,12 +10,15 @@ to, so splits and joins never have to rewrite the index.
 from __future__ import annotations
 
 import logging
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
+from datetime import datetime
 
 from relay.config import Settings
 from relay.core.matching import MatchSettings, StatementIndex
+from relay.core.records import MessageRow, QueuePolicy
 from relay.logs import event
 from relay.store.api import Store
+from relay.store.statements import SameAs
 
 log = logging.getLogger("relay.statements")
 
@@ -64,3 +67,59 @@ class StatementMatcher:
         no longer find it; copies of its new text do."""
         self.index.remove(unit)
         self.index.add(unit, text, at)
+
+
+class _KeepAll(StatementIndex):
+    """An index that forgets nothing by itself: history is read newest first, so "older than
+    the newest post minus the window" would drop the very posts being compared."""
+
+    def evict(self, before: float | datetime) -> int:
+        self._adds_since_sweep = 0
+        return 0
+
+
+class BulkMatcher:
+    """Copies among posts ``relay backfill`` and ``relay import`` write (issue 11): the same
+    matching as live posts, over the stored statements of the stretch of history each batch
+    reaches (its dates +- the window), loaded from the store as the batches go back in time."""
+
+    def __init__(self, store: Store, settings: MatchSettings | None = None):
+        self.store = store
+        self.matcher = StatementMatcher(settings)
+        self.matcher.index = _KeepAll(self.matcher.index.settings)
+        self.loaded: tuple[int, int] | None = None
+
+    @classmethod
+    def for_settings(cls, store: Store, settings: Settings) -> BulkMatcher:
+        return cls(store, StatementMatcher.for_settings(settings).index.settings)
+
+    async def same_as(self, rows: Sequence[tuple[MessageRow, str, float]],
+                      policy: QueuePolicy | None) -> SameAs:
+        """(channel, message id) -> the unit each post that would be queued copies."""
+        queued = [row for row, lang, _ in rows if policy and lang in policy.languages]
+        if not queued:
+            return {}
+        window = self.matcher.window_seconds
+        await self._load(min(r.date for r in queued) - window, max(r.date for r in queued) + window)
+        found = {}
+        for row in queued:
+            unit = (row.channel_id, f"g:{row.grouped_id}" if row.grouped_id
+                    else f"m:{row.message_id}")
+            match = self.matcher.same_as(unit, row.text, row.date)
+            if match is not None:
+                found[(row.channel_id, row.message_id)] = match
+        return found
+
+    async def _load(self, lo: int, hi: int) -> None:
+        """Index the stored statements dated in [lo, hi] not indexed yet."""
+        if self.loaded is None:
+            missing = [(lo, hi)]
+        else:
+            was_lo, was_hi = self.loaded
+            missing = [r for r in ((lo, was_lo - 1), (was_hi + 1, hi)) if r[0] <= r[1]]
+        for since, until in missing:
+            posts = await self.store.statement_posts(since, until)
+            for unit, text, at in sorted(posts, key=lambda p: p[2]):
+                self.matcher.index.add(unit, text, at)
+        self.loaded = (lo, hi) if self.loaded is None else (min(lo, self.loaded[0]),
+                                                             max(hi, self.loaded[1]))

@@ -30,7 +30,7 @@ from relay.store.review_extras import ReplyOffer, StoredPost
 from relay.store.review_queries import Found, LastChange, Transition
 from relay.store.service_state import Heartbeat
 from relay.store.site_archive import SiteStyle
-from relay.store.statements import Joined, Split, Unit
+from relay.store.statements import Joined, SameAs, Split, Unit
 from relay.text.formatting import Entity, FormattedText
 
 T = TypeVar("T")
@@ -89,8 +89,10 @@ class BulkStore(Protocol):
     """Posts in by the thousand: ``relay backfill`` and ``relay import``."""
 
     async def write_backfill_batch(self, channel_id: int, rows: Sequence[Detected],
-                                   policy: QueuePolicy | None, now: int) -> tuple[int, int]:
-        """Store a page of history and how far back it reached: (stored, jobs created)."""
+                                   policy: QueuePolicy | None, now: int,
+                                   same_as: SameAs | None = None) -> tuple[int, int]:
+        """Store a page of history and how far back it reached: (stored, jobs created).
+        ``same_as``: (channel, message id) -> the unit a post is a copy of (issue 11)."""
 
     async def backfill_progress(self, channel_id: int) -> tuple[int, bool] | None:
         """(oldest id read, whether the channel's start was reached), if begun."""
@@ -112,7 +114,8 @@ class BulkStore(Protocol):
         """(text, entities JSON, edit date) of each of these posts that is stored."""
 
     async def write_import_batch(self, todo: Sequence[Detected], policy: QueuePolicy | None,
-                                 now: int) -> tuple[int, int, int, int]:
+                                 now: int, same_as: SameAs | None = None
+                                 ) -> tuple[int, int, int, int]:
         """Store a batch of exported posts: (new, updated, already present, jobs created)."""
 
 
@@ -323,8 +326,9 @@ class ArchiveStore(Protocol):
 class StatementStore(Protocol):
     """Issue 11: one statement, one job per target; copies and forwards are its members."""
 
-    async def statement_posts(self, since: int) -> list[tuple[Unit, str, int]]:
-        """((channel, unit key), text, date) of statements' posts since ``since`` (the index)."""
+    async def statement_posts(self, since: int,
+                              until: int | None = None) -> list[tuple[Unit, str, int]]:
+        """((channel, unit key), text, date) of statements' posts dated in [since, until]."""
 
     async def split_member(self, job_id: int, member_id: int, actor_id: int | None,
                            now: int) -> Split | None:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from relay.core.records import MessageRow, QueuePolicy
 from relay.store import channels as channel_store
 from relay.store import messages as message_store
+from relay.store.statements import SameAs
 from relay.text.formatting import entities_to_json
 
 #: (text, entities JSON, edit date) of a stored post.
@@ -82,8 +83,11 @@ def stored_versions(conn: sqlite3.Connection, channel_id: int,
 
 
 def write_import_batch(conn: sqlite3.Connection, todo: Sequence[Detected],
-                       policy: QueuePolicy | None, now: int) -> tuple[int, int, int, int]:
-    """Store a batch in one transaction; return (new, updated, present, jobs created)."""
+                       policy: QueuePolicy | None, now: int,
+                       same_as: SameAs | None = None) -> tuple[int, int, int, int]:
+    """Store a batch in one transaction; return (new, updated, present, jobs created).
+    ``same_as``: the unit each post is a copy of, when one was found (issue 11)."""
+    same_as = same_as or {}
     new = updated = present = jobs = 0
     for row, lang, confidence in todo:
         # Again, inside the transaction: the watcher may have stored it meanwhile, or the
@@ -92,7 +96,8 @@ def write_import_batch(conn: sqlite3.Connection, todo: Sequence[Detected],
         if not needs_write(current, row):
             present += 1
             continue
-        result = message_store.store_message(conn, row, lang, confidence, policy, now)
+        result = message_store.store_message(conn, row, lang, confidence, policy, now,
+                                             same_as.get((row.channel_id, row.message_id)))
         if result.stored:
             new += 1
         elif result.edited:
@@ -105,11 +110,15 @@ def write_import_batch(conn: sqlite3.Connection, todo: Sequence[Detected],
 
 # ------------------------------------------------------------------------------ backfill
 def write_backfill_batch(conn: sqlite3.Connection, channel_id: int, rows: Sequence[Detected],
-                         policy: QueuePolicy | None, now: int) -> tuple[int, int]:
-    """Store a page of history and remember how far back it reached: (stored, jobs)."""
+                         policy: QueuePolicy | None, now: int,
+                         same_as: SameAs | None = None) -> tuple[int, int]:
+    """Store a page of history and remember how far back it reached: (stored, jobs).
+    ``same_as``: the unit each post is a copy of, when one was found (issue 11)."""
     stored = jobs = 0
+    same_as = same_as or {}
     for row, lang, confidence in rows:
-        result = message_store.store_message(conn, row, lang, confidence, policy, now)
+        result = message_store.store_message(conn, row, lang, confidence, policy, now,
+                                             same_as.get((row.channel_id, row.message_id)))
         stored += result.stored
         jobs += len(result.jobs_created)
     oldest = min(row.message_id for row, _, _ in rows)

@@ -50,7 +50,7 @@ from relay.store.review_desk_store import ReviewDeskSqlite
 from relay.store.review_queries import Found, LastChange, Transition
 from relay.store.service_state import Heartbeat
 from relay.store.site_archive import SiteStyle
-from relay.store.statements import Unit
+from relay.store.statements import SameAs, Unit
 from relay.store.statements_store import StatementsSqlite
 from relay.text.formatting import FormattedText
 
@@ -123,8 +123,10 @@ class SqliteStore(StatementsSqlite, ReviewDeskSqlite):
 
     # ------------------------------------------------------------------ backfill, import
     async def write_backfill_batch(self, channel_id: int, rows: Sequence[Detected],
-                                   policy: QueuePolicy | None, now: int) -> tuple[int, int]:
-        return await self.db.run(imports.write_backfill_batch, channel_id, rows, policy, now)
+                                   policy: QueuePolicy | None, now: int,
+                                   same_as: SameAs | None = None) -> tuple[int, int]:
+        return await self.db.run(imports.write_backfill_batch, channel_id, rows, policy, now,
+                                 same_as)
 
     async def backfill_progress(self, channel_id: int) -> tuple[int, bool] | None:
         return await self.db.read(imports.backfill_progress, channel_id)
@@ -147,8 +149,9 @@ class SqliteStore(StatementsSqlite, ReviewDeskSqlite):
         return await self.db.read(imports.stored_versions, channel_id, message_ids)
 
     async def write_import_batch(self, todo: Sequence[Detected], policy: QueuePolicy | None,
-                                 now: int) -> tuple[int, int, int, int]:
-        return await self.db.run(imports.write_import_batch, todo, policy, now)
+                                 now: int, same_as: SameAs | None = None
+                                 ) -> tuple[int, int, int, int]:
+        return await self.db.run(imports.write_import_batch, todo, policy, now, same_as)
 
     # ------------------------------------------------------------------ review
     async def load_job(self, job_id: int) -> JobView | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from relay.core.jobview import Member
@@ -19,6 +20,8 @@ from relay.core.records import IngestResult
 from relay.store import audit, jobs
 
 Unit = tuple[int, str]  # (channel id, unit key)
+#: (channel id, message id) of a post -> the unit it is a copy of (relay backfill, relay import)
+SameAs = Mapping[tuple[int, int], Unit]
 _CHANNEL_MARK = 10**12  # Telegram's marked channel ids are -(10**12 + bare id)
 
 
@@ -78,17 +81,20 @@ def join(conn: sqlite3.Connection, member: Unit, message_id: int, lead: Unit, ho
     return [job_id for job_id, _ in lead_jobs]
 
 
-def recent_units(conn: sqlite3.Connection, since: int) -> list[tuple[Unit, str, int]]:
-    """((channel, unit), text, date) of the statements' posts dated ``since`` or later: the
-    units holding jobs and their members, for rebuilding the index at start."""
+def recent_units(conn: sqlite3.Connection, since: int,
+                 until: int | None = None) -> list[tuple[Unit, str, int]]:
+    """((channel, unit), text, date) of the statements' posts dated ``since`` or later (and
+    ``until`` or earlier): the units holding jobs and their members, for rebuilding the index
+    at start, or for the part of history a back-fill or an import reaches."""
+    bounds = (since, until if until is not None else 2**62)
     leads = conn.execute(
         "SELECT j.channel_id, j.unit_key, MIN(j.source_text), MIN(m.date) FROM jobs j"
         " JOIN messages m ON m.channel_id=j.channel_id AND m.message_id=j.message_id"
-        " WHERE m.date>=? GROUP BY j.channel_id, j.unit_key", (since,)).fetchall()
+        " WHERE m.date BETWEEN ? AND ? GROUP BY j.channel_id, j.unit_key", bounds).fetchall()
     members = conn.execute(
         "SELECT s.channel_id, s.unit_key, m.text, m.date FROM statement_members s"
         " JOIN messages m ON m.channel_id=s.channel_id AND m.message_id=s.message_id"
-        " WHERE m.date>=? AND s.how!='joined'", (since,)).fetchall()
+        " WHERE m.date BETWEEN ? AND ? AND s.how!='joined'", bounds).fetchall()
     return [((c, u), text, date) for c, u, text, date in [*leads, *members]]
 
 

@@ -12,8 +12,9 @@ class StatementsSqlite:
 
     db: Database
 
-    async def statement_posts(self, since: int) -> list[tuple[Unit, str, int]]:
-        return await self.db.read(statements.recent_units, since)
+    async def statement_posts(self, since: int,
+                              until: int | None = None) -> list[tuple[Unit, str, int]]:
+        return await self.db.read(statements.recent_units, since, until)
 
     async def split_member(self, job_id: int, member_id: int, actor_id: int | None,
                            now: int) -> Split | None:

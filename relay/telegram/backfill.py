@@ -22,6 +22,7 @@ from relay.config import Settings, Source, parse_channel_ref
 from relay.core.language import detect
 from relay.core.records import MessageRow, QueuePolicy
 from relay.logs import event
+from relay.review.statement_index import BulkMatcher
 from relay.store.api import Store
 from relay.telegram.flood import forget_flood_waits
 from relay.telegram.sources import SourceResolver, WatchedSource, policy_for
@@ -84,12 +85,14 @@ async def backfill(client: TelegramClient, store: Store, settings: Settings, wan
                                display_name=source.name, is_source=True, now=int(clock()))
     policy = watched.policy if queue else None
     report = BackfillReport(str(source.ref))
+    matcher = BulkMatcher.for_settings(store, settings) if policy else None  # issue 11: copies
     state = await store.backfill_progress(channel.id)
     offset = state[0] if state else 0
     while True:
         try:
             done = await _fetch(client, store, watched.peer, channel.id, offset, policy, report,
-                                since=since, limit=limit, progress=progress, clock=clock)
+                                since=since, limit=limit, progress=progress, clock=clock,
+                                matcher=matcher)
         except errors.FloodWaitError as exc:
             report.flood_waits += 1
             log.warning(event("backfill.flood_wait", source=report.source, seconds=exc.seconds))
@@ -108,7 +111,7 @@ async def backfill(client: TelegramClient, store: Store, settings: Settings, wan
 async def _fetch(client: TelegramClient, store: Store, peer: Any, channel_id: int, offset: int,
                  policy: QueuePolicy | None, report: BackfillReport, *, since: int | None,
                  limit: int | None, progress: Callable[[BackfillReport], Any] | None,
-                 clock: Callable[[], float]) -> bool:
+                 clock: Callable[[], float], matcher: BulkMatcher | None = None) -> bool:
     """Read from ``offset`` down; True when the beginning (or ``since``) was reached."""
     batch: list[tuple[MessageRow, str, float]] = []
     left = None if limit is None else max(0, limit - report.fetched)
@@ -126,21 +129,24 @@ async def _fetch(client: TelegramClient, store: Store, peer: Any, channel_id: in
         report.fetched += 1
         report.oldest_date = row.date
         if len(batch) >= BATCH:
-            await _commit(store, channel_id, batch, policy, report, clock)
+            await _commit(store, channel_id, batch, policy, report, clock, matcher)
             batch = []
             if progress:
                 progress(report)
     else:
         reached_end = left is None or report.fetched < (limit or 0)
     if batch:
-        await _commit(store, channel_id, batch, policy, report, clock)
+        await _commit(store, channel_id, batch, policy, report, clock, matcher)
     if progress:
         progress(report)
     return reached_end
 
 
 async def _commit(store: Store, channel_id: int, batch: list, policy: QueuePolicy | None,
-                  report: BackfillReport, clock: Callable[[], float]) -> None:
-    stored, jobs = await store.write_backfill_batch(channel_id, batch, policy, int(clock()))
+                  report: BackfillReport, clock: Callable[[], float],
+                  matcher: BulkMatcher | None = None) -> None:
+    same_as = await matcher.same_as(batch, policy) if matcher else None
+    stored, jobs = await store.write_backfill_batch(channel_id, batch, policy, int(clock()),
+                                                    same_as)
     report.stored += stored
     report.jobs += jobs
