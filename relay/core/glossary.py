@@ -11,7 +11,7 @@ word of the source may carry the affixes Farsi attaches to a noun:
 - before it, the verb prefixes می نمی, and ب ن on a stem of four letters or more.
 
 A term's own words are taken as written, except a written ezafe (سندیکای -> سندیکا). Terms are
-indexed by their first word, so a lookup costs one dictionary probe per variant of each word of
+kept in a tree of their words, so a lookup costs one dictionary probe per variant of each word of
 the text, whatever the size of the glossary; the variants of a word are memoised.
 
 An agreed translation is "present" in a translation when its words occur in order: in Farsi
@@ -116,63 +116,85 @@ def variants(word: str) -> frozenset[str]:
     return frozen
 
 
+class _Node:
+    """A word of a term in the index: the terms that end here, and the words that follow."""
+
+    __slots__ = ("next", "terms")
+
+    def __init__(self) -> None:
+        self.terms: list[Term] = []
+        self.next: dict[str, _Node] = {}
+
+
 class Glossary:
-    """The terms of every language, indexed by their first word. Built once, read often."""
+    """The terms of every language, in a tree of their words. Built once, read often."""
 
     def __init__(self, terms: Iterable[Term] = ()):
-        self._index: dict[str, dict[str, list[tuple[tuple[str, ...], Term]]]] = {}
+        self._roots: dict[str, dict[str, _Node]] = {}
         self._size = 0
         for term in terms:
             key = term_key(term.term).split()
             if not key:
                 continue
-            by_first = self._index.setdefault(term.language, {})
-            by_first.setdefault(key[0], []).append((tuple(key[1:]), term))
+            children = self._roots.setdefault(term.language, {})
+            node = None
+            for word in key:
+                node = children.get(word)
+                if node is None:
+                    node = children[word] = _Node()
+                children = node.next
+            assert node is not None
+            node.terms.append(term)
             self._size += 1
-        for by_first in self._index.values():
-            for entries in by_first.values():
-                entries.sort(key=lambda e: -len(e[0]))  # longest first
 
     def __len__(self) -> int:
         return self._size
 
     def languages(self) -> list[str]:
-        return sorted(self._index)
+        return sorted(self._roots)
 
     def find(self, text: str, language: str) -> list[Term]:
         """The terms of ``language`` in ``text``, in order of appearance, each once; where
         two overlap the longer wins ("شرکت واحد" over "واحد")."""
-        by_first = self._index.get(language)
-        if not by_first or not text:
+        root = self._roots.get(language)
+        if not root or not text:
             return []
-        return [term for _, term in _scan(words(text), by_first)]
+        forms = [variants(w) for w in words(text)]
+        found: list[Term] = []
+        seen: set[int] = set()
+        i, n = 0, len(forms)
+        while i < n:
+            size, term = _longest(root, forms, i)
+            if term is None:
+                i += 1
+                continue
+            if id(term) not in seen:
+                seen.add(id(term))
+                found.append(term)
+            i += size
+        return found
 
 
-def _scan(text_words: Sequence[str],
-          by_first: dict[str, list[tuple[tuple[str, ...], Term]]]) -> list[tuple[int, Term]]:
-    found: list[tuple[int, Term]] = []
-    seen: set[int] = set()
-    i, n = 0, len(text_words)
-    while i < n:
-        best: tuple[int, Term] | None = None
-        for v in variants(text_words[i]):
-            for rest, term in by_first.get(v, ()):
-                size = 1 + len(rest)
-                if best is not None and size <= best[0]:
+def _longest(root: dict[str, _Node], forms: Sequence[frozenset[str]],
+             start: int) -> tuple[int, Term | None]:
+    """The longest term starting at word ``start`` (its length in words), if any."""
+    best: tuple[int, Term | None] = (0, None)
+    level = [root]
+    at = start
+    while level and at < len(forms):
+        deeper = []
+        for children in level:
+            for form in forms[at]:
+                node = children.get(form)
+                if node is None:
                     continue
-                if i + size <= n and all(w in variants(text_words[i + 1 + k])
-                                         for k, w in enumerate(rest)):
-                    best = (size, term)
-                    break  # entries are longest first
-        if best is None:
-            i += 1
-            continue
-        size, term = best
-        if id(term) not in seen:
-            seen.add(id(term))
-            found.append((i, term))
-        i += size
-    return found
+                if node.terms and at + 1 - start > best[0]:
+                    best = (at + 1 - start, node.terms[0])
+                if node.next:
+                    deeper.append(node.next)
+        level = deeper
+        at += 1
+    return best
 
 
 # ---------------------------------------------------------------------- translations

@@ -78,7 +78,7 @@ def add(conn: sqlite3.Connection, term: Term, actor_id: int | None, now: int) ->
     """Add ``term`` (or give an existing one its new translation): ADDED, REPLACED, UNCHANGED."""
     done = _put(conn, term, actor_id, now)
     if done != UNCHANGED:
-        audit.record(conn, job_id=None, actor_id=actor_id, action=f"glossary_{done[:-1]}",
+        audit.record(conn, job_id=None, actor_id=actor_id, action="glossary_add" if done == ADDED else "glossary_replace",
                      from_status=None, to_status=None, at=now,
                      detail=f"{term.language}: {term.term} = {term.translation}")
     return done
