@@ -20,6 +20,7 @@ from relay.logs import event
 from relay.review.conversation import Incoming, Response
 from relay.review.desk import Desk
 from relay.store.glossary import ADDED, REPLACED, GlossaryEntry
+from relay.store.glossary_store import GlossaryStore
 from relay.text.formatting import utf16_len
 
 log = logging.getLogger("relay.bot")
@@ -264,3 +265,20 @@ async def _remove(ctx: _Context, code: str, text: str) -> Response | str:
     log.info(event("glossary.removed", user=person.id, lang=code))
     return _t(person.language, "removed", lang=code, term=removed.term,
               translation=removed.translation)
+
+
+# ---------------------------------------------------------------------- the demo
+#: A few terms of the demo's posts (relay/telegram/sim/demo_data.py), in each demo language.
+DEMO_TERMS = (
+    Term("شرکت واحد", "Vahed Company", "en", "the Tehran bus company"),
+    Term("هفت تپه", "Haft Tappeh", "en"),
+    Term("اعتصاب", "strike", "en"),
+    Term("شرکت واحد", "Compañía Vahed", "es"),
+    Term("اعتصاب", "huelga", "es"),
+)
+
+
+async def seed_demo_terms(store: GlossaryStore, now: int) -> int:
+    """Put the demo's glossary in the store (``relay demo`` calls this); how many added."""
+    counts = await store.glossary_add_many(DEMO_TERMS, None, now, "demo")
+    return counts[ADDED]
