@@ -19,6 +19,7 @@ from telethon.tl import types
 
 from relay.config import Settings, Site, load_settings
 from relay.logs import setup_logging
+from relay.review.glossary import seed_demo_terms
 from relay.service.runner import Service
 from relay.store.api import ReportsStore, Store
 from relay.store.db import Database
@@ -166,6 +167,7 @@ async def run_demo(data_dir: Path, *, quiet: bool = False,
                                                    session=watcher_session, api_id=api_id,
                                                    api_hash=api_hash),
                            tg.client(None, api_id=api_id, api_hash=api_hash))
+    await seed_demo_terms(demo.service.store, 0)  # issue 14: the cards' glossary lines
     try:
         say("1. Start: resolve sources, catch up on what was posted while relay was down.")
         await demo.service.start()

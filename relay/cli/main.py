@@ -16,6 +16,7 @@ from relay import __version__
 from relay.cli.archive_commands import parse_since_arg
 from relay.cli.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CommandError, UsageError
 from relay.cli.faults import check_database
+from relay.cli.glossary import add_glossary_parser, run_glossary
 from relay.cli.maintenance import exclusive, run_backup, run_restore
 from relay.cli.site import add_site_parser, run_site
 from relay.config import ConfigError, Settings, load_settings, resolve_config_path
@@ -99,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--data", metavar="DIR", default="demo-data",
                       help="folder for the demo database and files (default: demo-data)")
     add_site_parser(sub)
+    add_glossary_parser(sub)
     return parser
 
 
@@ -222,7 +224,8 @@ _COMMANDS = {"run": _cmd_run, "login": _cmd_login, "check": _cmd_check, "demo": 
              "health": _cmd_health, "status": _cmd_status, "backfill": _cmd_backfill,
              "import": _cmd_import, "export": _cmd_export, "backup": _cmd_backup,
              "restore": _cmd_restore,
-             "site": lambda args: run_site(_settings(args), args, print)}
+             "site": lambda args: run_site(_settings(args), args, print),
+             "glossary": lambda args: run_glossary(_settings(args), args, print)}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

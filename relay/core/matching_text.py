@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["FACT_WORDS", "is_fact", "normalise", "segments", "tokens"]
+__all__ = ["FACT_WORDS", "fold_words", "is_fact", "normalise", "segments", "tokens"]
 
 _CHAR_MAP: dict[int, str | None] = {}
 for _src, _dst in (
@@ -247,3 +247,12 @@ def tokens(text: str) -> list[str]:
 def normalise(text: str) -> str:
     """The text as copies of one statement share it: see the module docstring for the rules."""
     return " ".join(tokens(text))
+
+
+def fold_words(text: str) -> list[str]:
+    """Rules 1, 2, 5 and 6 only, on the whole text (no footer, link or hashtag removal): the
+    words of a glossary term or of any text it is looked for in (issue 14)."""
+    text = _MAP_RE.sub(_mapped, unicodedata.normalize("NFKC", text))
+    if "," in text:
+        text = _THOUSANDS_RE.sub("", text)
+    return _join_affixes(_split_numbers(_NOT_WORD_RE.sub(" ", text).casefold().split()))

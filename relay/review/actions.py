@@ -12,7 +12,7 @@ from relay.core.jobview import JobView
 from relay.core.sanitize import InputError, clean_reason, clean_text
 from relay.core.workflow import Action, Refusal, Status
 from relay.logs import event
-from relay.review import cards
+from relay.review import cards, glossary
 from relay.review.conversation import RefreshCards, Response, Say
 from relay.review.desk import Desk, actor_of, log_refusal
 from relay.review.texts import t
@@ -89,6 +89,7 @@ async def submit(desk: Desk, person: Person, chat_id: int, job_id: int, text: st
     if job is None:  # a transition that was made reloads its job in the same transaction
         raise RuntimeError(f"job {job_id} was drafted but could not be reloaded")
     log.info(event("job.drafted", job=job_id, translator=person.id))
+    await glossary.current(desk)  # the preview's glossary check reads the latest terms
     messages: list[Say | RefreshCards] = [
         Say.plain(chat_id, t(lang, "ok.submit", job=job_id), reply_to=reply_to, job_id=job_id,
                   remember="thanks"),
@@ -118,10 +119,13 @@ def preview(desk: Desk, chat_id: int, job: JobView, lang: str, *, reply_to: int 
     parts = render_preview(desk, job)
     own = (viewer is not None and desk.rules.four_eyes and job.translator_id == viewer.id)
     buttons = cards.preview_buttons(lang, approve=not own)
-    return [Say(chat_id, part, buttons if i == len(parts) - 1 else None,
-                job_id=job.id, version=job.version, reply_to=reply_to, remember="preview",
-                on_failure=on_failure)
-            for i, part in enumerate(parts)]
+    warning = glossary.preview_warning(desk, job, lang)  # issue 14: an agreed term missing
+    return [*([Say.plain(chat_id, warning, job_id=job.id, reply_to=reply_to,
+                         on_failure=on_failure)] if warning else []),
+            *(Say(chat_id, part, buttons if i == len(parts) - 1 else None,
+                  job_id=job.id, version=job.version, reply_to=reply_to, remember="preview",
+                  on_failure=on_failure)
+              for i, part in enumerate(parts))]
 
 
 async def reject(desk: Desk, person: Person, chat_id: int, job_id: int, reason_text: str, *,

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import logging
 
+from relay.core.jobview import JobView
 from relay.core.workflow import SYSTEM, Action, Status
 from relay.logs import event
-from relay.review import cards, publish_errors
-from relay.review.conversation import CardEdit, RefreshCards, Response, Say
+from relay.review import cards, glossary, memory, publish_errors
+from relay.review.conversation import ButtonRows, CardEdit, RefreshCards, Response, Say
 from relay.review.desk import Desk
 from relay.review.texts import t, term
+from relay.text.formatting import FormattedText
 
 log = logging.getLogger("relay.bot")
 
@@ -34,11 +36,23 @@ async def new_card(desk: Desk, job_id: int) -> list[Say]:
         return []
     link, failure = await desk.card_info(job)
     now = desk.now()
-    return [Say(chat, cards.render_card(job, desk.names, desk.rules, now, lang, link, failure),
-                cards.card_buttons(job, desk.rules, now, lang, failure,
-                                   desk.queued_languages(job)), job_id=job.id,
-                version=job.version, remember="card", on_failure="bot.card_failed")
-            for chat, lang in desk.card_chats()]
+    said = []
+    for chat, lang in desk.card_chats():
+        text, buttons = await _card(desk, job, now, lang, link, failure)
+        said.append(Say(chat, text, buttons, job_id=job.id, version=job.version, remember="card",
+                        on_failure="bot.card_failed"))
+    return said
+
+
+async def _card(desk: Desk, job: JobView, now: int, lang: str, link: str | None,
+                failure: str | None) -> tuple[FormattedText, ButtonRows]:
+    """A card's text and buttons, with the glossary and translation memory hints (issue 14)."""
+    remembered, memory_buttons = await memory.card_hint(desk, job, lang)
+    hints = [*await glossary.card_hint(desk, job, lang), *remembered]
+    return (cards.render_card(job, desk.names, desk.rules, now, lang, link, failure,
+                              hints=hints),
+            cards.card_buttons(job, desk.rules, now, lang, failure,
+                               desk.queued_languages(job)) + memory_buttons)
 
 
 async def card_edits(desk: Desk, job_id: int) -> list[CardEdit]:
@@ -51,12 +65,8 @@ async def card_edits(desk: Desk, job_id: int) -> list[CardEdit]:
     edits = []
     for chat, message_id in await desk.store.bot_messages_of(job_id, "card"):
         lang = langs.get(chat, "en")
-        now = desk.now()
-        edits.append(CardEdit(
-            chat, message_id, cards.render_card(job, desk.names, desk.rules, now, lang, link,
-                                                failure),
-            cards.card_buttons(job, desk.rules, now, lang, failure, desk.queued_languages(job)),
-            job.id, job.version))
+        text, buttons = await _card(desk, job, desk.now(), lang, link, failure)
+        edits.append(CardEdit(chat, message_id, text, buttons, job.id, job.version))
     return edits
 
 

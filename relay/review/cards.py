@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from relay.core.jobview import JobView, Member
 from relay.core.workflow import Rules, Status, claim_active, claim_expiry
@@ -65,8 +65,10 @@ def forward_lines(job: JobView, lang: str = "en") -> list[str]:
 
 
 def render_card(job: JobView, names: dict[int, str], rules: Rules, now: int, lang: str = "en",
-                publication_link: str | None = None, failure: str | None = None) -> FormattedText:
-    """The card's text: header (bold), source, status, notes, then the original text."""
+                publication_link: str | None = None, failure: str | None = None, *,
+                hints: Sequence[str] = ()) -> FormattedText:
+    """The card's text: header (bold), source, status, notes, ``hints`` (issue 14: glossary
+    terms, translation memory), then the original text."""
     def name(uid: int | None) -> str:
         return names.get(uid, str(uid)) if uid is not None else "relay"
 
@@ -95,6 +97,7 @@ def render_card(job: JobView, names: dict[int, str], rules: Rules, now: int, lan
         lines.append(t(lang, "card.stale_hint"))
     if failure and job.status == Status.APPROVED:
         lines.append(t(lang, "card.failed", reason=explain(failure, lang), job=job.id))
+    lines += hints
     source = job.source_text
     if utf16_len(source) > CARD_SOURCE_UNITS:  # Telegram counts UTF-16 units, not characters
         cut = source[:utf16_to_index(source, CARD_SOURCE_UNITS)]

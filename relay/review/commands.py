@@ -12,10 +12,10 @@ from enum import Enum
 
 from relay.config import Person
 from relay.core.workflow import Action, Status
-from relay.review import actions, cards, parts, posts, retry, statements
+from relay.review import actions, cards, glossary, lookups, parts, posts, retry, statements
 from relay.review.conversation import Incoming, Response, Say
 from relay.review.desk import Desk
-from relay.review.texts import status_name, t, term
+from relay.review.texts import t, term
 from relay.text.formatting import FormattedText, utf16_len
 from relay.text.split import split
 
@@ -305,39 +305,6 @@ async def _queue_post(ctx: CommandContext, args: str) -> Response:
     return await posts.queue_post(ctx.desk, ctx.person, args) or _usage(ctx, "queue_post")
 
 
-async def _search(ctx: CommandContext, args: str) -> Response | str:
-    if not args.strip():
-        return _usage(ctx, "search")
-    words = args[:200]
-    found = await ctx.desk.store.search(words, 10)
-    if not found:
-        return t(ctx.lang, "search.none", words=words)
-    lines = [t(ctx.lang, "search.head")]
-    for f in found:
-        jobs = t(ctx.lang, "search.jobs", jobs=", ".join(f"#{j}" for j in f.job_ids)) \
-            if f.job_ids else ""
-        link = cards.post_link(f.channel_username, f.channel_id, f.message_id)
-        lines.append(t(ctx.lang, "search.line", name=f.channel_name or "?",
-                       date=cards.fmt_time(f.date), link=link, snippet=f.snippet, jobs=jobs))
-    return "\n\n".join(lines)
-
-
-async def _stats(ctx: CommandContext, args: str) -> str:
-    desk, lang = ctx.desk, ctx.lang
-    s = await desk.store.stats()
-    states = ", ".join(f"{status_name(lang, k)} {v}" for k, v in sorted(s.by_status.items()))
-    lines = [t(lang, "stats.head", states=states or "0")]
-    if s.oldest_queued_at:
-        lines.append(t(lang, "stats.oldest", age=cards.fmt_age(desk.now() - s.oldest_queued_at,
-                                                                  lang)))
-    else:
-        lines.append(t(lang, "stats.none_queued"))
-    for uid, counts in sorted(s.per_translator.items()):
-        shown = ", ".join(f"{status_name(lang, k)} {v}" for k, v in sorted(counts.items()))
-        lines.append(t(lang, "stats.translator", name=desk.names.get(uid, uid), counts=shown))
-    return "\n".join(lines)
-
-
 async def _join(ctx: CommandContext, args: str) -> Response:
     first, rest = job_and_rest(args)
     second, _ = job_and_rest(rest)
@@ -377,8 +344,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("queue_post", _X, "<post link> [target ...]",
             ("queue any stored post for translation", "قرار دادن هر پست ذخیره‌شده در صف"),
             _queue_post),
-    Command("search", _T, "<words>", ("search the archive", "جستجو در آرشیو"), _search),
-    Command("stats", _T, "", ("queue and translator figures", "آمار صف و مترجمان"), _stats),
+    Command("search", _T, "<words>", ("search the archive", "جستجو در آرشیو"), lookups.search),
+    Command("stats", _T, "", ("queue and translator figures", "آمار صف و مترجمان"),
+            lookups.stats),
+    Command("glossary", _X, glossary.USAGE, glossary.HELP, glossary.glossary_command,
+            in_menu=False),  # issue 14: typed by editors (README); the menus are pinned by a test
     Command("whoami", _E, "", ("your roles", "نقش‌های شما"), _whoami),
 )
 BY_NAME = {c.name: c for c in COMMANDS}

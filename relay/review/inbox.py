@@ -12,7 +12,7 @@ from relay.config import Person
 from relay.core.sanitize import InputError, clean_text
 from relay.core.workflow import Action, Refusal, Status, claim_active
 from relay.logs import event
-from relay.review import actions, cards, parts, statements
+from relay.review import actions, cards, memory, parts, statements
 from relay.review.commands import job_and_rest, run_command
 from relay.review.conversation import Incoming, Press, Response, Say
 from relay.review.desk import Desk, log_refusal
@@ -223,6 +223,8 @@ async def handle_press(desk: Desk, person: Person, chat_id: int, press: Press,
         return await prompt(desk, person, chat_id, press, "edit_prompt", "prompt.edit")
     if press.action == "done":  # issue 10 (r10a): the parts of a translation are complete
         return await parts.done(desk, person, chat_id, press.job_id)
+    if press.action == memory.ACTION:  # issue 14: an earlier approved translation
+        return await memory.send_earlier(desk, person, chat_id, press)
     if press.action == "split":  # issue 11: a wrong copy match, split off by an editor
         return await statements.split(desk, person, press.job_id, press.version)
     if press.action == "retry":

@@ -28,6 +28,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "how.forward": ("forward", "بازارسال"),
     "how.joined": ("joined", "پیوسته"),
     "button.split": ("✂ Split {name}", "✂ جدا کردن {name}"),
+    "button.memory": ("📋 Start from job {earlier}'s translation",  # issue 14
+                      "📋 شروع از ترجمهٔ کار {earlier}"),
     "told.copy_published": ("Job {job}: a copy of this published statement appeared in {copy};"
                             " nothing was posted again. Relay post: {link}",
                             "کار {job}: رونوشتی از این بیانیهٔ منتشرشده در {copy} آمد؛"

@@ -139,6 +139,30 @@ MIGRATIONS: list[tuple[int, str]] = [
         ALTER TABLE messages ADD COLUMN lang_reason TEXT;
         """,
     ),
+    (
+        14,
+        """
+        -- The glossary (issue 14): a source term and its agreed translation per target
+        -- language. Rows are never deleted: a removed or replaced term keeps who removed it and
+        -- when; ``revision`` grows with every change, so a reader knows when to reload.
+        CREATE TABLE glossary (
+            id          INTEGER PRIMARY KEY,
+            language    TEXT NOT NULL,            -- target language code
+            term        TEXT NOT NULL,            -- the Farsi term as written
+            term_key    TEXT NOT NULL,            -- its folded form (relay.core.glossary.term_key)
+            translation TEXT NOT NULL,
+            note        TEXT,
+            added_by    INTEGER,                  -- Telegram user id; NULL: imported from a file
+            added_at    INTEGER NOT NULL,
+            removed_by  INTEGER,
+            removed_at  INTEGER,
+            revision    INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX glossary_live ON glossary (language, term_key)
+            WHERE removed_at IS NULL;
+        CREATE INDEX glossary_revision ON glossary (revision);
+        """,
+    ),
 ]
 
 

@@ -40,6 +40,7 @@ from relay.store.archive import SqliteArchive
 from relay.store.channels import ChannelInfo
 from relay.store.db import BatchWriter, Database
 from relay.store.errors import DatabaseUnreadable
+from relay.store.glossary_store import GlossarySqlite
 from relay.store.imports import Detected, Version
 from relay.store.migrations import MIGRATIONS, SchemaTooNew
 from relay.store.outbox import OutboxItem, Publication
@@ -57,7 +58,7 @@ from relay.text.formatting import FormattedText
 T = TypeVar("T")
 
 
-class SqliteStore(StatementsSqlite, ReviewDeskSqlite):
+class SqliteStore(StatementsSqlite, ReviewDeskSqlite, GlossarySqlite):
     """relay's storage in one SQLite file (see ``docs/store.md``)."""
 
     def __init__(self, db: Database, writer: BatchWriter | None = None):

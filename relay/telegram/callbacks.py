@@ -33,6 +33,7 @@ CODES = {
     "use_no": "x",
     "done": "d",  # issue 10: the parts of a long translation are complete
     "split": "v",  # issue 11: the "version" is the statement member to split off
+    "memory": "m",  # issue 14: the "version" is the earlier job whose translation to send
 }
 _ACTIONS = {code: name for name, code in CODES.items()}
 

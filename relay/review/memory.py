@@ -1,0 +1,129 @@
+"""Translation memory (issue 14): a queued post that is the same text as one translated and
+approved before gets a hint on its card and a button that sends the earlier approved
+translation to the translator, as a message to correct and send back.
+
+Nothing is published from memory: the earlier text only reaches a translator, who may reply
+with it (corrected or not) as their translation, which then needs an editor's approval as any
+other. "The same text" is the same-statement matcher of the deduplication work
+(:class:`relay.core.matching.StatementIndex`, exact and near copies), over every approved
+translation, with no time window: copies within the statement window are usually joined to
+their statement already; this finds the older ones, a channel posting a text again, and near
+copies that were split off or not joined.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from weakref import WeakKeyDictionary
+
+from relay.config import Person
+from relay.core.jobview import JobView
+from relay.core.matching import MatchSettings, StatementIndex
+from relay.core.workflow import Status
+from relay.logs import event
+from relay.review.cards import fmt_time
+from relay.review.conversation import ButtonSpec, Press, Response, Say
+from relay.review.desk import Desk
+from relay.review.texts import t
+from relay.text.formatting import FormattedText
+from relay.text.split import split
+
+log = logging.getLogger("relay.bot")
+
+ACTION = "memory"  # the button's action (relay.telegram.callbacks.CODES)
+BATCH = 2000
+_SETTINGS = replace(MatchSettings(), window_days=365.0 * 100)  # every approved translation
+
+_TEXTS: dict[str, tuple[str, str]] = {
+    "card": ("Translation memory: job {earlier} (approved {date}) translated the same text.",
+             "حافظهٔ ترجمه: کار {earlier} (تأیید {date}) همین متن را ترجمه کرده است."),
+    "sent": ("Job {job}: the approved translation of job {earlier} (the same text), as a starting"
+             " point. Reply to it with your translation: it is published only once you send it"
+             " and an editor approves it.",
+             "کار {job}: ترجمهٔ تأییدشدهٔ کار {earlier} (همین متن)، برای شروع. در پاسخ به آن"
+             " ترجمهٔ خود را بفرستید: تنها پس از فرستادن شما و تأیید ویراستار منتشر می‌شود."),
+    "answer": ("Sent: job {earlier}'s translation, to correct and send back.",
+               "فرستاده شد: ترجمهٔ کار {earlier}، برای اصلاح و فرستادن."),
+    "gone": ("Job {earlier}'s translation is no longer approved, or job {job} is not waiting"
+             " for a translation.", "ترجمهٔ کار {earlier} دیگر تأییدشده نیست، یا کار {job} در"
+             " انتظار ترجمه نیست."),
+}
+
+
+def _t(ui: str, key: str, /, **fields: object) -> str:
+    english, farsi = _TEXTS[key]
+    return (farsi if ui == "fa" else english).format(**fields)
+
+
+class Memory:
+    """Approved translations by target language, read on from the store as approvals come."""
+
+    def __init__(self) -> None:
+        self.after = 0  # the audit row read up to
+        self.indexes: dict[str, StatementIndex] = {}
+        self.approved_at: dict[int, int] = {}
+
+    def add(self, job_id: int, language: str, source_text: str, approved_at: int) -> None:
+        index = self.indexes.setdefault(language, StatementIndex(_SETTINGS))
+        if index.add(job_id, source_text, approved_at):
+            self.approved_at[job_id] = approved_at
+
+    def earlier(self, job: JobView) -> int | None:
+        """The approved job whose source is the same text as ``job``'s, if any."""
+        index = self.indexes.get(job.language)
+        if index is None:
+            return None
+        found = index.match(job.source_text, job.created_at)
+        return found if isinstance(found, int) and found != job.id else None
+
+
+_MEMORY: WeakKeyDictionary[Desk, Memory] = WeakKeyDictionary()
+
+
+async def current(desk: Desk) -> Memory:
+    """The desk's memory, with the translations approved since it was last read."""
+    memory = _MEMORY.setdefault(desk, Memory())
+    while True:
+        found, memory.after = await desk.store.approved_since(memory.after, BATCH)
+        for r in found:
+            memory.add(r.job_id, r.language, r.source_text, r.approved_at)
+        if len(found) < BATCH:
+            return memory
+
+
+async def card_hint(desk: Desk, job: JobView,
+                    lang: str) -> tuple[list[str], list[list[ButtonSpec]]]:
+    """The card's memory line and button, for a job waiting for its translation."""
+    if job.status != Status.QUEUED:
+        return [], []
+    memory = await current(desk)
+    earlier = memory.earlier(job)
+    if earlier is None:
+        return [], []
+    date = fmt_time(memory.approved_at.get(earlier)).split(" ")[0]
+    return ([_t(lang, "card", earlier=earlier, date=date)],
+            [[ButtonSpec(t(lang, "button.memory", earlier=earlier), ACTION, earlier)]])
+
+
+async def send_earlier(desk: Desk, person: Person, chat_id: int, press: Press) -> Response:
+    """The button: the earlier approved translation, as messages the translator replies to."""
+    lang, earlier_id = person.language, press.version
+    if not person.is_translator:
+        return desk.refuse(t(lang, "no.not_translator"), user=person.id, what=ACTION,
+                           job=press.job_id, why="not a translator")
+    job = await desk.job(press.job_id)
+    earlier = await desk.job(earlier_id)
+    if (job is None or earlier is None or job.status != Status.QUEUED
+            or earlier.status not in (Status.APPROVED, Status.PUBLISHED)
+            or not earlier.draft_text or earlier.language != job.language):
+        return desk.refuse(_t(lang, "gone", job=press.job_id, earlier=earlier_id),
+                           user=person.id, what=ACTION, job=press.job_id,
+                           why="no approved earlier translation")
+    chat_lang = desk.chat_lang(chat_id, person)
+    said = [Say.plain(chat_id, _t(chat_lang, "sent", job=job.id, earlier=earlier.id),
+                      job_id=job.id, remember="edit_prompt", for_user=person.id)]
+    said += [Say(chat_id, part, job_id=job.id, remember="edit_prompt", for_user=person.id)
+             for part in split(FormattedText(earlier.draft_text, earlier.draft_entities), 4096)]
+    log.info(event("memory.sent", job=job.id, earlier=earlier.id, user=person.id))
+    return Response(list(said), _t(lang, "answer", earlier=earlier.id))
