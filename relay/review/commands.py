@@ -347,8 +347,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("search", _T, "<words>", ("search the archive", "جستجو در آرشیو"), lookups.search),
     Command("stats", _T, "", ("queue and translator figures", "آمار صف و مترجمان"),
             lookups.stats),
-    Command("glossary", _X, glossary.USAGE, glossary.HELP, glossary.glossary_command,
-            in_menu=False),  # issue 14: typed by editors (README); the menus are pinned by a test
+    Command("glossary", _X, glossary.USAGE, glossary.HELP, glossary.glossary_command),
     Command("whoami", _E, "", ("your roles", "نقش‌های شما"), _whoami),
 )
 BY_NAME = {c.name: c for c in COMMANDS}
