@@ -23,6 +23,7 @@ _TARGET_LOAD = 0.5  # live cells after a rebuild
 _MIN_CAPACITY = 1024
 MAX_PER_KEY = 48
 _BIG_ENDIAN = sys.byteorder == "big"
+assert array("I").itemsize == 4, "SlotTable splits 8-byte cells into two array('I') items"
 
 
 class SlotTable:
@@ -54,7 +55,7 @@ class SlotTable:
         free = self._first_free(start)
         # Same-key cells before the first free one (C-level scans: a cell at a time in Python
         # made each probe of a long cluster cost tens of microseconds).
-        if len(_slots_of(key, self._run(start, free), MAX_PER_KEY)) >= MAX_PER_KEY:
+        if _count_key(key, self._run(start, free)) >= MAX_PER_KEY:
             return False
         if cells[free] == _EMPTY:
             self._used += 1
@@ -129,26 +130,29 @@ class SlotTable:
         self._live = self._used = live
 
 
-def _slots_of(key: int, run: array, limit: int = 0) -> list[int]:
-    """The slots of the cells of ``run`` holding ``key``, in order (at most ``limit`` when set).
+def _halves(run: array) -> tuple[array, array]:
+    """(upper, lower) 32-bit halves of the cells of ``run``, each as an ``array('I')``."""
+    halves = array("I", run.tobytes())
+    return (halves[0::2], halves[1::2]) if _BIG_ENDIAN else (halves[1::2], halves[0::2])
 
-    Found with ``bytes.find`` on the key's four bytes, which sit in the upper half of each
-    little- or big-endian 8-byte cell; a match not on that half of a cell is skipped."""
-    data = run.tobytes()
-    big = _BIG_ENDIAN
-    pattern = key.to_bytes(4, "big" if big else "little")
-    upper = 0 if big else 4
+
+def _count_key(key: int, run: array) -> int:
+    """Cells of ``run`` whose key is ``key`` (``run`` holds no tombstone: it ends at the first)."""
+    return _halves(run)[0].count(key)
+
+
+def _slots_of(key: int, run: array) -> list[int]:
+    """The slots of the live cells of ``run`` holding ``key``, in order."""
+    upper, lower = _halves(run)
     found: list[int] = []
-    pos = data.find(pattern)
-    while pos >= 0:
-        if pos % 8 == upper:
-            cell = run[pos >> 3]
-            if cell != _TOMB:
-                found.append((cell & _MASK32) - 1)
-                if len(found) == limit:
-                    break
-            pos += 4
-        else:
-            pos += 1
-        pos = data.find(pattern, pos)
-    return found
+    if not upper.count(key):
+        return found
+    index = upper.index
+    i = -1
+    try:
+        while True:
+            i = index(key, i + 1)
+            if run[i] != _TOMB:
+                found.append(lower[i] - 1)
+    except ValueError:
+        return found
