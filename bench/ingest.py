@@ -5,7 +5,8 @@
 
 Real Telethon ``Message`` objects, made by the simulated Telegram (``relay.telegram.sim``) from the texts
 of the language-ID dev set (mixed languages; every 50th post is a 3-photo album), are posted to
-two source channels and reach the real :class:`relay.telegram.watcher.Watcher` through a real
+two source channels and reach the real :class:`relay.telegram.watcher.Watcher` (wired as the
+service wires it, with the issue 11 statement index) through a real
 :class:`relay.telegram.client.ReadOnlyClient` and Telethon's own update loop; the watcher detects
 the language, stores every post in a real SQLite file, queues translation jobs and downloads the
 media of queued albums. Posts are fed in batches (``--batch`` messages, then ``settle``); the
