@@ -5,7 +5,8 @@
 
 Real Telethon ``Message`` objects, made by the simulated Telegram (``relay.telegram.sim``) from the texts
 of the language-ID dev set (mixed languages; every 50th post is a 3-photo album), are posted to
-two source channels and reach the real :class:`relay.telegram.watcher.Watcher` through a real
+two source channels and reach the real :class:`relay.telegram.watcher.Watcher` (wired as the
+service wires it, with the issue 11 statement index) through a real
 :class:`relay.telegram.client.ReadOnlyClient` and Telethon's own update loop; the watcher detects
 the language, stores every post in a real SQLite file, queues translation jobs and downloads the
 media of queued albums. Posts are fed in batches (``--batch`` messages, then ``settle``); the
@@ -68,6 +69,7 @@ from telethon.tl import types  # noqa: E402
 from relay.config import Settings, load_settings  # noqa: E402
 from relay.core.language import detect, warm_up  # noqa: E402
 from relay.logs import setup_logging  # noqa: E402
+from relay.review.statement_index import StatementMatcher  # noqa: E402
 from relay.store import messages as message_store  # noqa: E402
 from relay.store.db import BatchWriter, Database, _configure, _run_batch  # noqa: E402
 from relay.store.migrations import apply_migrations  # noqa: E402
@@ -277,12 +279,21 @@ async def watcher_world(*, member: bool) -> tuple[SimTelegram, list[Chan], ReadO
     return tg, chans, client
 
 
+async def service_watcher(client: ReadOnlyClient, store: SqliteStore,
+                          settings: Settings) -> Watcher:
+    """The watcher as ``relay.service.runner`` wires it: with the statement index (issue 11),
+    rebuilt from the store at start, so every post that would be queued is matched first."""
+    statements = StatementMatcher()
+    await statements.rebuild(store, int(time.time()))
+    return Watcher(client, store, settings, statements=statements)  # no bot: no callbacks
+
+
 async def end_to_end(units: list[Unit], settings: Settings, batch: int, keep_sim: bool) -> Result:
     tg, chans, client = await watcher_world(member=True)
     requests: Counter = Counter()
     tg.on_request(lambda sender, request: requests.update((type(request).__name__,)))
     db = await Database.open(settings.storage.database)
-    watcher = Watcher(client, SqliteStore(db), settings)
+    watcher = await service_watcher(client, SqliteStore(db), settings)
     await watcher.start()
     await tg.settle()
     gc.collect()
@@ -354,7 +365,7 @@ async def handler_path(units: list[Unit], settings: Settings, batch: int) -> tup
     tg, chans, client = await watcher_world(member=False)
     db_path = Path(settings.storage.database).with_name("handler-path.db")
     db = await Database.open(db_path)
-    watcher = Watcher(client, SqliteStore(db), settings)
+    watcher = await service_watcher(client, SqliteStore(db), settings)
     await watcher.start()
     seconds, handled = 0.0, 0
     for run in batches(units, batch):

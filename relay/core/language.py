@@ -339,7 +339,6 @@ def _decide(text: str) -> Detection | None:
         return _latin_script(text) or _langdetect(ANY_ENGINE, text)
     total = _count(_ANY_LETTERS_RE, text)
     arabic = _count(_AR_LETTERS_RE, text)
-    latin = _count(_LATIN_LETTERS_RE, text)
     # Decide by the Arabic-script part when it is substantial: a third of the letters, or a
     # tenth when the message starts in Arabic script (its base direction is right-to-left, as
     # Telegram shows it). So Farsi with English hashtags, links, brand names or citations is
@@ -349,6 +348,7 @@ def _decide(text: str) -> Detection | None:
         result = _arabic_script(text)
         if result is not None:
             return result
+    latin = _count(_LATIN_LETTERS_RE, text)  # only now: most Arabic-script posts are decided
     if latin and latin * 2 >= total - arabic:
         result = _latin_script(text)
         if result is not None:

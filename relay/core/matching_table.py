@@ -10,6 +10,7 @@ statements with ten keys each, ~100 MB against this table's 10-16 MB (load 0.5 t
 
 from __future__ import annotations
 
+import sys
 from array import array
 
 __all__ = ["MAX_PER_KEY", "SlotTable"]
@@ -21,6 +22,8 @@ _MAX_LOAD = 0.8  # cells used (live or tombstone) before a rebuild
 _TARGET_LOAD = 0.5  # live cells after a rebuild
 _MIN_CAPACITY = 1024
 MAX_PER_KEY = 48
+_BIG_ENDIAN = sys.byteorder == "big"
+assert array("I").itemsize == 4, "SlotTable splits 8-byte cells into two array('I') items"
 
 
 class SlotTable:
@@ -47,39 +50,49 @@ class SlotTable:
         """
         if (self._used + 1) > _MAX_LOAD * self._size:
             self._rebuild()
-        cells, size = self._cells, self._size
-        i = (key * size) >> 32
-        same = 0
-        while True:
-            cell = cells[i]
-            if cell in (_EMPTY, _TOMB):
-                if cell == _EMPTY:
-                    self._used += 1
-                cells[i] = (key << 32) | (slot + 1)
-                self._live += 1
-                return True
-            if cell >> 32 == key:
-                same += 1
-                if same >= MAX_PER_KEY:
-                    return False
-            i += 1
-            if i == size:
-                i = 0
+        cells = self._cells
+        start = (key * self._size) >> 32
+        free = self._first_free(start)
+        # Same-key cells before the first free one (C-level scans: a cell at a time in Python
+        # made each probe of a long cluster cost tens of microseconds).
+        if _count_key(key, self._run(start, free)) >= MAX_PER_KEY:
+            return False
+        if cells[free] == _EMPTY:
+            self._used += 1
+        cells[free] = (key << 32) | (slot + 1)
+        self._live += 1
+        return True
 
     def get(self, key: int) -> list[int]:
         """Every slot stored under ``key`` (false hits impossible: the whole key is compared)."""
-        cells, size = self._cells, self._size
-        i = (key * size) >> 32
-        found: list[int] = []
-        while True:
-            cell = cells[i]
-            if cell == _EMPTY:
-                return found
-            if cell != _TOMB and cell >> 32 == key:
-                found.append((cell & _MASK32) - 1)
-            i += 1
-            if i == size:
-                i = 0
+        start = (key * self._size) >> 32
+        return _slots_of(key, self._run(start, self._first_empty(start)))
+
+    def _first_empty(self, start: int) -> int:
+        """The first empty cell at or after ``start``, wrapping (the load limit keeps one)."""
+        try:
+            return self._cells.index(_EMPTY, start)
+        except ValueError:
+            return self._cells.index(_EMPTY, 0, start)
+
+    def _first_free(self, start: int) -> int:
+        """The first empty or tombstone cell at or after ``start``, wrapping."""
+        end = self._first_empty(start)
+        cells = self._cells
+        try:
+            if end >= start:
+                return cells.index(_TOMB, start, end)
+            try:
+                return cells.index(_TOMB, start)
+            except ValueError:
+                return cells.index(_TOMB, 0, end)
+        except ValueError:
+            return end
+
+    def _run(self, start: int, end: int) -> array:
+        """The cells from ``start`` up to (not including) ``end``, wrapping."""
+        cells = self._cells
+        return cells[start:end] if end >= start else cells[start:] + cells[:end]
 
     def remove(self, key: int, slot: int) -> bool:
         cells, size = self._cells, self._size
@@ -115,3 +128,31 @@ class SlotTable:
                 cells[i] = cell
                 live += 1
         self._live = self._used = live
+
+
+def _halves(run: array) -> tuple[array, array]:
+    """(upper, lower) 32-bit halves of the cells of ``run``, each as an ``array('I')``."""
+    halves = array("I", run.tobytes())
+    return (halves[0::2], halves[1::2]) if _BIG_ENDIAN else (halves[1::2], halves[0::2])
+
+
+def _count_key(key: int, run: array) -> int:
+    """Cells of ``run`` whose key is ``key`` (``run`` holds no tombstone: it ends at the first)."""
+    return _halves(run)[0].count(key)
+
+
+def _slots_of(key: int, run: array) -> list[int]:
+    """The slots of the live cells of ``run`` holding ``key``, in order."""
+    upper, lower = _halves(run)
+    found: list[int] = []
+    if not upper.count(key):
+        return found
+    index = upper.index
+    i = -1
+    try:
+        while True:
+            i = index(key, i + 1)
+            if run[i] != _TOMB:
+                found.append(lower[i] - 1)
+    except ValueError:
+        return found
