@@ -27,7 +27,7 @@ from relay.store.service_state import HEARTBEAT_SECONDS, HEARTBEAT_STALE_SECONDS
 from relay.store.sqlite_store import SqliteStore
 from relay.telegram.bot import ReviewBot
 from relay.telegram.callbacks import CallbackSigner
-from relay.telegram.client import ReadOnlyClient
+from relay.telegram.client import ReadOnlyClient, connection_options
 from relay.telegram.publisher import Publisher
 from relay.telegram.waits import Wait, book_for
 from relay.telegram.watcher import Watcher
@@ -55,7 +55,8 @@ def watcher_session(settings: Settings) -> StringSession | str:
 def make_watcher_client(settings: Settings) -> ReadOnlyClient:
     secrets = settings.secrets
     return ReadOnlyClient(watcher_session(settings), secrets.api_id, secrets.api_hash,
-                          catch_up=False, receive_updates=True)
+                          catch_up=False, receive_updates=True,
+                          **connection_options(settings.proxy.watcher))
 
 
 def make_bot_client(settings: Settings) -> TelegramClient:
@@ -68,7 +69,8 @@ def make_bot_client(settings: Settings) -> TelegramClient:
     os.chmod(path, 0o600)
     secrets = settings.secrets
     # catch_up: what people sent the bot while relay was down is handled when it is back
-    return TelegramClient(str(path), secrets.api_id, secrets.api_hash, catch_up=True)
+    return TelegramClient(str(path), secrets.api_id, secrets.api_hash, catch_up=True,
+                          **connection_options(settings.proxy.bot))
 
 
 @dataclass
