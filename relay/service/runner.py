@@ -21,6 +21,7 @@ from relay.logs import event
 from relay.review.statement_index import StatementMatcher
 from relay.service import heartbeat
 from relay.service.metrics import MetricsServer
+from relay.service.reload import Reloader
 from relay.service.site_updater import SiteUpdater
 from relay.store.db import Database
 from relay.store.service_state import HEARTBEAT_SECONDS, HEARTBEAT_STALE_SECONDS  # noqa: F401 - re-exported
@@ -128,6 +129,7 @@ class Service:
                 flood_wait_total=lambda: self.publisher.flood_wait_seconds
                 if self.publisher else 0.0, waits=self.waits)
         self.components = self._components()
+        self.reloader = Reloader(self)  # issue 12: SIGHUP / `relay reload`
         self.stopping = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
 
@@ -212,6 +214,7 @@ class Service:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.reloader.stop()
         try:
             await asyncio.wait_for(self._stop_parts(), timeout)
         except TimeoutError:
@@ -245,6 +248,7 @@ class Service:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stopping.set)
+        loop.add_signal_handler(signal.SIGHUP, self.reloader.request)  # reload the config
 
     # ------------------------------------------------------------------ supervision
     def health(self) -> dict[str, bool]:
