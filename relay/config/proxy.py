@@ -19,7 +19,7 @@ file (put the whole URL in ``RELAY_PROXY``), never appear in a message, a ``repr
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
 #: Environment variables, each overriding its config key.
@@ -40,7 +40,7 @@ class Proxy:
     kind: str
     host: str
     port: int
-    username: str | None = field(default=None, compare=True)
+    username: str | None = None
     password: str | None = None
     secret: str | None = None  # MTProxy, lowercase hex (dd-prefixed: randomized padding)
 
