@@ -7,6 +7,7 @@ import sys
 
 from relay.cli.errors import EXIT_FAILURE, EXIT_OK
 from relay.config import Settings
+from relay.config.proxy import Proxy
 
 
 def run_check(settings: Settings, *, online: bool) -> int:
@@ -29,6 +30,7 @@ def run_check(settings: Settings, *, online: bool) -> int:
           f"{'set' if secrets.api_hash else 'missing'}, bot token "
           f"{'set' if secrets.bot_token else 'missing'}, session "
           f"{'string' if secrets.session_string else 'file'}")
+    print("  " + proxy_line(settings))
     if settings.targets and not any(p.is_editor for p in settings.people):
         print("  warning: targets are configured but no person is an editor: nothing can be "
               "approved", file=sys.stderr)
@@ -37,6 +39,17 @@ def run_check(settings: Settings, *, online: bool) -> int:
     for line in target_language_warnings(settings.targets):
         print(f"  warning: {line}", file=sys.stderr)
     return EXIT_OK
+
+
+def proxy_line(settings: Settings) -> str:
+    """How each identity reaches Telegram, credentials hidden."""
+    def shown(proxy: Proxy | None) -> str:
+        return proxy.display() if proxy else "direct"
+
+    watcher, bot = settings.proxy.watcher, settings.proxy.bot
+    if watcher == bot:
+        return f"proxy: {shown(watcher)}"
+    return f"proxy: watcher {shown(watcher)}, bot {shown(bot)}"
 
 
 async def _check_online(settings: Settings) -> int:

@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("run", help="run the service (watcher, bot, publisher) until stopped",
                    description="Run relay as a long-lived service. SIGTERM or SIGINT stops it "
-                   "cleanly.")
+                   "cleanly; SIGHUP (or `relay reload`) re-reads the configuration.")
     login = sub.add_parser("login", help="sign the watcher account in (interactive)",
                            description="Sign the watcher user account in: phone number, the "
                            "code Telegram sends, and the two-step password if one is set. "
@@ -88,6 +88,11 @@ def _parser() -> argparse.ArgumentParser:
                              description="Check the backup, keep the current database beside "
                              "it, and put the backup in its place. Refused while relay runs.")
     restore.add_argument("file", help="a file written by `relay backup`")
+    sub.add_parser("reload", help="make the running service re-read the configuration",
+                   description="Check the configuration, then send the running `relay run` "
+                   "(found through the data folder's lock) SIGHUP: it takes the new [[people]], "
+                   "[[sources]] and [[targets]] without a restart and logs what changed; other "
+                   "changes wait for a restart. Exit 1 when no relay is running.")
     sub.add_parser("health", help="exit 0 only if the service is alive and connected",
                    description="Read the running service's heartbeat from the database: exit 0 "
                    "when it is recent and every part is connected, 1 otherwise. Used by the "
@@ -141,7 +146,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from relay.service.runner import ServiceError, run_service
 
     settings = _settings(args)
-    setup_logging(settings.logging.level, settings.logging.format, settings.secrets.values())
+    setup_logging(settings.logging.level, settings.logging.format, settings.secret_values())
     check_database(settings.storage.database, write=True)
     with exclusive(settings, "run"):
         try:
@@ -210,6 +215,13 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_reload(args: argparse.Namespace) -> int:
+    from relay.cli.reload import run_reload
+
+    run_reload(_settings(args), print)
+    return EXIT_OK
+
+
 def _cmd_health(args: argparse.Namespace) -> int:
     from relay.cli.health import check_health
 
@@ -223,7 +235,7 @@ def _cmd_health(args: argparse.Namespace) -> int:
 _COMMANDS = {"run": _cmd_run, "login": _cmd_login, "check": _cmd_check, "demo": _cmd_demo,
              "health": _cmd_health, "status": _cmd_status, "backfill": _cmd_backfill,
              "import": _cmd_import, "export": _cmd_export, "backup": _cmd_backup,
-             "restore": _cmd_restore,
+             "restore": _cmd_restore, "reload": _cmd_reload,
              "site": lambda args: run_site(_settings(args), args, print),
              "glossary": lambda args: run_glossary(_settings(args), args, print)}
 

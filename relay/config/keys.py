@@ -32,7 +32,8 @@ LOG_FORMATS = ("kv", "json")
 
 #: Top-level sections, in reading order; these are arrays of tables, the others tables.
 ARRAY_SECTIONS = ("sources", "targets", "people")
-TABLE_SECTIONS = ("storage", "watcher", "review", "publish", "logging", "metrics", "site")
+TABLE_SECTIONS = ("storage", "watcher", "review", "publish", "logging", "metrics", "site",
+                  "proxy")
 
 
 def _log_level(value: str) -> str:
@@ -151,6 +152,12 @@ KEYS: tuple[Key, ...] = (
     # ---- operations (issue 12): failing publication, proxies
     Key("publish", "failing_alert_minutes", "number", 15,
         "`relay health` fails once posts have been failing this long", lo=0, hi=7 * 24 * 60),
+    # [proxy] (issue 12): how both Telegram identities reach Telegram (relay.config.proxy);
+    # RELAY_PROXY / RELAY_BOT_PROXY win over these and are the only place for credentials
+    Key("proxy", "url", "text", None,
+        "socks5://host:port, http://host:port or an MTProxy link; left out: directly"),
+    Key("proxy", "bot_url", "text", None,
+        "the bot's own proxy, or \"direct\"; left out: the same as url"),
     # [site] (issue 13): the public archive site and Atom feeds; no [site] section, no site
     Key("site", "output_dir", "text", "site",
         "where the site is written, relative to data_dir"),

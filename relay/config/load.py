@@ -12,6 +12,8 @@ from typing import Any
 import relay.config.sections as sections
 from relay.config.env import Env, read_env, secrets
 from relay.config.errors import ConfigError
+from relay.config.proxy import PROXY_ENV
+from relay.config.proxy_section import proxies
 from relay.config.settings import SECRET_ENV, Settings
 from relay.config.table import Table
 
@@ -85,7 +87,8 @@ def load_settings(
     """
     path = Path(path)
     environment = read_env(env, dotenv_path)
-    raw_secrets = [v for k, v in environment.values.items() if k in SECRET_ENV.values() and v]
+    secret_names = {*SECRET_ENV.values(), *PROXY_ENV.values()}
+    raw_secrets = [v for k, v in environment.values.items() if k in secret_names and v]
     try:
         settings = _build(path, environment)
     except ConfigError as exc:
@@ -116,4 +119,5 @@ def _build(path: Path, environment: Env) -> Settings:
         metrics=sections.metrics(root),
         secrets=secrets(environment),
         site=sections.site(root, storage, targets),
+        proxy=proxies(root, environment),
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 from relay.config.channels import ChannelRef
 from relay.config.errors import ConfigError
 from relay.config.keys import ROLES, default
+from relay.config.proxy import Proxies
 
 #: Environment variable for each secret field of :class:`Secrets`.
 SECRET_ENV = {
@@ -187,6 +188,11 @@ class Settings:
     metrics: Metrics
     secrets: Secrets
     site: Site | None = None  # no [site] section: no public site
+    proxy: Proxies = field(default_factory=Proxies)  # issue 12: how to reach Telegram
+
+    def secret_values(self) -> list[str]:
+        """Every secret string to redact from logs: the secrets' and the proxies' credentials."""
+        return [*self.secrets.values(), *self.proxy.secret_values()]
 
     def person(self, user_id: int) -> Person | None:
         return next((p for p in self.people if p.id == user_id), None)

@@ -21,13 +21,14 @@ from relay.logs import event
 from relay.review.statement_index import StatementMatcher
 from relay.service import heartbeat
 from relay.service.metrics import MetricsServer
+from relay.service.reload import Reloader
 from relay.service.site_updater import SiteUpdater
 from relay.store.db import Database
 from relay.store.service_state import HEARTBEAT_SECONDS, HEARTBEAT_STALE_SECONDS  # noqa: F401 - re-exported
 from relay.store.sqlite_store import SqliteStore
 from relay.telegram.bot import ReviewBot
 from relay.telegram.callbacks import CallbackSigner
-from relay.telegram.client import ReadOnlyClient
+from relay.telegram.client import ReadOnlyClient, connection_options
 from relay.telegram.publisher import Publisher
 from relay.telegram.waits import Wait, book_for
 from relay.telegram.watcher import Watcher
@@ -55,7 +56,8 @@ def watcher_session(settings: Settings) -> StringSession | str:
 def make_watcher_client(settings: Settings) -> ReadOnlyClient:
     secrets = settings.secrets
     return ReadOnlyClient(watcher_session(settings), secrets.api_id, secrets.api_hash,
-                          catch_up=False, receive_updates=True)
+                          catch_up=False, receive_updates=True,
+                          **connection_options(settings.proxy.watcher))
 
 
 def make_bot_client(settings: Settings) -> TelegramClient:
@@ -68,7 +70,8 @@ def make_bot_client(settings: Settings) -> TelegramClient:
     os.chmod(path, 0o600)
     secrets = settings.secrets
     # catch_up: what people sent the bot while relay was down is handled when it is back
-    return TelegramClient(str(path), secrets.api_id, secrets.api_hash, catch_up=True)
+    return TelegramClient(str(path), secrets.api_id, secrets.api_hash, catch_up=True,
+                          **connection_options(settings.proxy.bot))
 
 
 @dataclass
@@ -127,6 +130,7 @@ class Service:
                 flood_wait_total=lambda: self.publisher.flood_wait_seconds
                 if self.publisher else 0.0, waits=self.waits)
         self.components = self._components()
+        self.reloader = Reloader(self)  # issue 12: SIGHUP / `relay reload`
         self.stopping = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
 
@@ -211,6 +215,7 @@ class Service:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.reloader.stop()
         try:
             await asyncio.wait_for(self._stop_parts(), timeout)
         except TimeoutError:
@@ -244,6 +249,7 @@ class Service:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stopping.set)
+        loop.add_signal_handler(signal.SIGHUP, self.reloader.request)  # reload the config
 
     # ------------------------------------------------------------------ supervision
     def health(self) -> dict[str, bool]:

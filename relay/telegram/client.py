@@ -12,8 +12,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telethon import TelegramClient
+from telethon.network.connection import ConnectionTcpMTProxyRandomizedIntermediate
 from telethon.tl import functions as fn
 
+from relay.config.proxy import Proxy
 from relay.logs import event
 
 log = logging.getLogger("relay.watcher")
@@ -46,6 +48,22 @@ READ_ONLY_REQUESTS: frozenset[type] = frozenset({
     fn.account.GetPasswordRequest,
     fn.auth.CheckPasswordRequest,
 })
+
+
+def connection_options(proxy: Proxy | None) -> dict[str, Any]:
+    """The ``TelegramClient`` arguments that make it connect through ``proxy`` (None: none).
+
+    SOCKS5 and HTTP CONNECT go through python-socks (Telethon's ``proxy=`` dict; ``rdns``: the
+    proxy resolves host names). MTProxy is a connection class of its own, given
+    ``(host, port, secret)``; the randomized-intermediate one speaks both plain and dd secrets.
+    """
+    if proxy is None:
+        return {}
+    if proxy.kind == "mtproxy":
+        return {"connection": ConnectionTcpMTProxyRandomizedIntermediate,
+                "proxy": (proxy.host, proxy.port, proxy.secret)}
+    return {"proxy": {"proxy_type": proxy.kind, "addr": proxy.host, "port": proxy.port,
+                      "username": proxy.username, "password": proxy.password, "rdns": True}}
 
 
 class WatcherWriteRefused(PermissionError):

@@ -13,7 +13,7 @@ from telethon.sessions import StringSession
 
 from relay.cli.errors import CommandError
 from relay.config import Settings
-from relay.telegram.client import ReadOnlyClient
+from relay.telegram.client import ReadOnlyClient, connection_options
 
 
 def _ask(prompt: str) -> str:
@@ -34,7 +34,8 @@ async def login(settings: Settings, *, as_string: bool = False,
             session_path.touch(mode=0o600, exist_ok=True)
             os.chmod(session_path, 0o600)
             session = str(session_path)
-        client = ReadOnlyClient(session, settings.secrets.api_id, settings.secrets.api_hash)
+        client = ReadOnlyClient(session, settings.secrets.api_id, settings.secrets.api_hash,
+                                **connection_options(settings.proxy.watcher))
     try:
         # Telethon greets on stdout; stdout is kept for the string session alone.
         with contextlib.redirect_stdout(sys.stderr):
