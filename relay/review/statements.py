@@ -88,7 +88,7 @@ async def join(desk: Desk, person: Person, keep_job: int, merge_job: int) -> Res
                            user=person.id, what="/join", job=job_id, why=f"job {status}")
     log.info(event("statement.joined", job=keep_job, merged=merge_job, user=person.id,
                    closed=",".join(map(str, done.closed))))
-    refresh = [RefreshCards(j) for j in (keep_job, merge_job, *done.closed)]
+    refresh = [RefreshCards(j) for j in (keep_job, merge_job, *done.kept, *done.closed)]
     return Response(list(dict.fromkeys(refresh)), t(
         lang, "ok.join", first=keep_job, second=merge_job,
         closed=", ".join(map(str, done.closed)) or "-"))

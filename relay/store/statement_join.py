@@ -76,4 +76,4 @@ def join_statements(conn: sqlite3.Connection, keep_job: int, merge_job: int, act
                                  reason=f"joined into {keep_job}")
         if not done.ok:  # decided above in this same transaction: cannot happen
             raise RuntimeError(f"job {job_id}: join refused after it was allowed")
-    return Joined(to_close, moved)
+    return Joined(to_close, moved, kept=tuple(job_id for job_id, _ in kept.values()))

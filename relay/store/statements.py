@@ -200,3 +200,4 @@ class Joined:
     moved: list[Unit]
     refused: tuple[int, str, str] | None = None
     blocking: int | None = None
+    kept: tuple[int, ...] = ()  # the first statement's jobs: their cards list the posts
