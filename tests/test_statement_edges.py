@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from relay.telegram.sim.cast import HAFT_TAPPEH, OIL_CONTRACT_WORKERS, VAHED
 from relay.telegram.sim.limits import units
 from tests.test_statement_rules import world_with
@@ -281,3 +282,21 @@ def test_farsi_texts_of_statements_read_in_farsi():
         english, farsi = TEXTS[key]
         assert farsi and any("\u0600" <= ch <= "\u06ff" for ch in farsi), key
         assert set(re.findall(r"\{(\w+)\}", farsi)) == set(re.findall(r"\{(\w+)\}", english)), key
+
+
+def test_the_scripted_telegram_refuses_more_than_a_hundred_buttons():
+    from telethon import errors
+    from telethon.tl import types
+
+    from relay.telegram.sim.limits import check_markup
+
+    def markup(rows: int, per_row: int) -> types.ReplyInlineMarkup:
+        return types.ReplyInlineMarkup([types.KeyboardButtonRow(
+            [types.KeyboardButton("x", types.InlineButtonTypeCallback(b"d"))
+             for _ in range(per_row)])
+            for _ in range(rows)])
+    check_markup(markup(100, 1))
+    check_markup(markup(12, 8))
+    for too_long in (markup(101, 1), markup(1, 9)):
+        with pytest.raises(errors.ReplyMarkupTooLongError):
+            check_markup(too_long)
