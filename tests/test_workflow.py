@@ -433,6 +433,19 @@ def test_matching_version_is_decided_normally():
             Refusal.NOT_TRANSLATOR)
 
 
+@pytest.mark.parametrize("status", ALL_STATUSES)
+def test_join_into_closes_only_open_jobs(status):
+    """/join (issue 11) closes a queued or drafted job of the second statement, claimed or
+    not; an approved job (in the outbox) or a published one is never closed by a join."""
+    j = claimed(SARA.user_id, status=status) if status == Status.QUEUED else job(status=status)
+    refused(decide(Action.JOIN_INTO, j, SARA, RULES, NOW), Refusal.NOT_EDITOR)
+    outcome = decide(Action.JOIN_INTO, j, REZA, RULES, NOW)
+    if status in (Status.QUEUED, Status.DRAFTED):
+        went(outcome, Status.SKIPPED, "clear")
+    else:
+        refused(outcome, Refusal.WRONG_STATE)
+
+
 def test_every_action_has_a_decider():
     for action in Action:
         outcome = decide(action, job(), STRANGER, RULES, NOW)
@@ -462,10 +475,13 @@ ALLOWED = {
     (Status.PUBLISHED, Action.MARK_STALE, Status.STALE),
     (Status.STALE, Action.SUBMIT, Status.DRAFTED),  # a correction
     (Status.STALE, Action.ACKNOWLEDGE, Status.PUBLISHED),  # the publication stands
+    (Status.QUEUED, Action.JOIN_INTO, Status.SKIPPED),  # /join: another statement's now
+    (Status.DRAFTED, Action.JOIN_INTO, Status.SKIPPED),
 }
 
 ACTORS = [SARA, ALI, REZA, OMID, PURE_EDITOR, STRANGER, SYSTEM]
-EDITOR_ONLY = {Action.APPROVE, Action.REJECT, Action.SKIP, Action.REOPEN, Action.ACKNOWLEDGE}
+EDITOR_ONLY = {Action.APPROVE, Action.REJECT, Action.SKIP, Action.REOPEN, Action.ACKNOWLEDGE,
+               Action.JOIN_INTO}
 TRANSLATOR_ONLY = {Action.CLAIM, Action.SUBMIT, Action.RELANG}
 
 

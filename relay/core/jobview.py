@@ -19,6 +19,7 @@ class Member:
     message_id: int
     how: str  # copy, forward, joined
     date: int = 0  # when the post was published (unix seconds): the earliest source is credited
+    deleted: bool = False  # its channel deleted it: never credited again, marked on the card
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +65,9 @@ class JobView:
     @property
     def draft_outdated(self) -> bool:
         return self.state.draft_outdated
+
+    @property
+    def statement_deleted(self) -> bool:
+        """Every post carrying the statement was deleted: its own and every copy's (issue 11).
+        While a copy remains, the statement is still published by a source."""
+        return self.source_deleted and all(m.deleted for m in self.also_in)

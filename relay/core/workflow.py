@@ -4,6 +4,7 @@
        |         |                                   +-> published (acknowledged as is)
        |         +-> queued (rejected, with a reason)
        +---------+-> skipped (-> queued again with /reopen)
+       +---------+-> skipped, "joined into N": /join made its statement another's (issue 11)
 
 A claim is not a state: it marks a queued job as being translated by someone, and expires.
 Every decision is made on the job as it is inside the transaction that applies it, so of two
@@ -42,6 +43,7 @@ class Action(StrEnum):
     MARK_STALE = "stale"
     ACKNOWLEDGE = "acknowledge"  # a stale job's publication stands as it is
     EXPIRE_CLAIM = "expire_claim"
+    JOIN_INTO = "statement_joined_into"  # /join: the statement is another's; nothing to publish
 
 
 class Refusal(StrEnum):
@@ -254,6 +256,17 @@ def _expire_claim(job: JobState, actor: Actor, rules: Rules, now: int, **_: obje
     return Outcome.go(Status.QUEUED, "clear")
 
 
+def _join_into(job: JobState, actor: Actor, rules: Rules, now: int, **_: object) -> Outcome:
+    """An editor's /join closes the second statement's open jobs. An approved job is in the
+    outbox (its publication may be under way) and a published one is out: neither is closed,
+    so /join refuses rather than cancel an editor's approval or hide a publication."""
+    if not actor.is_editor:
+        return Outcome.no(Refusal.NOT_EDITOR)
+    if job.status not in (Status.QUEUED, Status.DRAFTED):
+        return Outcome.no(Refusal.WRONG_STATE)
+    return Outcome.go(Status.SKIPPED, "clear")
+
+
 class _Decider(Protocol):
     """One action's rule; each takes the keyword arguments it needs and ignores the rest."""
 
@@ -274,4 +287,5 @@ _DECIDERS: dict[Action, _Decider] = {
     Action.MARK_STALE: _mark_stale,
     Action.EXPIRE_CLAIM: _expire_claim,
     Action.ACKNOWLEDGE: _acknowledge,
+    Action.JOIN_INTO: _join_into,
 }

@@ -110,12 +110,12 @@ async def source_changed(desk: Desk, job_id: int) -> Response:
     if job is None or job.status not in (Status.PUBLISHED, Status.STALE):
         return Response(said)
     link = await desk.publication_link(job) or ""
-    if job.source_deleted:
+    if job.statement_deleted:  # a copy still carrying it keeps the publication (issue 11)
         action = desk.settings.publish.on_source_deleted
         said += [Say.plain(chat, t(lang, "told.deleted", job=job.id, link=link,
                                    action=term(lang, "deleted_action", action)),
                            on_failure="bot.tell_failed") for chat, lang in desk.editor_chats()]
-    elif job.status == Status.STALE:
+    elif job.status == Status.STALE and not job.source_deleted:
         said += tell_editors(desk, "told.stale", job=job.id, link=link, diff=cards.change_summary(
             job.draft_source_text or "", job.source_text))
     return Response(said)

@@ -20,6 +20,8 @@ from relay.text.forward import forward_origin
 from relay.text.links import post_link
 
 CARD_SOURCE_UNITS = 2800  # room left in 4096 for the header, status lines and notes
+ALSO_IN_UNITS = 400  # the "Also in" list of a statement's other posts, cut beyond (issue 11)
+SPLIT_BUTTONS = 8  # "Split" buttons on one card at most (issue 11)
 
 
 def fmt_time(ts: int | None) -> str:
@@ -84,8 +86,7 @@ def render_card(job: JobView, names: dict[int, str], rules: Rules, now: int, lan
         _status_line(job, name, rules, now, lang, publication_link),
     ]
     if job.also_in:
-        lines.append(t(lang, "card.also_in", sources=", ".join(
-            f"{_member_name(m)} ({t(lang, 'how.' + m.how)})" for m in job.also_in)))
+        lines.append(also_in_line(job.also_in, lang))
     if job.source_deleted:
         lines.append(t(lang, "card.deleted"))
     if job.status in (Status.DRAFTED, Status.APPROVED) and job.draft_outdated:
@@ -113,10 +114,30 @@ def _member_name(member: Member) -> str:
         member.channel_name or str(member.channel_id))
 
 
+def also_in_line(members: Iterable[Member], lang: str) -> str:
+    """"Also in: @a (copy), @b (copy, deleted), ... +N more": the statement's other posts, a
+    deleted one marked, cut at ALSO_IN_UNITS so that a statement pasted into fifty channels
+    still leaves the card within Telegram's 4096 (issue 11)."""
+    sep = "، " if lang == "fa" else ", "
+    shown: list[str] = []
+    members = list(members)
+    for k, m in enumerate(members):
+        how = t(lang, "how." + m.how)
+        entry = f"{_member_name(m)[:64]} ({t(lang, 'how.deleted', how=how) if m.deleted else how})"
+        if utf16_len(sep.join([*shown, entry])) > ALSO_IN_UNITS:
+            return t(lang, "card.also_in", sources=sep.join(shown) + " " + t(
+                lang, "card.also_more", count=len(members) - k))
+        shown.append(entry)
+    return t(lang, "card.also_in", sources=sep.join(shown))
+
+
 def split_buttons(job: JobView, lang: str) -> list[list[ButtonSpec]]:
-    """One "Split" button per copy or forward an editor may split off (issue 11)."""
-    return [[ButtonSpec(t(lang, "button.split", name=_member_name(m)), "split", m.id)]
-            for m in job.also_in if m.how != "joined"]
+    """One "Split" button per copy or forward an editor may split off (issue 11): not for a
+    deleted post, and at most SPLIT_BUTTONS (Telegram takes 100 buttons; a card with fifty
+    would bury its own): the newest, since a wrong match is found when it arrives."""
+    splittable = [m for m in job.also_in if m.how != "joined" and not m.deleted]
+    return [[ButtonSpec(t(lang, "button.split", name=_member_name(m)[:48]), "split", m.id)]
+            for m in splittable[-SPLIT_BUTTONS:]]
 
 
 def _status_line(job: JobView, name: Callable[[int | None], str], rules: Rules, now: int,

@@ -75,14 +75,20 @@ async def split(desk: Desk, person: Person, job_id: int, member_id: int) -> Resp
 async def join(desk: Desk, person: Person, keep_job: int, merge_job: int) -> Response:
     """``/join <job> <job>``: the second job's statement joins the first's."""
     lang = person.language
-    done = await desk.store.join_statements(keep_job, merge_job, actor_of(person).user_id,
+    done = await desk.store.join_statements(keep_job, merge_job, actor_of(person), desk.rules,
                                             desk.now())
     if done is None:
         return desk.refuse(t(lang, "no.join", first=keep_job, second=merge_job), user=person.id,
                            what="/join", job=merge_job, why="unknown job or same statement")
+    if done.refused is not None:  # the workflow may not close that job: nothing was done
+        job_id, status, target = done.refused
+        key = "no.join_pending" if status == Status.APPROVED else "no.join_published"
+        return desk.refuse(t(lang, key, first=keep_job, second=merge_job, job=job_id,
+                             target=target.upper(), other=done.blocking or "-"),
+                           user=person.id, what="/join", job=job_id, why=f"job {status}")
     log.info(event("statement.joined", job=keep_job, merged=merge_job, user=person.id,
                    closed=",".join(map(str, done.closed))))
-    refresh = [RefreshCards(j) for j in (keep_job, merge_job, *done.closed)]
+    refresh = [RefreshCards(j) for j in (keep_job, merge_job, *done.kept, *done.closed)]
     return Response(list(dict.fromkeys(refresh)), t(
         lang, "ok.join", first=keep_job, second=merge_job,
         closed=", ".join(map(str, done.closed)) or "-"))

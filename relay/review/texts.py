@@ -26,7 +26,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "card.also_in": ("Also in: {sources}", "همچنین در: {sources}"),
     "how.copy": ("copy", "رونوشت"),
     "how.forward": ("forward", "بازارسال"),
-    "how.joined": ("joined", "پیوسته"),
+    "how.joined": ("joined", "پیوند داده‌شده"),
+    "how.deleted": ("{how}, deleted", "{how}، حذف‌شده"),
+    "card.also_more": ("+{count} more", "و {count} مورد دیگر"),
     "button.split": ("✂ Split {name}", "✂ جدا کردن {name}"),
     "button.memory": ("📋 Start from job {earlier}'s translation",  # issue 14
                       "📋 شروع از ترجمهٔ کار {earlier}"),
@@ -45,7 +47,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ok.join": ("Job {second}'s statement joined job {first}'s; closed: {closed}.",
                 "بیانیهٔ کار {second} به کار {first} پیوست؛ بسته شد: {closed}."),
     "no.join": ("Cannot join job {second} into job {first}: unknown job, or already one"
-                " statement.", "پیوستن کار {second} به کار {first} ممکن نیست."),
+                " statement.", "پیوستن کار {second} به کار {first} ممکن نیست: کار ناشناخته"
+                " است، یا هر دو از یک بیانیه‌اند."),
+    "no.join_pending": ("Nothing joined: job {job} ({target}) is approved and waiting to be"
+                        " published; a join never cancels an approval. Join after it is"
+                        " published, or the other way round: /join {second} {first}",
+                        "چیزی پیوند داده نشد: کار {job} ({target}) تأیید شده و در نوبت انتشار"
+                        " است؛ پیوستن هرگز تأییدی را لغو نمی‌کند. پس از انتشار آن، یا برعکس"
+                        " پیوند دهید: /join {second} {first}"),
+    "no.join_published": ("Nothing joined: job {job} is already published in {target}, and"
+                          " job {other} would publish the statement there again. Join the"
+                          " other way round: /join {second} {first}",
+                          "چیزی پیوند داده نشد: کار {job} پیش‌تر در {target} منتشر شده و کار"
+                          " {other} این بیانیه را دوباره آنجا منتشر می‌کند. برعکس پیوند دهید:"
+                          " /join {second} {first}"),
     "card.detected": ("Detected: {lang} ({confidence}) · media: {media}",
                       "زبان تشخیص‌داده‌شده: {lang} ({confidence}) · رسانه: {media}"),
     "card.no_media": ("none", "ندارد"),

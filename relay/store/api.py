@@ -335,9 +335,10 @@ class StatementStore(Protocol):
                            now: int) -> Split | None:
         """Split a wrongly matched post off the job's statement: it gets its own jobs."""
 
-    async def join_statements(self, keep_job: int, merge_job: int, actor_id: int | None,
+    async def join_statements(self, keep_job: int, merge_job: int, actor: Actor, rules: Rules,
                               now: int) -> Joined | None:
-        """Join the second job's statement into the first's; its open jobs are skipped."""
+        """Join the second job's statement into the first's; its open jobs are closed through
+        the workflow (``Action.JOIN_INTO``), or nothing is done (``Joined.refused``)."""
 
 
 class SiteStore(Protocol):

@@ -104,11 +104,20 @@ def mark_deleted(conn: sqlite3.Connection, channel_id: int, message_ids: list[in
             "UPDATE messages SET deleted_at=? WHERE channel_id=? AND message_id=?",
             (now, channel_id, message_id),
         )
-        for job_id, status in jobs.jobs_of_unit(conn, channel_id, _unit_key(message_id, row[0])):
+        unit = (channel_id, _unit_key(message_id, row[0]))
+        for job_id, status in jobs.jobs_of_unit(conn, *unit):
             audit.record(conn, job_id=job_id, actor_id=None, action="source_deleted",
                          from_status=status, to_status=status, at=now,
                          detail=f"message {message_id}")
             touched.append(job_id)
+        lead = statements.lead_of(conn, unit)
+        if lead is not None and lead != unit:  # a copy of a statement: its cards show it
+            for job_id, status in jobs.jobs_of_unit(conn, *lead):
+                audit.record(conn, job_id=job_id, actor_id=None,
+                             action="statement_member_deleted", from_status=status,
+                             to_status=status, at=now,
+                             detail=f"channel {channel_id} message {message_id}")
+                touched.append(job_id)
     return touched
 
 

@@ -166,6 +166,15 @@ def failure_of(conn: sqlite3.Connection, job_id: int) -> str | None:
     return row[0] if row else None
 
 
+#: A statement still carried by a copy its channel has not deleted is not deleted (issue 11):
+#: its publication stands until every post carrying it is gone.
+_NO_LIVE_COPY = (
+    " AND NOT EXISTS (SELECT 1 FROM statement_members s JOIN messages c"
+    " ON c.channel_id = s.channel_id AND c.message_id = s.message_id"
+    " WHERE s.lead_channel_id = j.channel_id AND s.lead_unit_key = j.unit_key"
+    " AND c.deleted_at IS NULL)")
+
+
 def deleted_sources_to_handle(conn: sqlite3.Connection, kind: str, after: int | None = None,
                               ) -> tuple[list[tuple[int, str]], int]:
     """Published jobs whose source was deleted and that have no ``kind`` item yet, and the
@@ -179,11 +188,13 @@ def deleted_sources_to_handle(conn: sqlite3.Connection, kind: str, after: int | 
     sql = ("SELECT j.id, j.target FROM jobs j JOIN messages m ON m.channel_id = j.channel_id"
            " AND m.message_id = j.message_id WHERE m.deleted_at IS NOT NULL"
            " AND j.status IN ('published', 'stale')"
-           " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.job_id = j.id AND o.kind = ?)")
+           " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.job_id = j.id AND o.kind = ?)"
+           + _NO_LIVE_COPY)
     params: tuple = (kind,)
     if after is not None:
         sql += (" AND j.id IN (SELECT job_id FROM audit WHERE id > ? AND id <= ?"
-                " AND (action = 'source_deleted' OR to_status IN ('published', 'stale')))")
+                " AND (action IN ('source_deleted', 'statement_member_deleted')"
+                " OR to_status IN ('published', 'stale')))")
         params += (after, top)
     return [tuple(r) for r in conn.execute(sql, params)], top
 
@@ -214,7 +225,15 @@ def unit_media(conn: sqlite3.Connection, channel_id: int, message_id: int,
 
 
 def source_deleted_at(conn: sqlite3.Connection, channel_id: int, message_id: int) -> int | None:
-    """When the source post was marked deleted (None: it was not, or is not stored)."""
-    row = conn.execute("SELECT deleted_at FROM messages WHERE channel_id = ? AND message_id = ?",
-                       (channel_id, message_id)).fetchone()
-    return row[0] if row else None
+    """When the source post was marked deleted (None: it was not, or is not stored); for a
+    statement other posts carried too, when the last of them was (issue 11)."""
+    row = conn.execute("SELECT deleted_at, grouped_id FROM messages WHERE channel_id = ?"
+                       " AND message_id = ?", (channel_id, message_id)).fetchone()
+    if row is None or row[0] is None:
+        return None
+    key = f"g:{row[1]}" if row[1] else f"m:{message_id}"
+    last = conn.execute(
+        "SELECT MAX(c.deleted_at) FROM statement_members s JOIN messages c"
+        " ON c.channel_id = s.channel_id AND c.message_id = s.message_id"
+        " WHERE s.lead_channel_id = ? AND s.lead_unit_key = ?", (channel_id, key)).fetchone()
+    return max(row[0], last[0] or 0) if last else row[0]

@@ -102,11 +102,12 @@ def members_of(conn: sqlite3.Connection, channel_id: int, key: str) -> tuple[Mem
     """The other posts carrying the statement whose lead is this unit, oldest first."""
     rows = conn.execute(
         "SELECT s.id, s.channel_id, c.username, COALESCE(c.display_name, c.title), s.message_id,"
-        " s.how, COALESCE(m.date, 0) FROM statement_members s"
+        " s.how, COALESCE(m.date, 0), m.deleted_at IS NOT NULL FROM statement_members s"
         " LEFT JOIN channels c ON c.id=s.channel_id"
         " LEFT JOIN messages m ON m.channel_id=s.channel_id AND m.message_id=s.message_id"
         " WHERE s.lead_channel_id=? AND s.lead_unit_key=? ORDER BY s.id", (channel_id, key))
-    return tuple(Member(*row) for row in rows)
+    return tuple(Member(sid, channel, username, name, message_id, how, date, bool(deleted))
+                 for sid, channel, username, name, message_id, how, date, deleted in rows)
 
 
 def recheck_edited_copy(conn: sqlite3.Connection, unit: Unit, message_id: int,
@@ -155,11 +156,12 @@ class Split:
 def split(conn: sqlite3.Connection, job_id: int, member_id: int, actor_id: int | None,
           now: int) -> Split | None:
     """Make the member its own statement with a job for every target of ``job_id``'s
-    statement; None when the member is not (or no longer) one of that statement's."""
+    statement; None when the member is not (or no longer) one of that statement's, or was
+    joined by an editor (its post has jobs already: /join made it a member, not a match)."""
     lead = conn.execute("SELECT channel_id, unit_key FROM jobs WHERE id=?", (job_id,)).fetchone()
     row = conn.execute(
         "SELECT channel_id, unit_key, message_id, how FROM statement_members"
-        " WHERE id=? AND lead_channel_id=? AND lead_unit_key=?",
+        " WHERE id=? AND lead_channel_id=? AND lead_unit_key=? AND how!='joined'",
         (member_id, *(lead or (None, None)))).fetchone()
     if lead is None or row is None:
         return None
@@ -190,40 +192,12 @@ def split(conn: sqlite3.Connection, job_id: int, member_id: int, actor_id: int |
 
 @dataclass(frozen=True, slots=True)
 class Joined:
-    """What /join did: the jobs closed, and the units that now follow the first statement."""
+    """What /join did: the jobs closed, and the units that now follow the first statement; or,
+    with ``refused``, nothing: (job, status, target) of the second statement's job the workflow
+    may not close, and the first statement's job for that target when it matters."""
 
     closed: list[int]
     moved: list[Unit]
-
-
-def join_statements(conn: sqlite3.Connection, keep_job: int, merge_job: int,
-                    actor_id: int | None, now: int) -> Joined | None:
-    """Join the statement of ``merge_job`` into that of ``keep_job``: its lead and members
-    follow the first; its unpublished jobs are closed as skipped ("joined into N"). None when
-    a job is unknown or both are the same statement."""
-    keep = conn.execute("SELECT channel_id, unit_key FROM jobs WHERE id=?", (keep_job,)).fetchone()
-    merge = conn.execute("SELECT channel_id, unit_key, message_id FROM jobs WHERE id=?",
-                         (merge_job,)).fetchone()
-    if keep is None or merge is None or tuple(keep) == tuple(merge[:2]):
-        return None
-    keep_unit, merge_unit = (keep[0], keep[1]), (merge[0], merge[1])
-    moved = [merge_unit] + [(c, u) for c, u in conn.execute(
-        "SELECT channel_id, unit_key FROM statement_members"
-        " WHERE lead_channel_id=? AND lead_unit_key=?", merge_unit)]
-    conn.execute("UPDATE statement_members SET lead_channel_id=?, lead_unit_key=?"
-                 " WHERE lead_channel_id=? AND lead_unit_key=?", (*keep_unit, *merge_unit))
-    join(conn, merge_unit, merge[2], keep_unit, "joined", now, actor_id)
-    closed = []
-    for job_id, status in jobs.jobs_of_unit(conn, *merge_unit):
-        if status not in ("queued", "drafted", "approved"):
-            continue
-        conn.execute("UPDATE jobs SET status='skipped', reason=?, claimed_by=NULL,"
-                     " claimed_at=NULL, version=version+1, updated_at=? WHERE id=?",
-                     (f"joined into {keep_job}", now, job_id))
-        conn.execute("UPDATE outbox SET status='cancelled', updated_at=? WHERE job_id=?"
-                     " AND status='pending'", (now, job_id))
-        audit.record(conn, job_id=job_id, actor_id=actor_id, action="statement_joined_into",
-                     from_status=status, to_status="skipped", at=now,
-                     detail=f"joined into {keep_job}")
-        closed.append(job_id)
-    return Joined(closed, moved)
+    refused: tuple[int, str, str] | None = None
+    blocking: int | None = None
+    kept: tuple[int, ...] = ()  # the first statement's jobs: their cards list the posts

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from relay.store import statements
+from relay.core.workflow import Actor, Rules
+from relay.store import statement_join, statements
 from relay.store.db import Database
 from relay.store.statements import Joined, Split, Unit
 
@@ -20,6 +21,7 @@ class StatementsSqlite:
                            now: int) -> Split | None:
         return await self.db.run(statements.split, job_id, member_id, actor_id, now)
 
-    async def join_statements(self, keep_job: int, merge_job: int, actor_id: int | None,
+    async def join_statements(self, keep_job: int, merge_job: int, actor: Actor, rules: Rules,
                               now: int) -> Joined | None:
-        return await self.db.run(statements.join_statements, keep_job, merge_job, actor_id, now)
+        return await self.db.run(statement_join.join_statements, keep_job, merge_job, actor,
+                                 rules, now)

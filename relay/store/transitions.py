@@ -100,10 +100,10 @@ def apply(conn: sqlite3.Connection, job_id: int, action: Action, actor: Actor, r
                  "draft_source_text = source_text", "translator_id = ?", "drafted_at = ?",
                  "reason = NULL"]
         params += [draft.text, entities_to_json(draft.entities), actor.user_id, now]
-    if action in (Action.APPROVE, Action.REJECT, Action.SKIP, Action.RELANG):
+    if action in (Action.APPROVE, Action.REJECT, Action.SKIP, Action.RELANG, Action.JOIN_INTO):
         sets.append("editor_id = ?")  # whoever decided last, shown on the card
         params.append(actor.user_id)
-    if action in (Action.REJECT, Action.SKIP, Action.RELANG, Action.REOPEN):
+    if action in (Action.REJECT, Action.SKIP, Action.RELANG, Action.REOPEN, Action.JOIN_INTO):
         sets.append("reason = ?")  # always replaced, so a card never shows a stale reason
         params.append(reason)
     params.append(job_id)

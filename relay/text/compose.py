@@ -69,7 +69,10 @@ def statement_sources(job: JobView, forwarded: bool = False) -> tuple[Credited, 
 
     The job's own post is the statement's first unless a copy joined later was published
     earlier (fetched by ``relay backfill`` or ``relay import``); a forward keeps its own post
-    first, since its origin is credited (:mod:`relay.text.forward`)."""
+    first, since its origin is credited (:mod:`relay.text.forward`). A post its channel
+    deleted is never credited; when the job's own post was deleted, the earliest remaining
+    copy is credited instead (only when every post is gone is the deleted one named: the
+    publication then gets the deletion note, ``[publish] on_source_deleted``)."""
     own = (job.message_date, 0, job.channel_id,
            Credited(job.channel_name or "", post_link(job.channel_username, job.channel_id,
                                                       job.message_id)))
@@ -77,7 +80,9 @@ def statement_sources(job: JobView, forwarded: bool = False) -> tuple[Credited, 
         (m.date or job.message_date, 1 + k, m.channel_id,
          Credited(m.channel_name or m.channel_username or "", post_link(
              m.channel_username, m.channel_id, m.message_id)))
-        for k, m in enumerate(job.also_in)]
+        for k, m in enumerate(job.also_in) if not m.deleted]
+    if job.source_deleted and not forwarded and len(posts) > 1:
+        posts.remove(own)
     ordered = sorted(posts, key=lambda p: p[:2])
     if forwarded:
         ordered.remove(own)

@@ -18,6 +18,8 @@ from relay.telegram.sim.model import (
 )
 
 ALBUM_LIMIT = 10  # items in one album (messages.sendMultiMedia)
+INLINE_BUTTONS_LIMIT = 100  # buttons under one message
+INLINE_ROW_LIMIT = 8  # buttons in one row of an inline keyboard
 CALLBACK_ANSWER_LIMIT = 200  # characters in a button press's answer (toast or alert)
 
 COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
@@ -58,9 +60,13 @@ def check_entities(text: str, entities: Any, request: Any = None) -> None:
 
 
 def check_markup(markup: Any, request: Any = None) -> None:
-    """Inline buttons: a label, and callback data of at most 64 bytes."""
+    """Inline buttons: a label, and callback data of at most 64 bytes; at most 8 in a row and
+    100 in all (Telegram's REPLY_MARKUP_TOO_LONG)."""
     if not isinstance(markup, types.ReplyInlineMarkup):
         return
+    if (sum(len(row.buttons) for row in markup.rows) > INLINE_BUTTONS_LIMIT
+            or any(len(row.buttons) > INLINE_ROW_LIMIT for row in markup.rows)):
+        raise rpc_error("REPLY_MARKUP_TOO_LONG", request)
     for row in markup.rows:
         for button in row.buttons:
             if not (button.text or "").strip():
