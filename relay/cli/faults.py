@@ -45,6 +45,27 @@ def check_database(path: Path | str, *, write: bool) -> None:
                            "journal beside the database")
 
 
+def folder_problem(folder: Path) -> str | None:
+    """Why relay could not create or write in ``folder`` (the data dir), or None."""
+    existing = folder
+    while not existing.exists():
+        if existing.parent == existing:
+            break
+        existing = existing.parent
+    if existing != folder:
+        if not existing.is_dir():
+            return f"the data folder {folder} cannot be created: {existing} is a file"
+        if not os.access(existing, os.W_OK | os.X_OK):
+            return f"the data folder {folder} cannot be created: {existing} is read-only " \
+                   "(or not yours)"
+        return None
+    if not folder.is_dir():
+        return f"the data folder {folder} is a file, not a folder"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"cannot write in the data folder {folder} (read-only or not yours)"
+    return None
+
+
 def _network_error(exc: BaseException) -> bool:
     return isinstance(exc, (ConnectionError, asyncio.IncompleteReadError, TimeoutError)) or (
         isinstance(exc, OSError) and exc.errno in (errno.ECONNREFUSED, errno.ENETUNREACH,

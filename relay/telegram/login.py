@@ -13,6 +13,7 @@ from telethon.sessions import StringSession
 
 from relay.cli.errors import CommandError
 from relay.config import Settings
+from relay.config.env import check_session
 from relay.telegram.client import ReadOnlyClient
 
 
@@ -25,6 +26,7 @@ async def login(settings: Settings, *, as_string: bool = False,
                 client: ReadOnlyClient | None = None) -> str | None:
     """Sign in; write the session file (0600) or return and print a string session."""
     settings.require_secrets("api_id", "api_hash", purpose="relay login")
+    check_session(settings.secrets)  # relay would not use the session login writes
     session_path = Path(settings.storage.session)
     if client is None:
         if as_string:
