@@ -72,6 +72,13 @@ def _network_error(exc: BaseException) -> bool:
                                                    errno.EHOSTUNREACH, errno.ETIMEDOUT))
 
 
+def _garbled(telethon_errors: object) -> tuple[type, ...]:
+    """Telethon's errors for bytes that are not a Telegram answer."""
+    names = ("InvalidBufferError", "InvalidChecksumError", "SecurityError",
+             "TypeNotFoundError", "BadMessageError")
+    return tuple(t for n in names if isinstance(t := getattr(telethon_errors, n, None), type))
+
+
 def describe(exc: BaseException) -> tuple[int, str]:
     """(exit code, one line) for an exception no command handled itself."""
     if isinstance(exc, StoreError):
@@ -88,6 +95,10 @@ def describe(exc: BaseException) -> tuple[int, str]:
         where = f": {exc.filename}" if getattr(exc, "filename", None) else ""
         return EXIT_FAILURE, f"{exc.strerror or exc}{where}"
     telethon_errors = sys.modules.get("telethon.errors")
+    if telethon_errors is not None and isinstance(exc, _garbled(telethon_errors)):
+        # not Telegram's protocol: a captive portal, a proxy or firewall mangling the traffic
+        return EXIT_FAILURE, (f"cannot reach Telegram (the answer was not Telegram's: "
+                              f"{type(exc).__name__}): check the network or the proxy")
     if telethon_errors is not None and isinstance(exc, telethon_errors.RPCError):
         return EXIT_FAILURE, f"Telegram refused: {exc.message}"
     if isinstance(exc, RecursionError):
