@@ -92,6 +92,9 @@ def describe(exc: BaseException) -> tuple[int, str]:
         if exc.errno == errno.ENOSPC:
             return EXIT_FAILURE, "the disk is full: free space and run it again; nothing " \
                                  "already stored was lost"
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and exc.filename:
+            return EXIT_FAILURE, f"permission denied: {exc.filename} (read-only, or not " \
+                                 "yours): relay must be able to write in its data folder"
         where = f": {exc.filename}" if getattr(exc, "filename", None) else ""
         return EXIT_FAILURE, f"{exc.strerror or exc}{where}"
     telethon_errors = sys.modules.get("telethon.errors")
