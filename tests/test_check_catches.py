@@ -207,3 +207,14 @@ def test_a_dotenv_copied_from_the_example_does_not_break_commands_without_secret
     assert code == 2 and "RELAY_API_ID: is empty" in err, err
     code, out, err = relay(config, "check", capsys=capsys)
     assert code == 2 and "RELAY_API_ID: is empty" in err, err
+
+
+def test_the_readme_and_help_say_what_relay_does():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "One known exception" not in readme  # a too-new schema is one line like the rest
+    assert "the preview goes only to the person" not in readme  # editors get it too
+    assert "and to\n  every editor" in readme
+    from relay.cli.main import _parser
+
+    export = _parser()._subparsers._group_actions[0].choices["export"]  # type: ignore[union-attr]
+    assert "for a backup" not in export.description and "cannot be restored" in export.description

@@ -71,8 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--no-queue", action="store_true",
                      help="archive only: queue nothing for translation")
     exp = sub.add_parser("export", help="export messages, jobs, translations, publications",
-                         description="Write the archive to standard output, for researchers "
-                         "and other tools (for a backup use `relay backup`).")
+                         description="Write the archive (channels, messages, jobs, "
+                         "translations, publications, audit) to standard output as JSON lines "
+                         "or CSV, for researchers and other tools. It cannot be restored: "
+                         "`relay backup FILE` copies the database.")
     exp.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     exp.add_argument("--since", metavar="DATE", help="only records from this date (YYYY-MM-DD)")
     exp.add_argument("--what", choices=("all", "channels", "messages", "jobs", "publications",
