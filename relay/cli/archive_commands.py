@@ -11,6 +11,7 @@ from relay.cli.errors import EXIT_OK, CommandError, UsageError
 from relay.cli.faults import check_database
 from relay.cli.maintenance import exclusive
 from relay.config import Settings
+from relay.config.env import check_session
 
 
 def parse_since_arg(args: argparse.Namespace) -> int | None:
@@ -42,6 +43,7 @@ def run_backfill(settings: Settings, args: argparse.Namespace) -> int:
     except BackfillError as exc:
         raise UsageError(str(exc)) from None
     settings.require_secrets("api_id", "api_hash", purpose="relay backfill")
+    check_session(settings.secrets)
     since = parse_since_arg(args)
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit: must be at least 1")

@@ -5,13 +5,41 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from relay.cli.errors import EXIT_FAILURE, EXIT_OK
+from relay.cli.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE
+from relay.cli.faults import folder_problem
 from relay.config import Settings
+from relay.config.env import read_env, session_problem, unknown_variables
 from relay.config.proxy import Proxy
+
+_CHANNEL_MARK = 10**12
+
+
+def problems(settings: Settings) -> list[str]:
+    """What the configuration and environment hold that will fail later, one line each
+    (beyond what loading the configuration already refuses)."""
+    found = unknown_variables(read_env(None, None))
+    session = settings.secrets.session_string
+    if session and (problem := session_problem(session)):
+        found.append(f"RELAY_SESSION: {problem}")
+    chat = settings.review.chat
+    for target in settings.targets:
+        if chat is not None and target.ref.id is not None \
+                and chat == -(_CHANNEL_MARK + target.ref.id):
+            found.append(f"{settings.path}: review.chat: is the target channel "
+                         f"{target.key!r} ({target.ref}): review cards would be published; "
+                         "use a private group for review")
+    data_dir = settings.storage.database.parent
+    if (problem := folder_problem(data_dir)) is not None:
+        found.append(f"{settings.path}: storage: {problem}")
+    return found
 
 
 def run_check(settings: Settings, *, online: bool) -> int:
     """`relay check`: print what the configuration says (and, online, ask Telegram)."""
+    if found := problems(settings):
+        for line in found:
+            print(f"relay check: {line}", file=sys.stderr)
+        return EXIT_USAGE
     if online:
         return asyncio.run(_check_online(settings))
     print(f"configuration ok: {settings.path}")

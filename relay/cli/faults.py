@@ -45,10 +45,38 @@ def check_database(path: Path | str, *, write: bool) -> None:
                            "journal beside the database")
 
 
+def folder_problem(folder: Path) -> str | None:
+    """Why relay could not create or write in ``folder`` (the data dir), or None."""
+    existing = folder
+    while not existing.exists():
+        if existing.parent == existing:
+            break
+        existing = existing.parent
+    if existing != folder:
+        if not existing.is_dir():
+            return f"the data folder {folder} cannot be created: {existing} is a file"
+        if not os.access(existing, os.W_OK | os.X_OK):
+            return f"the data folder {folder} cannot be created: {existing} is read-only " \
+                   "(or not yours)"
+        return None
+    if not folder.is_dir():
+        return f"the data folder {folder} is a file, not a folder"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"cannot write in the data folder {folder} (read-only or not yours)"
+    return None
+
+
 def _network_error(exc: BaseException) -> bool:
     return isinstance(exc, (ConnectionError, asyncio.IncompleteReadError, TimeoutError)) or (
         isinstance(exc, OSError) and exc.errno in (errno.ECONNREFUSED, errno.ENETUNREACH,
                                                    errno.EHOSTUNREACH, errno.ETIMEDOUT))
+
+
+def _garbled(telethon_errors: object) -> tuple[type, ...]:
+    """Telethon's errors for bytes that are not a Telegram answer."""
+    names = ("InvalidBufferError", "InvalidChecksumError", "SecurityError",
+             "TypeNotFoundError", "BadMessageError")
+    return tuple(t for n in names if isinstance(t := getattr(telethon_errors, n, None), type))
 
 
 def describe(exc: BaseException) -> tuple[int, str]:
@@ -64,9 +92,16 @@ def describe(exc: BaseException) -> tuple[int, str]:
         if exc.errno == errno.ENOSPC:
             return EXIT_FAILURE, "the disk is full: free space and run it again; nothing " \
                                  "already stored was lost"
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and exc.filename:
+            return EXIT_FAILURE, f"permission denied: {exc.filename} (read-only, or not " \
+                                 "yours): relay must be able to write in its data folder"
         where = f": {exc.filename}" if getattr(exc, "filename", None) else ""
         return EXIT_FAILURE, f"{exc.strerror or exc}{where}"
     telethon_errors = sys.modules.get("telethon.errors")
+    if telethon_errors is not None and isinstance(exc, _garbled(telethon_errors)):
+        # not Telegram's protocol: a captive portal, a proxy or firewall mangling the traffic
+        return EXIT_FAILURE, (f"cannot reach Telegram (the answer was not Telegram's: "
+                              f"{type(exc).__name__}): check the network or the proxy")
     if telethon_errors is not None and isinstance(exc, telethon_errors.RPCError):
         return EXIT_FAILURE, f"Telegram refused: {exc.message}"
     if isinstance(exc, RecursionError):

@@ -7,7 +7,6 @@ input (configuration, arguments). Errors are one line on stderr; never a traceba
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,6 +19,7 @@ from relay.cli.glossary import add_glossary_parser, run_glossary
 from relay.cli.maintenance import exclusive, run_backup, run_restore
 from relay.cli.site import add_site_parser, run_site
 from relay.config import ConfigError, Settings, load_settings, resolve_config_path
+from relay.config.env import check_session
 from relay.store.migrations import SchemaTooNew
 
 
@@ -72,8 +72,10 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--no-queue", action="store_true",
                      help="archive only: queue nothing for translation")
     exp = sub.add_parser("export", help="export messages, jobs, translations, publications",
-                         description="Write the archive to standard output, for researchers "
-                         "and other tools (for a backup use `relay backup`).")
+                         description="Write the archive (channels, messages, jobs, "
+                         "translations, publications, audit) to standard output as JSON lines "
+                         "or CSV, for researchers and other tools. It cannot be restored: "
+                         "`relay backup FILE` copies the database.")
     exp.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     exp.add_argument("--since", metavar="DATE", help="only records from this date (YYYY-MM-DD)")
     exp.add_argument("--what", choices=("all", "channels", "messages", "jobs", "publications",
@@ -109,16 +111,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Commands that use no secret: an empty or malformed one (a .env copied from .env.example)
+#: does not stop them.
+NO_SECRETS = frozenset({"status", "export", "health", "backup", "restore", "import", "site"})
+
+
 def _settings(args: argparse.Namespace) -> Settings:
     # RELAY_CONFIG may sit in ./.env like the secrets; the real environment wins.
-    if Path(".env").is_file():
-        from dotenv import dotenv_values
+    from relay.config.env import read_env
 
-        env = {**dotenv_values(".env"), **os.environ}
-    else:
-        env = dict(os.environ)
+    env = read_env(None, None).values
     path = resolve_config_path(args.config, {k: v for k, v in env.items() if v is not None})
-    return load_settings(path)
+    return load_settings(path, secrets_needed=args.command not in NO_SECRETS)
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -146,6 +150,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from relay.service.runner import ServiceError, run_service
 
     settings = _settings(args)
+    check_session(settings.secrets)  # a mangled RELAY_SESSION: one line naming it
     setup_logging(settings.logging.level, settings.logging.format, settings.secret_values())
     check_database(settings.storage.database, write=True)
     with exclusive(settings, "run"):

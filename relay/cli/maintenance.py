@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from relay.cli.errors import CommandError, UsageError
+from relay.cli.faults import check_database
 from relay.config import Settings
 from relay.service.lock import DataDirBusy, hold
 from relay.store.backup import BackupError, backup, restore
@@ -38,6 +39,7 @@ def run_backup(settings: Settings, destination: str, say: Callable[[str], None])
 
 def run_restore(settings: Settings, source: str, say: Callable[[str], None]) -> None:
     """Replace the database with a verified backup; refused while relay runs."""
+    check_database(settings.storage.database, write=True)  # read-only: one line, untouched
     with exclusive(settings, "restore"):
         try:
             info, kept = restore(Path(source), settings.storage.database)

@@ -5,6 +5,9 @@ The real environment wins over ``.env``. A secret's value never appears in a mes
 
 from __future__ import annotations
 
+import base64
+import binascii
+import difflib
 import os
 import re
 from collections.abc import Mapping
@@ -14,10 +17,20 @@ from pathlib import Path
 from dotenv import dotenv_values
 
 from relay.config.errors import ConfigError
-from relay.config.settings import Secrets
+from relay.config.proxy import PROXY_ENV
+from relay.config.settings import SECRET_ENV, Secrets
 from relay.config.table import BOT_TOKEN_RE
 
 DEFAULT_CONFIG_PATH = Path("config/relay.toml")
+
+#: Every ``RELAY_*`` variable relay reads, declared here once (the secrets come from
+#: :data:`~relay.config.settings.SECRET_ENV`). ``relay check`` names any other as a likely typo.
+ENV_NAMES: Mapping[str, str] = {
+    **{name: f"secret ({field})" for field, name in SECRET_ENV.items()},
+    **{name: f"proxy ({key})" for key, name in PROXY_ENV.items()},
+    "RELAY_CONFIG": "the configuration file (relay --config wins)",
+    "RELAY_LANGID_DEV": "the language tests' dev set (tests only)",
+}
 
 
 @dataclass(frozen=True)
@@ -51,7 +64,8 @@ def _read_dotenv(path: Path) -> dict[str, str | None]:
     if not path.is_file():
         raise ConfigError(str(path), None, "file not found")
     try:
-        return dict(dotenv_values(path, interpolate=False, encoding="utf-8"))
+        # utf-8-sig: an editor that saves with a byte order mark must not hide the first name
+        return dict(dotenv_values(path, interpolate=False, encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(str(path), None, f"cannot read file: {exc}") from None
 
@@ -69,7 +83,7 @@ def secrets(env: Env) -> Secrets:
     api_id_text = _secret_text(env, "RELAY_API_ID")
     api_id = None
     if api_id_text is not None:
-        if not re.fullmatch(r"\d+", api_id_text) or int(api_id_text) <= 0:
+        if not re.fullmatch(r"\d{1,10}", api_id_text) or not 0 < int(api_id_text) < 2**31:
             raise ConfigError(
                 env.source("RELAY_API_ID"),
                 "RELAY_API_ID",
@@ -97,6 +111,46 @@ def secrets(env: Env) -> Secrets:
         session_string=_secret_text(env, "RELAY_SESSION"),
         env_file=env.env_file,
     )
+
+
+def unknown_variables(env: Env) -> list[str]:
+    """One line per ``RELAY_*`` variable relay does not read, with the nearest valid name."""
+    lines = []
+    for name in sorted(n for n in env.values if n.upper().startswith("RELAY_")):
+        if name in ENV_NAMES:
+            continue
+        near = difflib.get_close_matches(name.upper(), list(ENV_NAMES), n=1, cutoff=0.6)
+        hint = f" (did you mean {near[0]}?)" if near else \
+            f" (relay reads {', '.join(sorted(ENV_NAMES))})"
+        lines.append(f"{env.source(name)}: {name}: unknown variable{hint}")
+    return lines
+
+
+#: A Telethon string session: version "1", then URL-safe base64 of dc id (1 byte), IPv4 or
+#: IPv6 address (4 or 16), port (2) and auth key (256).
+_SESSION_BYTES = (1 + 4 + 2 + 256, 1 + 16 + 2 + 256)
+
+
+def session_problem(value: str) -> str | None:
+    """What is wrong with a ``RELAY_SESSION`` value, never quoting it; None when it parses."""
+    if not value.startswith("1"):
+        return "is not a string session (it must start with 1): make one with " \
+               "`relay login --string`"
+    try:
+        raw = base64.urlsafe_b64decode(value[1:].encode("ascii"))
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        return "is not a string session (not base64; cut short or mangled when copied?): " \
+               "make one with `relay login --string`"
+    if len(raw) not in _SESSION_BYTES:
+        return f"is not a string session ({len(value)} characters; cut short or mangled when " \
+               "copied?): make one with `relay login --string`"
+    return None
+
+
+def check_session(secrets: Secrets) -> None:
+    """Raise a one-line ConfigError naming RELAY_SESSION when it is set but cannot work."""
+    if secrets.session_string and (problem := session_problem(secrets.session_string)):
+        raise ConfigError(f"RELAY_SESSION: {problem}")
 
 
 def resolve_config_path(cli_value: str | None, env: Mapping[str, str]) -> Path:

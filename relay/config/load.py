@@ -14,7 +14,7 @@ from relay.config.env import Env, read_env, secrets
 from relay.config.errors import ConfigError
 from relay.config.proxy import PROXY_ENV
 from relay.config.proxy_section import proxies
-from relay.config.settings import SECRET_ENV, Settings
+from relay.config.settings import SECRET_ENV, Secrets, Settings
 from relay.config.table import Table
 
 #: Key names that mean "someone put a secret in the TOML file", and where it belongs instead.
@@ -43,10 +43,12 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(file, None, "is a directory, not a file") from None
     except OSError as exc:
         raise ConfigError(file, None, f"cannot read file: {exc.strerror or exc}") from None
-    try:
-        return tomllib.loads(raw.decode("utf-8"))
+    try:  # utf-8-sig: a byte order mark (Notepad's "UTF-8 with BOM") is accepted
+        return tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise ConfigError(file, None, f"not valid UTF-8 (byte {exc.start})") from None
+    except RecursionError:
+        raise ConfigError(file, None, "invalid TOML: nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         where = re.search(r"\s*\(at (line \d+, column \d+|end of document)\)\s*$", message)
@@ -77,26 +79,43 @@ def _reject_secret_keys(file: str, data: Any, path: str = "") -> None:
 
 
 def load_settings(
-    path: Path, *, env: Mapping[str, str] | None = None, dotenv_path: Path | None = None
+    path: Path, *, env: Mapping[str, str] | None = None, dotenv_path: Path | None = None,
+    secrets_needed: bool = True,
 ) -> Settings:
     """Load and validate the TOML config and the secrets; raise a one-line ConfigError.
 
     ``env`` None: ``os.environ`` over the .env file (``dotenv_path``, default ``./.env`` if it
     exists). ``env`` given: it is the whole environment; a .env file is read only if
     ``dotenv_path`` is passed. The real environment wins over .env.
+
+    ``secrets_needed=False`` (commands that use no secret: status, export, backup ...): a
+    secret that is empty or malformed (a ``.env`` copied from ``.env.example`` and not filled
+    in) is left unset instead of failing; a command that needs it still fails, in
+    ``Settings.require_secrets``.
     """
     path = Path(path)
     environment = read_env(env, dotenv_path)
     secret_names = {*SECRET_ENV.values(), *PROXY_ENV.values()}
     raw_secrets = [v for k, v in environment.values.items() if k in secret_names and v]
     try:
-        settings = _build(path, environment)
+        settings = _build(path, environment, secrets_needed)
+    except RecursionError:  # tables within tables thousands deep (e.g. a dotted key)
+        raise ConfigError(str(path), None, "nested too deeply") from None
     except ConfigError as exc:
         raise exc.redacted(v.strip() for v in raw_secrets) from None
     return settings
 
 
-def _build(path: Path, environment: Env) -> Settings:
+def _secrets(environment: Env, needed: bool) -> Secrets:
+    try:
+        return secrets(environment)
+    except ConfigError:
+        if needed:
+            raise
+        return Secrets(None, None, None, None, env_file=environment.env_file)
+
+
+def _build(path: Path, environment: Env, secrets_needed: bool = True) -> Settings:
     file = str(path)
     data = _read_toml(path)
     _reject_secret_keys(file, data)
@@ -117,7 +136,7 @@ def _build(path: Path, environment: Env) -> Settings:
         publish=sections.publish(root),
         logging=sections.logging(root),
         metrics=sections.metrics(root),
-        secrets=secrets(environment),
+        secrets=_secrets(environment, secrets_needed),
         site=sections.site(root, storage, targets),
         proxy=proxies(root, environment),
     )

@@ -36,6 +36,7 @@ from relay.importer.desktop_messages import (
     message_row,
     message_text,
     not_importable,
+    safe_name,
     text_from_parts,
 )
 from relay.importer.report import ChatReport, ExportFormatError, ImportReport
@@ -71,8 +72,8 @@ class _Chat:
 
 
 def _plan(entry: ChatEntry, settings: Settings, queue: bool, known: dict[str, int]) -> _Chat:
-    name = entry.name if isinstance(entry.name, str) else None
-    chat_type = entry.type if isinstance(entry.type, str) else None
+    name = safe_name(entry.name) if isinstance(entry.name, str) else None
+    chat_type = safe_name(entry.type) if isinstance(entry.type, str) else None
     channel_id = chat_id(entry.id)
     report = ChatReport(name=name, channel_id=channel_id, chat_type=chat_type)
     chat = _Chat(entry, report)

@@ -81,14 +81,41 @@ _CHANNEL_MARK = 10**12
 # Small readers, tolerant of what older or hand-edited exports hold
 
 
-def _int(value: Any) -> int | None:
+#: Telegram's bounds: message ids and dates are 32-bit, other ids and sizes 64-bit. A value
+#: past them is hostile or damaged (and SQLite could not store it): the message is unusable.
+INT32_MAX = 2**31 - 1
+INT64_MAX = 2**63 - 1
+
+
+def _int(value: Any, limit: int = INT64_MAX) -> int | None:
+    """An integer within ``-limit..limit`` (a number, or its digits as text), else None."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
+    if isinstance(value, str):
+        digits = value.strip()
+        # 20 characters hold any 64-bit number; longer digit strings are never converted
+        # (Python refuses to convert more than 4,300 digits, and they are past any bound).
+        if len(digits) > 20 or not digits.lstrip("-").isdigit() or not digits.isascii():
+            return None
+        value = int(digits)
+    if isinstance(value, int) and -limit <= value <= limit:
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
     return None
+
+
+def _check_text(row: MessageRow) -> None:
+    """``ValueError`` for a text SQLite cannot store (a lone surrogate such as ``\\ud800``)."""
+    for text in (row.text, row.media_name, row.fwd_from, row.post_author,
+                 *(e.url or "" for e in row.entities), *(e.language or "" for e in row.entities)):
+        if text:
+            text.encode("utf-8")  # UnicodeEncodeError is a ValueError
+
+
+def safe_name(value: Any) -> Any:
+    """A chat name with any lone surrogate replaced (so it can be stored and printed)."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    return value
 
 
 def _str(value: Any) -> str | None:
@@ -143,7 +170,7 @@ def not_importable(chat_type: Any) -> str | None:
 
 def unix_time(unixtime: Any, iso: Any) -> int | None:
     """Seconds since the epoch from ``*_unixtime``, else from the ISO text (naive = UTC)."""
-    number = _int(unixtime)
+    number = _int(unixtime, INT32_MAX)
     if number is not None and number > 0:
         return number
     if isinstance(iso, str) and iso:
@@ -153,7 +180,8 @@ def unix_time(unixtime: Any, iso: Any) -> int | None:
             return None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
-        return int(moment.timestamp())
+        seconds = int(moment.timestamp())
+        return seconds if 0 < seconds <= INT32_MAX else None
     return None
 
 
@@ -275,7 +303,7 @@ def is_service(message: Mapping[str, Any]) -> bool:
 
 def message_row(message: Mapping[str, Any], channel_id: int) -> MessageRow:
     """The stored form of one exported message; ``ValueError`` when it has no id or date."""
-    message_id = _int(message.get("id"))
+    message_id = _int(message.get("id"), INT32_MAX)
     if message_id is None or message_id <= 0:
         raise ValueError("message without a usable id")
     date = unix_time(message.get("date_unixtime"), message.get("date"))
@@ -283,11 +311,11 @@ def message_row(message: Mapping[str, Any], channel_id: int) -> MessageRow:
         raise ValueError(f"message {message_id} without a usable date")
     text = message_text(message)
     kind, size, name = media_of(message)
-    reply_to = _int(message.get("reply_to_message_id"))
+    reply_to = _int(message.get("reply_to_message_id"), INT32_MAX)
     reply_peer = message.get("reply_to_peer_id")
     if reply_peer is not None and _channel_of(reply_peer) != channel_id:
         reply_to = None  # a reply to a post of another chat: not a message id of this channel
-    return MessageRow(
+    row = MessageRow(
         channel_id=channel_id,
         message_id=message_id,
         date=date,
@@ -301,6 +329,8 @@ def message_row(message: Mapping[str, Any], channel_id: int) -> MessageRow:
         reply_to=reply_to if reply_to and reply_to > 0 else None,
         post_author=_str(message.get("author")),
     )
+    _check_text(row)
+    return row
 
 
 # --------------------------------------------------------------------------------------------

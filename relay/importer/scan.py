@@ -25,6 +25,19 @@ from relay.importer.report import ExportFormatError
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 _BOM = "\ufeff"
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+
+
+class Unreadable:
+    """A value valid as JSON that could not be decoded; it counts as an unusable message."""
+
+    __slots__ = ("why",)
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+
+    def __repr__(self) -> str:
+        return f"an unreadable value ({self.why})"
 
 
 class Damage(Exception):
@@ -70,7 +83,8 @@ class Cursor:
         return ch
 
     def value(self) -> Any:
-        """Decode the one JSON value that starts here."""
+        """Decode the one JSON value that starts here; :class:`Unreadable` for valid JSON that
+        Python will not decode (nested too deeply, a number of thousands of digits)."""
         if not self.peek():
             raise _truncated(self.pos)
         try:
@@ -79,7 +93,40 @@ class Cursor:
             if exc.msg.startswith("Unterminated string") or exc.pos >= len(self.text):
                 raise _truncated(len(self.text)) from None
             raise Damage(exc.pos, f"invalid JSON: {exc.msg[:1].lower()}{exc.msg[1:]}") from None
+        except RecursionError:
+            self.pos = self._skip()
+            return Unreadable("nested too deeply")
+        except ValueError:  # int(): "Exceeds the limit (4300 digits) for integer string ..."
+            self.pos = self._skip()
+            return Unreadable("a number too long")
         return value
+
+    def _skip(self) -> int:
+        """The end of the value that starts here, found without decoding it (no recursion):
+        strings are jumped over whole, brackets counted. Damage when the text ends first."""
+        text, pos, depth = self.text, self.pos, 0
+        while pos < len(text):
+            ch = text[pos]
+            if ch == '"':
+                string = _STRING.match(text, pos)
+                if string is None:
+                    raise _truncated(len(text))
+                pos = string.end()
+                if depth == 0:
+                    return pos
+                continue
+            if ch in "[{":
+                depth += 1
+            elif ch in "]}":
+                if depth == 0:
+                    return pos  # the end of a number, inside its array or object
+                depth -= 1
+                if depth == 0:
+                    return pos + 1
+            elif depth == 0 and (ch == "," or ch.isspace()):
+                return pos
+            pos += 1
+        raise _truncated(len(text))
 
     def members(self) -> Iterator[str]:
         """Walk an object: yield each key; the caller consumes the value before the next."""

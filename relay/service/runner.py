@@ -37,6 +37,11 @@ log = logging.getLogger("relay.service")
 
 
 
+#: How long `relay run` waits for Telegram to answer at start (issue 12: a peer that never
+#: answers, or answers garbage, ends in one line instead of a hang).
+START_TIMEOUT_SECONDS = 60.0
+
+
 class ServiceError(Exception):
     """A problem that stops the service from starting; ``str`` is one line for the operator."""
 
@@ -163,12 +168,11 @@ class Service:
 
     # ------------------------------------------------------------------ start and stop
     async def start(self) -> None:
-        if not self.watcher_client.is_connected():
-            await self.watcher_client.connect()
-        if not await self.watcher_client.is_user_authorized():
-            raise ServiceError("the watcher account is not signed in: run `relay login` first")
+        try:  # Telethon waits for an answer forever: a silent or garbling peer ends here
+            await asyncio.wait_for(self._reach_telegram(), START_TIMEOUT_SECONDS)
+        except TimeoutError:
+            raise TimeoutError(f"no answer within {START_TIMEOUT_SECONDS:g} s") from None
         if self.bot is not None:
-            await self._start_bot_client()
             await self.bot.start()
         if self.publisher is not None:
             await self.publisher.start()
@@ -183,6 +187,14 @@ class Service:
         log.info(event("service.started", sources=len(self.watcher.watched),
                        resolved=len(self.watcher.by_channel), bot=self.bot is not None,
                        publisher=self.publisher is not None))
+
+    async def _reach_telegram(self) -> None:
+        if not self.watcher_client.is_connected():
+            await self.watcher_client.connect()
+        if not await self.watcher_client.is_user_authorized():
+            raise ServiceError("the watcher account is not signed in: run `relay login` first")
+        if self.bot is not None:
+            await self._start_bot_client()
 
     def _bot_client(self) -> TelegramClient:
         """The bot's client: there is one whenever there is a review bot."""

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from relay.store.migrations import MIGRATIONS
+from relay.store.readonly import readonly_uri
 
 
 class BackupError(Exception):
@@ -40,7 +41,7 @@ def backup(database: Path, destination: Path) -> BackupInfo:
     partial = destination.with_name(destination.name + ".partial")
     partial.unlink(missing_ok=True)
     try:
-        source = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        source = sqlite3.connect(readonly_uri(database), uri=True)  # (a read-only folder too)
     except sqlite3.Error as exc:
         raise BackupError(f"{database}: cannot open: {exc}") from None
     try:

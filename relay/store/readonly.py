@@ -6,6 +6,7 @@ mode readers never wait for the writer, and ``query_only`` makes a stray write f
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +21,13 @@ def readonly_uri(path: Path | str) -> str:
     if not path.is_file():
         raise DatabaseUnreadable(
             f"no database at {path} (has relay run yet? see [storage] in the config)")
-    return path.resolve().as_uri() + "?mode=ro"
+    uri = path.resolve().as_uri() + "?mode=ro"
+    # In a folder this user cannot write, SQLite cannot make the WAL index (-shm) a reader
+    # needs; with no -wal file nothing is pending and nobody writes: read the file as it is.
+    folder = path.resolve().parent
+    if not os.access(folder, os.W_OK) and not path.with_name(path.name + "-wal").exists():
+        uri += "&immutable=1"
+    return uri
 
 
 def connect_readonly(path: Path | str) -> sqlite3.Connection:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import getpass
 import os
@@ -13,7 +14,22 @@ from telethon.sessions import StringSession
 
 from relay.cli.errors import CommandError
 from relay.config import Settings
+from relay.config.env import check_session
+from relay.logs import setup_logging
 from relay.telegram.client import ReadOnlyClient, connection_options
+
+#: How long to wait for Telegram to answer the connection (Telethon would wait forever for a
+#: peer that never answers).
+CONNECT_TIMEOUT_SECONDS = 60.0
+
+
+async def _connect(client: ReadOnlyClient) -> None:
+    if client.is_connected():
+        return
+    try:
+        await asyncio.wait_for(client.connect(), CONNECT_TIMEOUT_SECONDS)
+    except TimeoutError:
+        raise TimeoutError(f"no answer within {CONNECT_TIMEOUT_SECONDS:g} s") from None
 
 
 def _ask(prompt: str) -> str:
@@ -25,8 +41,12 @@ async def login(settings: Settings, *, as_string: bool = False,
                 client: ReadOnlyClient | None = None) -> str | None:
     """Sign in; write the session file (0600) or return and print a string session."""
     settings.require_secrets("api_id", "api_hash", purpose="relay login")
+    check_session(settings.secrets)  # relay would not use the session login writes
     session_path = Path(settings.storage.session)
     if client is None:
+        # Telethon's warnings (a refused connection, a garbled answer) as relay's one-line
+        # records, secrets redacted, not Python's bare last-resort output.
+        setup_logging("WARNING", settings.logging.format, settings.secrets.values())
         if as_string:
             session: StringSession | str = StringSession()
         else:
@@ -39,6 +59,7 @@ async def login(settings: Settings, *, as_string: bool = False,
     try:
         # Telethon greets on stdout; stdout is kept for the string session alone.
         with contextlib.redirect_stdout(sys.stderr):
+            await _connect(client)
             await client.start(
                 phone=lambda: _ask("Phone number of the watcher account (e.g. +4479...): "),
                 code_callback=lambda: _ask("Login code Telegram sent: "),
