@@ -218,3 +218,12 @@ def test_the_readme_and_help_say_what_relay_does():
 
     export = _parser()._subparsers._group_actions[0].choices["export"]  # type: ignore[union-attr]
     assert "for a backup" not in export.description and "cannot be restored" in export.description
+
+
+def test_the_proxy_variables_are_known_to_the_check(place, capsys, monkeypatch):
+    tmp, config, data = place
+    monkeypatch.setenv("RELAY_PROXY", "socks5://127.0.0.1:1080")
+    monkeypatch.setenv("RELAY_BOT_PROXY", "direct")
+    code, out, err = relay(config, "check", capsys=capsys)
+    assert "unknown variable" not in err, err
+    assert code == 0, (out, err)
