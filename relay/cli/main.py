@@ -139,7 +139,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from relay.service.runner import ServiceError, run_service
 
     settings = _settings(args)
-    setup_logging(settings.logging.level, settings.logging.format, settings.secrets.values())
+    setup_logging(settings.logging.level, settings.logging.format,
+                  [*settings.secrets.values(), *filter(None, [settings.translation.api_key])])
     check_database(settings.storage.database, write=True)
     with exclusive(settings, "run"):
         try:

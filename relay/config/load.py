@@ -24,6 +24,7 @@ _SECRET_KEYS_IN_TOML = {
     "session": "RELAY_SESSION",
     "session_string": "RELAY_SESSION",
     "string_session": "RELAY_SESSION",
+    "api_key": "RELAY_TRANSLATE_API_KEY",  # [translation] names the variable: api_key_env
 }
 #: Places where one of those names is a legitimate, non-secret key.
 _NOT_SECRET_PATHS = frozenset({"storage.session"})
@@ -116,4 +117,5 @@ def _build(path: Path, environment: Env) -> Settings:
         metrics=sections.metrics(root),
         secrets=secrets(environment),
         site=sections.site(root, storage, targets),
+        translation=sections.translation(root, targets, dict(environment.values)),
     )
