@@ -38,3 +38,6 @@ class Engine(Protocol):
 
     async def translate(self, text: str, source: str, target: str) -> MachineText:
         """Translate ``text`` (raise :class:`EngineError`)."""
+
+    def close(self) -> None:
+        """Let go of threads and connections."""

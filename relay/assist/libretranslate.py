@@ -77,8 +77,9 @@ class LibreTranslate:
                 status, body = answer.status, answer.read(MAX_BODY + 1)
         except urllib.error.HTTPError as exc:
             status = exc.code
-            raise EngineError("refused" if status in (400, 401, 403, 404) else "http",
-                              f"HTTP {status}") from None
+            kind = ("refused" if status in (400, 401, 403, 404)
+                    else "garbage" if 300 <= status < 400 else "http")
+            raise EngineError(kind, f"HTTP {status}") from None
         except (TimeoutError, socket.timeout):
             raise EngineError("timeout", f"no answer in {self.timeout:g} s") from None
         except (urllib.error.URLError, OSError) as exc:
