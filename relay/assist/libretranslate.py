@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -80,11 +79,11 @@ class LibreTranslate:
             kind = ("refused" if status in (400, 401, 403, 404)
                     else "garbage" if 300 <= status < 400 else "http")
             raise EngineError(kind, f"HTTP {status}") from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise EngineError("timeout", f"no answer in {self.timeout:g} s") from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            if isinstance(reason, TimeoutError | socket.timeout):
+            if isinstance(reason, TimeoutError):
                 raise EngineError("timeout", f"no answer in {self.timeout:g} s") from None
             raise EngineError("unreachable", type(reason).__name__) from None
         if status != 200:

@@ -14,6 +14,7 @@ client speaks real HTTP to it. ``mode`` says how it answers:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -40,14 +41,13 @@ class ScriptedEngine:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True,
                                         name="scripted-engine")
         self._thread.start()
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def close(self) -> None:
         self._server.shutdown()
@@ -103,7 +103,5 @@ class ScriptedEngine:
         handler.send_header("Content-Type", kind)
         handler.send_header("Content-Length", str(len(body)))
         handler.end_headers()
-        try:
+        with contextlib.suppress(OSError):  # the client gave up (a timeout test)
             handler.wfile.write(body)
-        except OSError:
-            pass  # the client gave up (a timeout test)

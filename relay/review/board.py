@@ -10,7 +10,7 @@ import logging
 
 from relay.core.workflow import SYSTEM, Action, Status
 from relay.logs import event
-from relay.review import cards, publish_errors
+from relay.review import cards, machine_draft, publish_errors
 from relay.review.conversation import CardEdit, RefreshCards, Response, Say
 from relay.review.desk import Desk
 from relay.review.texts import t, term
@@ -34,11 +34,14 @@ async def new_card(desk: Desk, job_id: int) -> list[Say]:
         return []
     link, failure = await desk.card_info(job)
     now = desk.now()
-    return [Say(chat, cards.render_card(job, desk.names, desk.rules, now, lang, link, failure),
-                cards.card_buttons(job, desk.rules, now, lang, failure,
-                                   desk.queued_languages(job)), job_id=job.id,
-                version=job.version, remember="card", on_failure="bot.card_failed")
-            for chat, lang in desk.card_chats()]
+    chats = desk.card_chats()
+    shown = await machine_draft.decorate(desk, job, [(  # issue 14: the machine draft, if any
+        cards.render_card(job, desk.names, desk.rules, now, lang, link, failure),
+        cards.card_buttons(job, desk.rules, now, lang, failure, desk.queued_languages(job)),
+        lang) for _chat, lang in chats])
+    return [Say(chat, text, buttons, job_id=job.id, version=job.version, remember="card",
+                on_failure="bot.card_failed")
+            for (chat, _lang), (text, buttons) in zip(chats, shown, strict=True)]
 
 
 async def card_edits(desk: Desk, job_id: int) -> list[CardEdit]:
@@ -48,16 +51,16 @@ async def card_edits(desk: Desk, job_id: int) -> list[CardEdit]:
         return []
     langs = dict(desk.card_chats())
     link, failure = await desk.card_info(job)
-    edits = []
-    for chat, message_id in await desk.store.bot_messages_of(job_id, "card"):
-        lang = langs.get(chat, "en")
-        now = desk.now()
-        edits.append(CardEdit(
-            chat, message_id, cards.render_card(job, desk.names, desk.rules, now, lang, link,
-                                                failure),
-            cards.card_buttons(job, desk.rules, now, lang, failure, desk.queued_languages(job)),
-            job.id, job.version))
-    return edits
+    posted = await desk.store.bot_messages_of(job_id, "card")
+    now = desk.now()
+    shown = await machine_draft.decorate(desk, job, [(  # issue 14: the machine draft, if any
+        cards.render_card(job, desk.names, desk.rules, now, langs.get(chat, "en"), link,
+                          failure),
+        cards.card_buttons(job, desk.rules, now, langs.get(chat, "en"), failure,
+                           desk.queued_languages(job)), langs.get(chat, "en"))
+        for chat, _message_id in posted])
+    return [CardEdit(chat, message_id, text, buttons, job.id, job.version)
+            for (chat, message_id), (text, buttons) in zip(posted, shown, strict=True)]
 
 
 async def remember(desk: Desk, chat: int, message_id: int, said: Say) -> None:
