@@ -48,7 +48,7 @@ class Drafter:
     def __init__(self, store: Store, lanes: Sequence[Lane], *, max_chars: int = 5000,
                  clock: Callable[[], float] = time.time,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-                 on_drafted: Callable[[list[int]], None] | None = None):
+                 on_drafted: Callable[[list[int]], object] | None = None):
         self.store = store
         self.lanes = list(lanes)
         self.max_chars = max_chars

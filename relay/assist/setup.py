@@ -3,11 +3,18 @@ lanes) and ``relay check`` (one line per problem, never a traceback)."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
 from relay.assist.argos import load_argos
-from relay.assist.drafter import Lane
+from relay.assist.drafter import Drafter, Lane
 from relay.assist.libretranslate import LibreTranslate
 from relay.assist.policy import Policy
 from relay.config import Settings, Translation
+from relay.logs import event
+from relay.store.api import Store
+
+log = logging.getLogger("relay.assist")
 
 
 def policy_of(t: Translation) -> Policy:
@@ -62,3 +69,19 @@ def describe(settings: Settings) -> list[str]:
                      + (", ".join(drafted) if drafted else "nothing"))
         lines += [f"warning: {problem}" for problem in problems]
     return lines
+
+
+def drafter_for(settings: Settings, store: Store, *, clock: Callable[[], float],
+                on_drafted: Callable[[list[int]], object] | None) -> Drafter | None:
+    """The draft worker ``relay run`` starts, or None without an engine. A problem (Argos or
+    a model missing) is one warning line each; those languages get no drafts."""
+    if not settings.translation.enabled:
+        return None
+    lanes, problems = build_lanes(settings)
+    for problem in problems:
+        log.warning(event("assist.unavailable", problem=problem))
+    lanes = [lane for lane in lanes if lane.languages]
+    if not lanes:
+        return None
+    return Drafter(store, lanes, max_chars=settings.translation.max_chars, clock=clock,
+                   on_drafted=on_drafted)

@@ -2,7 +2,7 @@
 
 The card of a queued job shows the engine's draft in a section of its own, clearly marked
 "Machine draft (engine, model) - check before submitting". Its button sends the draft to the
-translator who pressed it, in their private chat, as plain text to correct and send back as
+translator who pressed it, where they pressed it, as plain text to correct and send back as
 a reply (the job is claimed for them if nobody holds it). Nothing here submits or publishes:
 only a text a person submits and an editor approves goes out. Each submission of a job that
 had a draft is audited as started from it or not (:mod:`relay.core.draft_use`).
@@ -74,7 +74,7 @@ async def decorate(desk: Desk, job: JobView, cards: list[tuple[FormattedText, Bu
 
 async def send_draft(desk: Desk, person: Person, chat_id: int, press: Press) -> Response:
     """The button: claim the job for the presser if nobody holds it, and send them the
-    draft as plain messages to correct and send back."""
+    draft as plain messages to correct and send back as a reply."""
     lang = person.language
     job = await desk.job(press.job_id)
 
@@ -107,13 +107,13 @@ async def send_draft(desk: Desk, person: Person, chat_id: int, press: Press) -> 
         refreshed.append(RefreshCards(job.id))
     await desk.store.mark_machine_draft_sent(job.id, person.id, now)
     log.info(event("assist.draft_sent", job=job.id, user=person.id, engine=draft.engine))
-    fallback = chat_id if chat_id != person.id else None
+    # Where the button was pressed, as the Edit button's prompt is: a reply there is the
+    # translation (in the review group the editors see its preview).
     said: list[Say | RefreshCards] = [Say.plain(
-        person.id, t(person.language, "draft.sent_intro", job=job.id, engine=draft.engine),
-        job_id=job.id, remember="edit_prompt", for_user=person.id,
-        on_failure="assist.draft_send_failed", fallback=fallback)]
-    said += [Say(person.id, part, job_id=job.id, remember="edit_prompt", for_user=person.id,
-                 on_failure="assist.draft_send_failed", fallback=fallback)
+        chat_id, t(desk.chat_lang(chat_id, person), "draft.sent_intro", job=job.id,
+                   engine=draft.engine, name=person.name),
+        job_id=job.id, remember="edit_prompt", for_user=person.id)]
+    said += [Say(chat_id, part, job_id=job.id, remember="edit_prompt", for_user=person.id)
              for part in split(FormattedText(draft.text), CARD_LIMIT)]
     return Response([*refreshed, *said], t(lang, "ok.draft_sent", job=job.id))
 

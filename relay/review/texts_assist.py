@@ -10,15 +10,16 @@ MACHINE_DRAFT_TEXTS: dict[str, tuple[str, str]] = {
     "draft.cut": ("… (the whole draft: press the button)",
                   "… (کل پیش‌نویس: دکمه را بزنید)"),
     "button.machine_draft": ("✍ Send me the machine draft", "✍ پیش‌نویس ماشینی را برایم بفرست"),
-    "draft.sent_intro": ("Job {job}: the machine draft ({engine}). It is a machine's "
-                         "translation, not yours yet: correct it and send it back as a reply "
-                         "to this message. Nothing is published until an editor approves "
+    "draft.sent_intro": ("{name}, job {job}: the machine draft ({engine}) follows. It is a "
+                         "machine's translation, not yours yet: correct it and send it back as "
+                         "a reply to it. Nothing is published until an editor approves "
                          "what you send.",
-                         "کار {job}: پیش‌نویس ماشینی ({engine}). این ترجمهٔ ماشین است، نه "
-                         "هنوز ترجمهٔ شما: آن را درست کنید و در پاسخ به همین پیام بفرستید. "
+                         "{name}، کار {job}: پیش‌نویس ماشینی ({engine}) در پیام بعد. این "
+                         "ترجمهٔ ماشین است، نه هنوز ترجمهٔ شما: آن را درست کنید و در پاسخ به "
+                         "آن بفرستید. "
                          "تا ویراستاری تأیید نکند چیزی منتشر نمی‌شود."),
-    "ok.draft_sent": ("Job {job} is yours: the machine draft is in your private chat with me.",
-                      "کار {job} مال شماست: پیش‌نویس ماشینی در گفت‌وگوی خصوصی شما با من است."),
+    "ok.draft_sent": ("Job {job} is yours: here is its machine draft to correct.",
+                      "کار {job} مال شماست: این پیش‌نویس ماشینی آن برای اصلاح است."),
     "no.no_draft": ("Job {job} has no machine draft.", "کار {job} پیش‌نویس ماشینی ندارد."),
     "no.draft_closed": ("Job {job} is no longer waiting for a translation.",
                         "کار {job} دیگر منتظر ترجمه نیست."),

@@ -143,6 +143,8 @@ def save_scores(conn: sqlite3.Connection, scores: Sequence[tuple[int, float, flo
 
 
 def figures(conn: sqlite3.Connection) -> AssistFigures:
+    if not table_exists(conn, "machine_drafts"):  # a database older than migration 13
+        return AssistFigures([], 0, 0, 0, None, None)
     engines = [EngineFigures(*row) for row in conn.execute(
         "SELECT engine, target, SUM(text IS NOT NULL), SUM(text IS NULL),"
         " SUM(scored_at IS NOT NULL), AVG(chrf), AVG(ter) FROM machine_drafts"
