@@ -105,3 +105,24 @@ class ScriptedEngine:
         handler.end_headers()
         with contextlib.suppress(OSError):  # the client gave up (a timeout test)
             handler.wfile.write(body)
+
+
+def main() -> None:
+    """``python -m relay.assist.scripted_engine [--delay S]``: serve on loopback in a process
+    of its own (the bench's engine, so that its work is not counted as relay's), print the
+    address, and stop when standard input closes."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description="a scripted LibreTranslate on loopback")
+    parser.add_argument("--delay", type=float, default=0.0)
+    args = parser.parse_args()
+    engine = ScriptedEngine()
+    engine.delay = args.delay
+    print(engine.url, flush=True)
+    sys.stdin.read()
+    engine.close()
+
+
+if __name__ == "__main__":
+    main()
