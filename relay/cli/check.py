@@ -66,6 +66,10 @@ def run_check(settings: Settings, *, online: bool) -> int:
 
     for line in target_language_warnings(settings.targets):
         print(f"  warning: {line}", file=sys.stderr)
+    from relay.assist.setup import describe  # issue 14: the engines, one line per problem
+
+    for line in describe(settings):
+        print(f"  {line}", file=sys.stderr if line.startswith("warning:") else sys.stdout)
     return EXIT_OK
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from telethon.sessions import StringSession
 from telethon.tl import types
 
+from relay.assist.scripted_engine import ScriptedEngine
 from relay.config import Settings, Site, load_settings
 from relay.logs import setup_logging
 from relay.review.glossary import seed_demo_terms
@@ -30,6 +31,10 @@ from relay.telegram.sim.forwards import forward
 from relay.telegram.sim.world import Account, Chan, SimTelegram, callback_data
 
 DEMO_BOT_TOKEN = "100000:relay-demo-simulated-bot"
+#: What the demo's scripted engine answers for the strike post (a machine's English).
+MACHINE_STRIKE = ("The drivers of Vahed bus company of Tehran and suburbs today in protest to "
+                  "not paying the salary of three months past went on strike. The syndicate "
+                  "is demanding the immediate freedom of the arrested colleagues.")
 
 
 class Demo:
@@ -148,6 +153,9 @@ async def run_demo(data_dir: Path, *, quiet: bool = False,
     config_path.write_text(d.DEMO_CONFIG.format(data=data_dir.as_posix(),
                                                 review_chat=demo.group.marked_id),
                            encoding="utf-8")
+    engine = ScriptedEngine({d.FARSI_STRIKE: MACHINE_STRIKE})  # issue 14: drafts for "en"
+    with config_path.open("a", encoding="utf-8") as config:
+        config.write(f'\n[translation]\nlibretranslate = ["en"]\nurl = "{engine.url}"\n')
     settings = load_settings(config_path, env={"RELAY_BOT_TOKEN": DEMO_BOT_TOKEN,
                                                **(secrets or {})})
     setup_logging("WARNING", "kv", settings.secrets.values())
@@ -187,6 +195,7 @@ async def run_demo(data_dir: Path, *, quiet: bool = False,
         await _same_statement(demo, first.id)
     finally:
         await demo.service.stop()
+        engine.close()
         try:
             site_lines = await _build_site(settings, demo.service.store, data_dir / "site")
         finally:
@@ -221,12 +230,17 @@ async def _build_site(settings: Settings, store: Store, out: Path) -> list[str]:
 async def _review(demo: Demo) -> None:
     say = demo.say
     say("\n3. Review in the (simulated) review group: Sara translates, Reza edits.")
+    say("   A SCRIPTED LibreTranslate-compatible engine (on loopback, not a real one) drafted")
+    say("   the English jobs; the card shows its draft, to be checked, never published as is.")
+    await _drafts_made(demo)
     card = demo.card(1)
-    demo.show("The bot's card for job 1", card)
-    demo.press(demo.sara, card, "Claim")
+    demo.show("The bot's card for job 1, with the machine draft", card)
+    demo.press(demo.sara, card, "machine draft")  # claims the job and sends her the draft
     await demo.settle()
     say(f"   bot answers Sara: {demo.answer.message}")
-    demo.write(demo.sara, d.TRANSLATION_STRIKE, reply_to=card.id,
+    draft = demo.bot_messages()[-1]
+    demo.show("The machine draft, for Sara to correct", draft)
+    demo.write(demo.sara, d.TRANSLATION_STRIKE, reply_to=draft.id,
                entities=[types.MessageEntityBold(0, 7)])
     await demo.settle()
     preview = demo.bot_messages()[-1]
@@ -274,6 +288,17 @@ async def _review(demo: Demo) -> None:
     demo.press(demo.reza, demo.bot_messages()[-1], "Approve")
     await demo.settle()
     say("   Every step above is in the audit table: who did what to which job, and when.")
+
+
+async def _drafts_made(demo: Demo) -> None:
+    """Until the draft worker has drafted every queued English job (it runs in the
+    background), and the cards show the drafts."""
+    assert demo.service is not None
+    for _ in range(1000):
+        if not await demo.service.store.jobs_to_draft(["en"], 0, 1):
+            break
+        await asyncio.sleep(0.01)
+    await demo.settle()
 
 
 async def _same_statement(demo: Demo, strike_id: int) -> None:

@@ -56,6 +56,7 @@ WHAT: dict[str, tuple[str, ...]] = {
     "jobs": ("job",),
     "publications": ("publication",),
     "audit": ("audit",),
+    "machine_drafts": ("machine_draft",),  # issue 14: drafts, their scores, submissions
 }
 
 _SECRET_LIKE = re.compile(r"token|hash|session|secret|password|api_id", re.IGNORECASE)

@@ -26,6 +26,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+from relay.cli.status_assist import assist_status, render_assist
 from relay.config import Settings, Source
 from relay.store.errors import DatabaseUnreadable as StatusError
 from relay.store.reports import JOB_STATES, ChannelState, SourceState, StatusFigures
@@ -55,6 +56,10 @@ def read_status(settings: Settings, now: float | None = None) -> dict[str, Any]:
                         lambda store: store.status_figures(int(now)))
     status = collect_status(figures, settings, now)
     status["database"]["path"] = str(settings.storage.database)
+    drafts = assist_status(read_only(  # issue 14: only where drafts are configured or made
+        settings.storage.database, lambda store: store.assist_figures()), settings)
+    if drafts["configured"] or drafts["engines"]:
+        status["machine_drafts"] = drafts
     return status
 
 
@@ -353,6 +358,7 @@ def render_status(status: dict[str, Any]) -> str:
                                                   if pubs["last"]["at"] else ""))
     lines.append("")
 
+    lines += render_assist(status.get("machine_drafts"))  # issue 14
     if status["warnings"]:
         lines.append(f"Warnings ({len(status['warnings'])})")
         lines += [f"  - {w}" for w in status["warnings"]]

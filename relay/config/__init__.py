@@ -40,6 +40,7 @@ from relay.config.settings import (
     Source,
     Storage,
     Target,
+    Translation,
     WatcherSettings,
 )
 from relay.text.template import DEFAULT_TEMPLATE, FIELDS, TemplateError, validate_template
@@ -66,6 +67,7 @@ __all__ = [
     "Storage",
     "Target",
     "TemplateError",
+    "Translation",
     "WatcherSettings",
     "load_secrets",
     "load_settings",

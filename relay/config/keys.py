@@ -33,7 +33,7 @@ LOG_FORMATS = ("kv", "json")
 #: Top-level sections, in reading order; these are arrays of tables, the others tables.
 ARRAY_SECTIONS = ("sources", "targets", "people")
 TABLE_SECTIONS = ("storage", "watcher", "review", "publish", "logging", "metrics", "site",
-                  "proxy")
+                  "proxy", "translation")
 
 
 def _log_level(value: str) -> str:
@@ -174,6 +174,29 @@ KEYS: tuple[Key, ...] = (
     Key("site", "tag_year", "integer", 2025,
         "the year in the feeds' tag: ids; never change it once feeds are read", lo=2000, hi=9999),
     Key("site", "search", "boolean", True, "build the Pagefind search index"),
+    # [translation] (issue 14): machine drafts for translators; no engine by default
+    Key("translation", "libretranslate", "text_list", (),
+        "target languages drafted by the LibreTranslate server at url"),
+    Key("translation", "url", "text", "http://127.0.0.1:5000",
+        "the LibreTranslate-compatible server (its POST /translate)"),
+    Key("translation", "api_key_env", "text", "RELAY_TRANSLATE_API_KEY",
+        "the environment variable holding the server's API key (unset: no key sent)"),
+    Key("translation", "timeout_seconds", "number", 15.0,
+        "how long one request to the server may take", lo=0, hi=600, lo_exclusive=True),
+    Key("translation", "retries", "integer", 2,
+        "further tries of a failed request, with growing pauses", lo=0, hi=10),
+    Key("translation", "per_minute", "integer", 60,
+        "requests per minute at most (the server's own limit)", lo=1, hi=100_000),
+    Key("translation", "breaker_failures", "integer", 5,
+        "failed drafts in a row after which the engine is left alone", lo=1, hi=1000),
+    Key("translation", "breaker_cooldown_seconds", "number", 120.0,
+        "how long an engine is left alone before one draft tries it again", lo=1, hi=86_400),
+    Key("translation", "argos", "text_list", (),
+        "target languages drafted in process by Argos Translate (the argostranslate extra)"),
+    Key("translation", "pivot", "text", "en",
+        "Argos: the language a draft goes through when no direct model is installed"),
+    Key("translation", "max_chars", "integer", 5000,
+        "longer posts get no draft (the card says so)", lo=100, hi=100_000),
 )
 
 _BY_PATH = {key.path: key for key in KEYS}

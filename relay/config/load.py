@@ -26,6 +26,7 @@ _SECRET_KEYS_IN_TOML = {
     "session": "RELAY_SESSION",
     "session_string": "RELAY_SESSION",
     "string_session": "RELAY_SESSION",
+    "api_key": "RELAY_TRANSLATE_API_KEY",  # [translation] names the variable: api_key_env
 }
 #: Places where one of those names is a legitimate, non-secret key.
 _NOT_SECRET_PATHS = frozenset({"storage.session"})
@@ -139,4 +140,5 @@ def _build(path: Path, environment: Env, secrets_needed: bool = True) -> Setting
         secrets=_secrets(environment, secrets_needed),
         site=sections.site(root, storage, targets),
         proxy=proxies(root, environment),
+        translation=sections.translation(root, targets, dict(environment.values)),
     )

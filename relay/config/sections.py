@@ -19,6 +19,7 @@ from relay.config.settings import (
     Source,
     Storage,
     Target,
+    Translation,
     WatcherSettings,
 )
 from relay.config.table import Table, suggest
@@ -263,4 +264,50 @@ def site(root: Table, storage_settings: Storage, known_targets: tuple[Target, ..
         feed_size=t.read(key("site.feed_size")),
         tag_year=t.read(key("site.tag_year")),
         search=t.read(key("site.search")),
+    )
+
+
+# ------------------------------------------------------------------ [translation] (issue 14)
+_ENV_NAME_RE = re.compile(r"[A-Z_][A-Z0-9_]*")
+
+
+def translation(root: Table, known_targets: tuple[Target, ...],
+                env: dict[str, str | None]) -> Translation:
+    """The ``[translation]`` section: each engine's target languages (a language drafted by
+    one engine at most, and one some target is written in); the API key from ``env``."""
+    t = root.table("translation", section_keys("translation"))
+    languages = {target.language for target in known_targets}
+    chosen: dict[str, str] = {}
+    lists: dict[str, tuple[str, ...]] = {}
+    for engine in ("libretranslate", "argos"):
+        codes = t.read(key(f"translation.{engine}"))
+        for i, code in enumerate(codes):
+            _language(t, f"{engine}[{i}]", code)
+            if code in chosen:
+                t.fail(f"{engine}[{i}]", f"{code!r} is already drafted by {chosen[code]}")
+            if code not in languages:
+                t.fail(f"{engine}[{i}]", f"no target is written in {code!r}"
+                       + (f"; targets: {', '.join(sorted(languages))}" if languages else ""))
+            chosen[code] = engine
+        lists[engine] = tuple(codes)
+    url = t.read(key("translation.url"))
+    if not url.startswith(("https://", "http://")):
+        t.fail("url", f"must start with https:// or http://, got {url!r}")
+    env_name = t.read(key("translation.api_key_env"))
+    if not _ENV_NAME_RE.fullmatch(env_name):
+        t.fail("api_key_env", f"not an environment variable name: {env_name!r}")
+    api_key = (env.get(env_name) or "").strip() or None
+    return Translation(
+        libretranslate=lists["libretranslate"],
+        url=url.rstrip("/"),
+        api_key_env=env_name,
+        timeout_seconds=t.read(key("translation.timeout_seconds")),
+        retries=t.read(key("translation.retries")),
+        per_minute=t.read(key("translation.per_minute")),
+        breaker_failures=t.read(key("translation.breaker_failures")),
+        breaker_cooldown_seconds=t.read(key("translation.breaker_cooldown_seconds")),
+        argos=lists["argos"],
+        pivot=_language(t, "pivot", t.read(key("translation.pivot"))),
+        max_chars=t.read(key("translation.max_chars")),
+        api_key=api_key,
     )

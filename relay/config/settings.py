@@ -146,6 +146,36 @@ class Site:
     search: bool = default("site.search")
 
 
+@dataclass(frozen=True)
+class Translation:
+    """``[translation]`` (issue 14): which engine drafts which target language, and how the
+    engine is treated. No engine by default. ``api_key`` comes from the environment variable
+    named by ``api_key_env`` and is never shown (``repr`` hides it)."""
+
+    libretranslate: tuple[str, ...] = default("translation.libretranslate")
+    url: str = default("translation.url")
+    api_key_env: str = default("translation.api_key_env")
+    timeout_seconds: float = default("translation.timeout_seconds")
+    retries: int = default("translation.retries")
+    per_minute: int = default("translation.per_minute")
+    breaker_failures: int = default("translation.breaker_failures")
+    breaker_cooldown_seconds: float = default("translation.breaker_cooldown_seconds")
+    argos: tuple[str, ...] = default("translation.argos")
+    pivot: str = default("translation.pivot")
+    max_chars: int = default("translation.max_chars")
+    api_key: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.libretranslate or self.argos)
+
+    def engine_for(self, language: str) -> str | None:
+        """``libretranslate``, ``argos`` or None for a target language."""
+        if language in self.libretranslate:
+            return "libretranslate"
+        return "argos" if language in self.argos else None
+
+
 @dataclass(frozen=True, repr=False)
 class Secrets:
     """Telegram credentials. Never printed: ``repr``/``str`` show only ``<set>``/``<unset>``.
@@ -189,10 +219,13 @@ class Settings:
     secrets: Secrets
     site: Site | None = None  # no [site] section: no public site
     proxy: Proxies = field(default_factory=Proxies)  # issue 12: how to reach Telegram
+    translation: Translation = field(default_factory=Translation)  # issue 14: no engine
 
     def secret_values(self) -> list[str]:
-        """Every secret string to redact from logs: the secrets' and the proxies' credentials."""
-        return [*self.secrets.values(), *self.proxy.secret_values()]
+        """Every secret string to redact from logs: the secrets', the proxies' credentials and
+        the translation engine's API key."""
+        return [*self.secrets.values(), *self.proxy.secret_values(),
+                *filter(None, [self.translation.api_key])]
 
     def person(self, user_id: int) -> Person | None:
         return next((p for p in self.people if p.id == user_id), None)

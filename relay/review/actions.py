@@ -12,7 +12,7 @@ from relay.core.jobview import JobView
 from relay.core.sanitize import InputError, clean_reason, clean_text
 from relay.core.workflow import Action, Refusal, Status
 from relay.logs import event
-from relay.review import cards, glossary
+from relay.review import cards, glossary, machine_draft
 from relay.review.conversation import RefreshCards, Response, Say
 from relay.review.desk import Desk, actor_of, log_refusal
 from relay.review.texts import t
@@ -90,6 +90,7 @@ async def submit(desk: Desk, person: Person, chat_id: int, job_id: int, text: st
         raise RuntimeError(f"job {job_id} was drafted but could not be reloaded")
     log.info(event("job.drafted", job=job_id, translator=person.id))
     await glossary.current(desk)  # the preview's glossary check reads the latest terms
+    await machine_draft.after_submit(desk, person, job, cleaned.text)  # issue 14: audit
     messages: list[Say | RefreshCards] = [
         Say.plain(chat_id, t(lang, "ok.submit", job=job_id), reply_to=reply_to, job_id=job_id,
                   remember="thanks"),

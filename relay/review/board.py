@@ -11,7 +11,7 @@ import logging
 from relay.core.jobview import JobView
 from relay.core.workflow import SYSTEM, Action, Status
 from relay.logs import event
-from relay.review import cards, glossary, memory, publish_errors
+from relay.review import cards, glossary, machine_draft, memory, publish_errors
 from relay.review.conversation import ButtonRows, CardEdit, RefreshCards, Response, Say
 from relay.review.desk import Desk
 from relay.review.texts import t, term
@@ -36,12 +36,12 @@ async def new_card(desk: Desk, job_id: int) -> list[Say]:
         return []
     link, failure = await desk.card_info(job)
     now = desk.now()
-    said = []
-    for chat, lang in desk.card_chats():
-        text, buttons = await _card(desk, job, now, lang, link, failure)
-        said.append(Say(chat, text, buttons, job_id=job.id, version=job.version, remember="card",
-                        on_failure="bot.card_failed"))
-    return said
+    chats = desk.card_chats()
+    shown = await machine_draft.decorate(desk, job, [  # issue 14: the machine draft, if any
+        (*await _card(desk, job, now, lang, link, failure), lang) for _chat, lang in chats])
+    return [Say(chat, text, buttons, job_id=job.id, version=job.version, remember="card",
+                on_failure="bot.card_failed")
+            for (chat, _lang), (text, buttons) in zip(chats, shown, strict=True)]
 
 
 async def _card(desk: Desk, job: JobView, now: int, lang: str, link: str | None,
@@ -62,12 +62,14 @@ async def card_edits(desk: Desk, job_id: int) -> list[CardEdit]:
         return []
     langs = dict(desk.card_chats())
     link, failure = await desk.card_info(job)
-    edits = []
-    for chat, message_id in await desk.store.bot_messages_of(job_id, "card"):
-        lang = langs.get(chat, "en")
-        text, buttons = await _card(desk, job, desk.now(), lang, link, failure)
-        edits.append(CardEdit(chat, message_id, text, buttons, job.id, job.version))
-    return edits
+    posted = await desk.store.bot_messages_of(job_id, "card")
+    now = desk.now()
+    shown = await machine_draft.decorate(desk, job, [  # issue 14: the machine draft, if any
+        (*await _card(desk, job, now, langs.get(chat, "en"), link, failure),
+         langs.get(chat, "en"))
+        for chat, _message_id in posted])
+    return [CardEdit(chat, message_id, text, buttons, job.id, job.version)
+            for (chat, message_id), (text, buttons) in zip(posted, shown, strict=True)]
 
 
 async def remember(desk: Desk, chat: int, message_id: int, said: Say) -> None:

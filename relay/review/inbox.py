@@ -12,7 +12,7 @@ from relay.config import Person
 from relay.core.sanitize import InputError, clean_text
 from relay.core.workflow import Action, Refusal, Status, claim_active
 from relay.logs import event
-from relay.review import actions, cards, memory, parts, statements
+from relay.review import actions, cards, machine_draft, memory, parts, statements
 from relay.review.commands import job_and_rest, run_command
 from relay.review.conversation import Incoming, Press, Response, Say
 from relay.review.desk import Desk, log_refusal
@@ -229,6 +229,8 @@ async def handle_press(desk: Desk, person: Person, chat_id: int, press: Press,
         return await statements.split(desk, person, press.job_id, press.version)
     if press.action == "retry":
         return await actions.retry(desk, person, press.job_id)
+    if press.action == machine_draft.ACTION:  # issue 14: send the translator the draft
+        return await machine_draft.send_draft(desk, person, chat_id, press)
     if press.action == "notfa":
         return await actions.relang(desk, person, chat_id, press.job_id, "und",
                                     expected_version=press.version)

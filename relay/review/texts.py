@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from relay.review.texts_assist import MACHINE_DRAFT_TEXTS
+
 TEXTS: dict[str, tuple[str, str]] = {
     # ---- statuses
     "status.queued": ("queued", "در صف"),
@@ -287,6 +289,9 @@ TEXTS: dict[str, tuple[str, str]] = {
                    "کار {job}: بخشی در انتظار نیست. ترجمه را در پاسخ به کارت بفرستید."),
     "button.done": ("✅ Done", "✅ تمام"),
 }
+
+
+TEXTS.update(MACHINE_DRAFT_TEXTS)  # issue 14
 
 
 def t(lang: str, key: str, /, **fields: object) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 from telethon import TelegramClient, errors
 from telethon.sessions import StringSession
 
+from relay.assist.setup import drafter_for
 from relay.config import Settings
 from relay.logs import event
 from relay.review.statement_index import StatementMatcher
@@ -123,8 +124,11 @@ class Service:
         self.statements = StatementMatcher.for_settings(settings)  # issue 11: finds copies
         if self.bot is not None:
             self.bot.desk.statements = self.statements
+        # issue 14: machine drafts in the background (None without an engine)
+        self.drafter = drafter_for(settings, self.store, clock=clock,
+                                   on_drafted=self.bot.notify if self.bot else None)
         self.watcher = Watcher(watcher_client, self.store, settings, clock=clock,
-                               on_jobs_changed=self.bot.notify if self.bot else None,
+                               on_jobs_changed=self._jobs_changed(),
                                statements=self.statements,
                                on_statement_joined=self.bot.statement_joined if self.bot else None)
         self.watcher.on_statement_left = self.bot.statement_left if self.bot else None
@@ -138,6 +142,18 @@ class Service:
         self.reloader = Reloader(self)  # issue 12: SIGHUP / `relay reload`
         self.stopping = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
+
+    def _jobs_changed(self) -> Callable[[list[int]], None] | None:
+        """The watcher's report of queued or changed jobs: cards, and the draft worker."""
+        bot, drafter = self.bot, self.drafter
+        if drafter is None:
+            return bot.notify if bot else None
+
+        def changed(jobs: list[int]) -> None:
+            if bot is not None:
+                bot.notify(jobs)
+            drafter.wake()
+        return changed
 
     def _published_by(self, bot: ReviewBot) -> Callable[[int], None]:
         """The publisher's report: the bot refreshes the cards, the site rebuilds."""
@@ -182,6 +198,8 @@ class Service:
             await self.metrics.start()
         if self.site is not None:
             self.site.start()
+        if self.drafter is not None:
+            await self.drafter.start()
         self._tasks = [asyncio.create_task(self._supervise(), name="supervisor"),
                        asyncio.create_task(self._heartbeat(), name="heartbeat")]
         log.info(event("service.started", sources=len(self.watcher.watched),
@@ -241,6 +259,8 @@ class Service:
             await self.metrics.stop()
         if self.site is not None:
             await self.site.stop()
+        if self.drafter is not None:
+            await self.drafter.stop()
         for component in self.components:  # watcher first: no new work comes in
             try:
                 await component.stop()

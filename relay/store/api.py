@@ -22,6 +22,7 @@ from relay.core.sanitize import Cleaned
 from relay.core.workflow import Action, Actor, Rules
 from relay.site.records import SitePublication
 from relay.store.channels import ChannelInfo
+from relay.store.drafts_api import DraftStore
 from relay.store.glossary_store import GlossaryStore
 from relay.store.imports import Detected, Version
 from relay.store.outbox import OutboxItem, Publication
@@ -363,7 +364,7 @@ class ServiceStateStore(Protocol):
 
 
 class Store(IngestStore, BulkStore, ReviewStore, ReviewDeskStore, PublishingStore, ReportsStore, ArchiveStore,
-            ServiceStateStore, StatementStore, SiteStore, GlossaryStore, Protocol):
+            ServiceStateStore, StatementStore, SiteStore, GlossaryStore, DraftStore, Protocol):
     """All of relay's storage."""
 
     async def close(self) -> None:

@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from relay.store import machine_drafts
 from relay.store.readonly import schema_version
 from relay.text.formatting import entities_from_json
 from relay.text.links import post_link
@@ -34,6 +35,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                     "part", "message_id", "link", "posted_at"),
     "audit": ("audit_id", "job_id", "actor_id", "action", "from_status", "to_status", "detail",
               "at"),
+    "machine_draft": machine_drafts.EXPORT_COLUMNS,  # issue 14
 }
 
 
@@ -173,5 +175,5 @@ def _audit(conn: sqlite3.Connection, since: int | None,
 
 _READERS: dict[str, Callable[..., Iterator[dict[str, Any]]]] = {
     "channel": _channels, "message": _messages, "job": _jobs, "publication": _publications,
-    "audit": _audit,
+    "audit": _audit, "machine_draft": machine_drafts.export_records,
 }

@@ -140,6 +140,44 @@ MIGRATIONS: list[tuple[int, str]] = [
         """,
     ),
     (
+        13,
+        """
+        -- Machine drafts (issue 14): what an engine made of a queued job's source (or why
+        -- nothing: text NULL, error the kind), whom the card's button sent it to, and, once a
+        -- person's translation of the job is approved, how far it is from the draft.
+        CREATE TABLE machine_drafts (
+            job_id      INTEGER PRIMARY KEY REFERENCES jobs(id),
+            target      TEXT NOT NULL,               -- the target language
+            engine      TEXT NOT NULL,
+            model       TEXT,
+            via         TEXT,                        -- the pivot language, if any
+            source_hash TEXT,                        -- the source the draft was made from
+            text        TEXT,
+            error       TEXT,
+            made_at     INTEGER NOT NULL,
+            elapsed_ms  INTEGER,
+            sent_to     INTEGER,                     -- who the button last sent it to
+            sent_at     INTEGER,
+            chrf        REAL,
+            ter         REAL,
+            scored_at   INTEGER
+        );
+        CREATE INDEX machine_drafts_unscored ON machine_drafts (job_id)
+            WHERE text IS NOT NULL AND scored_at IS NULL;
+        -- The first submission of each job: how long after its card, whether a machine draft
+        -- was on the card and whether the submission started from it.
+        CREATE TABLE draft_submissions (
+            job_id       INTEGER PRIMARY KEY REFERENCES jobs(id),
+            user_id      INTEGER NOT NULL,
+            carded_at    INTEGER,
+            submitted_at INTEGER NOT NULL,
+            had_draft    INTEGER NOT NULL,
+            from_draft   INTEGER NOT NULL,
+            similarity   REAL
+        );
+        """,
+    ),
+    (
         14,
         """
         -- The glossary (issue 14): a source term and its agreed translation per target

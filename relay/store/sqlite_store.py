@@ -39,6 +39,7 @@ from relay.store.api import ArchiveReader, Store
 from relay.store.archive import SqliteArchive
 from relay.store.channels import ChannelInfo
 from relay.store.db import BatchWriter, Database
+from relay.store.drafts_store import DraftsSqlite
 from relay.store.errors import DatabaseUnreadable
 from relay.store.glossary_store import GlossarySqlite
 from relay.store.imports import Detected, Version
@@ -58,7 +59,7 @@ from relay.text.formatting import FormattedText
 T = TypeVar("T")
 
 
-class SqliteStore(StatementsSqlite, ReviewDeskSqlite, GlossarySqlite):
+class SqliteStore(StatementsSqlite, ReviewDeskSqlite, GlossarySqlite, DraftsSqlite):
     """relay's storage in one SQLite file (see ``docs/store.md``)."""
 
     def __init__(self, db: Database, writer: BatchWriter | None = None):

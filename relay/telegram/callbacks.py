@@ -33,7 +33,8 @@ CODES = {
     "use_no": "x",
     "done": "d",  # issue 10: the parts of a long translation are complete
     "split": "v",  # issue 11: the "version" is the statement member to split off
-    "memory": "m",  # issue 14: the "version" is the earlier job whose translation to send
+    "memory": "h",  # issue 14: the "version" is the earlier job whose translation to send
+    "machine_draft": "m",  # issue 14: send the translator the machine draft
 }
 _ACTIONS = {code: name for name, code in CODES.items()}
 

@@ -1,0 +1,190 @@
+"""Machine drafts (issue 14): the jobs an engine should draft, the drafts, who was sent one,
+how each first submission started, and the figures (distance to the approved text, time from
+card to submission) for ``relay status`` and ``relay export``."""
+
+from __future__ import annotations
+
+import sqlite3
+import statistics
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from relay.store import audit
+from relay.store.readonly import table_exists
+
+
+@dataclass(frozen=True, slots=True)
+class DraftWork:
+    """A queued job an engine should draft."""
+
+    job_id: int
+    target: str  # the target language
+    source_lang: str | None
+    text: str
+    source_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class MachineDraft:
+    job_id: int
+    target: str
+    engine: str
+    model: str | None
+    via: str | None
+    source_hash: str | None
+    text: str | None  # None: the engine made none (``error`` says why)
+    error: str | None
+    made_at: int
+    sent_to: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class EngineFigures:
+    """One engine and target language: drafts made and missed, distance to the approved text
+    (chrF: higher is closer, 0-100; TER: edits per reference word, lower is closer)."""
+
+    engine: str
+    target: str
+    drafts: int
+    failed: int
+    scored: int
+    chrf: float | None
+    ter: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class AssistFigures:
+    engines: list[EngineFigures]
+    submissions_with_draft: int
+    submissions_without_draft: int
+    from_draft: int  # submissions that started from the machine draft
+    median_seconds_with_draft: float | None  # card to first submission
+    median_seconds_without_draft: float | None
+
+
+def jobs_to_draft(conn: sqlite3.Connection, languages: Sequence[str], after: int,
+                  limit: int) -> list[DraftWork]:
+    """Queued jobs above ``after`` into one of ``languages`` with no machine draft yet."""
+    if not languages:
+        return []
+    marks = ", ".join("?" for _ in languages)
+    rows = conn.execute(
+        "SELECT j.id, j.language, m.lang, j.source_text, j.source_hash FROM jobs j"
+        " JOIN messages m ON m.channel_id = j.channel_id AND m.message_id = j.message_id"
+        f" WHERE j.status = 'queued' AND j.id > ? AND j.language IN ({marks})"
+        " AND NOT EXISTS (SELECT 1 FROM machine_drafts d WHERE d.job_id = j.id)"
+        " ORDER BY j.id LIMIT ?", (after, *languages, limit)).fetchall()
+    return [DraftWork(*row) for row in rows]
+
+
+def save_draft(conn: sqlite3.Connection, work: DraftWork, *, engine: str, model: str | None,
+               via: str | None, text: str | None, error: str | None, now: int,
+               elapsed_ms: int | None) -> None:
+    conn.execute(
+        "INSERT INTO machine_drafts (job_id, target, engine, model, via, source_hash, text,"
+        " error, made_at, elapsed_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (job_id) DO UPDATE SET engine = excluded.engine, model = excluded.model,"
+        " via = excluded.via, source_hash = excluded.source_hash, text = excluded.text,"
+        " error = excluded.error, made_at = excluded.made_at, elapsed_ms = excluded.elapsed_ms",
+        (work.job_id, work.target, engine, model, via, work.source_hash, text, error, now,
+         elapsed_ms))
+
+
+_DRAFT_COLUMNS = ("job_id, target, engine, model, via, source_hash, text, error, made_at,"
+                  " sent_to")
+
+
+def machine_draft(conn: sqlite3.Connection, job_id: int) -> MachineDraft | None:
+    row = conn.execute(f"SELECT {_DRAFT_COLUMNS} FROM machine_drafts WHERE job_id = ?",
+                       (job_id,)).fetchone()
+    return MachineDraft(*row) if row else None
+
+
+def mark_sent(conn: sqlite3.Connection, job_id: int, user_id: int, now: int) -> None:
+    conn.execute("UPDATE machine_drafts SET sent_to = ?, sent_at = ? WHERE job_id = ?",
+                 (user_id, now, job_id))
+    audit.record(conn, job_id=job_id, actor_id=user_id, action="machine_draft_sent",
+                 from_status=None, to_status=None, at=now)
+
+
+def note_submission(conn: sqlite3.Connection, job_id: int, user_id: int, now: int, *,
+                    had_draft: bool, from_draft: bool, similarity: float | None,
+                    detail: str | None) -> None:
+    """The first submission of a job is kept for the figures; every submission of a job with
+    a machine draft gets an audit row saying whether it started from the draft."""
+    carded = conn.execute("SELECT MIN(created_at) FROM bot_messages WHERE job_id = ?"
+                          " AND kind = 'card'", (job_id,)).fetchone()[0]
+    conn.execute(
+        "INSERT INTO draft_submissions (job_id, user_id, carded_at, submitted_at, had_draft,"
+        " from_draft, similarity) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (job_id) DO NOTHING",
+        (job_id, user_id, carded, now, int(had_draft), int(from_draft), similarity))
+    if had_draft:
+        audit.record(conn, job_id=job_id, actor_id=user_id,
+                     action="from_machine_draft" if from_draft else "not_from_machine_draft",
+                     from_status=None, to_status=None, at=now, detail=detail)
+
+
+def unscored(conn: sqlite3.Connection, limit: int) -> list[tuple[int, str, str]]:
+    """(job, machine draft, approved text) of approved jobs whose draft is not scored yet."""
+    rows = conn.execute(
+        "SELECT d.job_id, d.text, j.draft_text FROM machine_drafts d"
+        " INDEXED BY machine_drafts_unscored JOIN jobs j ON j.id = d.job_id"
+        " WHERE d.text IS NOT NULL AND d.scored_at IS NULL"
+        " AND j.status IN ('approved', 'published', 'stale') AND j.draft_text IS NOT NULL"
+        " LIMIT ?", (limit,)).fetchall()
+    return [tuple(row) for row in rows]
+
+
+def save_scores(conn: sqlite3.Connection, scores: Sequence[tuple[int, float, float]],
+                now: int) -> None:
+    conn.executemany("UPDATE machine_drafts SET chrf = ?, ter = ?, scored_at = ?"
+                     " WHERE job_id = ?", [(c, t, now, j) for j, c, t in scores])
+
+
+def figures(conn: sqlite3.Connection) -> AssistFigures:
+    if not table_exists(conn, "machine_drafts"):  # a database older than migration 13
+        return AssistFigures([], 0, 0, 0, None, None)
+    engines = [EngineFigures(*row) for row in conn.execute(
+        "SELECT engine, target, SUM(text IS NOT NULL), SUM(text IS NULL),"
+        " SUM(scored_at IS NOT NULL), AVG(chrf), AVG(ter) FROM machine_drafts"
+        " GROUP BY engine, target ORDER BY engine, target")]
+    waits: dict[int, list[float]] = {0: [], 1: []}
+    from_draft = 0
+    for had, used, carded, submitted in conn.execute(
+            "SELECT had_draft, from_draft, carded_at, submitted_at FROM draft_submissions"):
+        from_draft += used
+        if carded is not None:
+            waits[had].append(max(0, submitted - carded))
+    counts = dict(conn.execute("SELECT had_draft, COUNT(*) FROM draft_submissions"
+                               " GROUP BY had_draft").fetchall())
+    return AssistFigures(
+        engines, counts.get(1, 0), counts.get(0, 0), from_draft,
+        statistics.median(waits[1]) if waits[1] else None,
+        statistics.median(waits[0]) if waits[0] else None)
+
+
+#: The fields of the ``machine_draft`` record of ``relay export``.
+EXPORT_COLUMNS = ("job_id", "target", "engine", "model", "via", "machine_draft", "error",
+                  "made_at", "elapsed_ms", "sent_to", "chrf", "ter", "submitted_at",
+                  "seconds_card_to_submission", "from_draft", "similarity")
+
+
+def export_records(conn: sqlite3.Connection, since: int | None,
+                   _usernames: Mapping[str, str | None]) -> Iterator[dict[str, Any]]:
+    """Every machine draft with its scores and its job's first submission (drafts made on or
+    after ``since``); none from a database older than migration 13."""
+    if not table_exists(conn, "machine_drafts"):
+        return
+    cursor = conn.execute(
+        "SELECT d.job_id, d.target, d.engine, d.model, d.via, d.text, d.error,"
+        " strftime('%Y-%m-%dT%H:%M:%SZ', d.made_at, 'unixepoch'), d.elapsed_ms, d.sent_to,"
+        " d.chrf, d.ter, strftime('%Y-%m-%dT%H:%M:%SZ', s.submitted_at, 'unixepoch'),"
+        " s.submitted_at - s.carded_at, s.from_draft, s.similarity FROM machine_drafts d"
+        " LEFT JOIN draft_submissions s ON s.job_id = d.job_id"
+        " WHERE d.made_at >= ? ORDER BY d.job_id", (since or 0,))
+    for row in cursor:
+        record = dict(zip(EXPORT_COLUMNS, row, strict=True))
+        if record["from_draft"] is not None:
+            record["from_draft"] = bool(record["from_draft"])
+        yield record

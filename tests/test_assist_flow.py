@@ -1,0 +1,216 @@
+"""Machine drafts end to end over the scripted Telegram and a scripted LibreTranslate server
+on loopback: job queued -> draft on the card -> button -> the translator corrects and sends
+it -> an editor approves -> what is published is the person's text, and the audit says it
+started from the machine draft. Also: forged and foreign presses, a failing engine (one
+warning line, cards without drafts), the breaker closing again, the figures."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import logging
+
+import pytest
+
+from relay.assist.scripted_engine import ScriptedEngine
+from relay.config import load_settings
+from tests.review_world import BOT_TOKEN, ReviewWorld
+
+FARSI = "کارگران شرکت واحد امروز در اعتراض به حقوق معوقه دست به اعتصاب زدند."
+MACHINE = "The workers of the Vahed company today went to strike in protest of wages delayed."
+HUMAN = "The workers of the Vahed bus company went on strike today in protest at delayed wages."
+
+
+def with_engine(world: ReviewWorld, engine: ScriptedEngine, **keys: object) -> None:
+    path = world.settings.path
+    extra = {"libretranslate": '["en"]', "url": f'"{engine.url}"', "retries": 0,
+             "breaker_failures": 2, "breaker_cooldown_seconds": 60, "timeout_seconds": 2}
+    extra.update({k: str(v) for k, v in keys.items()})
+    path.write_text(path.read_text(encoding="utf-8") + "\n[translation]\n" + "".join(
+        f"{k} = {v}\n" for k, v in extra.items()), encoding="utf-8")
+    world.settings = load_settings(path, env={"RELAY_BOT_TOKEN": BOT_TOKEN,
+                                              "RELAY_TRANSLATE_API_KEY": "lt-secret-key"})
+
+
+@pytest.fixture
+def engine():
+    with ScriptedEngine({FARSI: MACHINE}) as scripted:
+        yield scripted
+
+
+@pytest.fixture
+async def w(tmp_path, engine):
+    world = ReviewWorld(tmp_path)
+    with_engine(world, engine)
+    await world.start()
+    yield world
+    await world.stop()
+
+
+async def drafts_done(w: ReviewWorld, count: int) -> None:
+    """Until ``count`` drafts were attempted (the worker runs in the background)."""
+    for _ in range(500):
+        if (await w.rows("SELECT COUNT(*) FROM machine_drafts"))[0][0] >= count:
+            break
+        await asyncio.sleep(0.01)
+    await w.settle()
+
+
+async def post(w: ReviewWorld, text: str = FARSI, drafts: int = 1):
+    w.tg.post(w.vahed, text)
+    await w.settle()
+    await drafts_done(w, drafts)
+    return w.card(1)
+
+
+async def test_draft_on_card_button_edit_submit_approve_publishes_the_persons_text(w, engine):
+    card = await post(w)
+    assert engine.requests[-1]["api_key"] == "lt-secret-key"
+    assert "Machine draft (LibreTranslate, fa→en) — check before submitting:" in card.message
+    assert card.message.endswith(MACHINE)
+    assert "✍ Send me the machine draft" in [label for label, _ in w.buttons(card)]
+    assert "Machine draft" not in w.card(2).message  # Spanish: no engine configured
+
+    answer = w.press(w.sara, card, "machine draft")
+    await w.settle()
+    assert "yours" in answer.message
+    sent = w.group_messages()
+    assert sent[-2].message.startswith("Sara, job 1: the machine draft (LibreTranslate)")
+    assert "correct it and send it back as a reply" in sent[-2].message
+    assert sent[-1].message == MACHINE  # plain text to copy and correct
+    assert "Being translated by Sara" in w.card(1).message
+    assert "Machine draft" in w.card(1).message
+
+    w.say(w.sara, HUMAN, reply_to=sent[-1].id)
+    await w.settle()
+    preview = w.last_from_bot()
+    assert preview.message.startswith(HUMAN)
+    assert "Machine draft" not in w.card(1).message  # the card now shows the submission
+    w.press(w.reza, preview, "approve")
+    await w.settle()
+    [published] = w.tg.history(w.out_en)
+    assert published.message.startswith(HUMAN) and MACHINE not in published.message
+
+    audit = await w.rows("SELECT actor_id, action, detail FROM audit WHERE job_id = 1 AND"
+                         " to_status IS NULL ORDER BY id")
+    assert audit[0][:2] == (5001, "machine_draft_sent")
+    assert audit[1][:2] == (5001, "from_machine_draft")
+    assert "from machine draft (LibreTranslate, fa→en)" in audit[1][2]
+    assert "sent by the button" in audit[1][2]
+
+    await w.service.drafter.score_approved()
+    figures = await w.service.store.assist_figures()
+    [en] = figures.engines
+    assert (en.engine, en.target, en.drafts, en.failed, en.scored) == (
+        "LibreTranslate", "en", 1, 0, 1)
+    assert 0 < en.chrf < 100 and en.ter > 0
+    assert figures.submissions_with_draft == 1 and figures.from_draft == 1
+    assert figures.median_seconds_with_draft == 0  # the test's clock stands still
+
+
+async def test_an_independent_translation_is_not_from_the_draft(w):
+    card = await post(w)
+    w.press(w.sara, card, "claim")
+    await w.settle()
+    w.say(w.sara, "Today bus drivers in Tehran stopped work: pay is months late.",
+          reply_to=card.id)
+    await w.settle()
+    [(action, detail)] = await w.rows("SELECT action, detail FROM audit WHERE job_id = 1 AND"
+                                      " action LIKE '%machine_draft'")
+    assert action == "not_from_machine_draft" and "sent by the button" not in detail
+
+
+async def test_forged_and_foreign_presses_are_refused_and_logged(w, caplog):
+    card = await post(w)
+    data = w.button(card, "machine draft")
+    w.press(w.sara, card, "claim")
+    await w.settle()
+    caplog.set_level(logging.INFO, logger="relay.bot")
+    # Omid presses the (old) button of the job Sara holds: refused, nothing sent to her
+    answer = w.tg.press(w.omid, w.group, card.id, data, forge=True)
+    await w.settle()
+    assert answer.alert and "changed" in answer.message
+    fresh = w.card(1)
+    answer = w.press(w.omid, fresh, "machine draft")
+    await w.settle()
+    assert answer.alert and "Sara" in answer.message
+    assert not [m for m in w.group_messages() if m.message == MACHINE]
+    # a stranger, and button data for another job signed for this chat by nobody
+    answer = w.tg.press(w.stranger, w.group, fresh.id, w.button(fresh, "machine draft"),
+                        forge=True)
+    await w.settle()
+    assert answer.alert
+    forged = callback_data_for_other_job(w, fresh)
+    answer = w.tg.press(w.sara, w.group, fresh.id, forged, forge=True)
+    await w.settle()
+    assert answer.alert
+    refusals = [r.getMessage() for r in caplog.records if "bot.refused" in r.getMessage()]
+    assert any("what=machine draft" in line or "what=\"machine draft\"" in line
+               for line in refusals), refusals
+    assert any("not configured" in line for line in refusals)
+    assert any("bad button data" in line for line in refusals)
+
+
+def callback_data_for_other_job(w: ReviewWorld, card) -> bytes:
+    data = w.button(card, "machine draft")
+    code, job, version, sig = data.decode().split(":")
+    return f"{code}:{int(job) + 1}:{version}:{sig}".encode()
+
+
+async def test_a_failing_engine_means_cards_without_drafts_and_one_warning(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="relay.assist")
+    with ScriptedEngine() as engine:
+        engine.mode, engine.status = "fail", 503
+        world = ReviewWorld(tmp_path)
+        with_engine(world, engine)
+        await world.start()
+        try:
+            for i in range(4):
+                world.tg.post(world.vahed, f"{FARSI} {i}")
+            await world.settle()
+            await drafts_done(world, 2)
+            await asyncio.sleep(0.2)
+            rows = await world.rows("SELECT error FROM machine_drafts")
+            assert rows == [("http",), ("http",)]  # then the breaker is open: no requests
+            assert len(engine.requests) == 2
+            assert all("Machine draft" not in c.message for c in world.cards())
+            down = [r for r in caplog.records if "assist.engine_down" in r.getMessage()]
+            assert len(down) == 1 and r"lt-secret-key" not in down[0].getMessage()
+
+            engine.mode = "ok"  # the engine is back; after the cooldown one draft tries it
+            world.clock.now += 61
+            world.service.drafter.wake()
+            await drafts_done(world, 4)
+            drafted = await world.rows("SELECT job_id FROM machine_drafts WHERE text IS NOT"
+                                       " NULL ORDER BY job_id")
+            assert drafted == [(5,), (7,)]  # the English jobs of posts 3 and 4
+            assert [r for r in caplog.records if "assist.engine_up" in r.getMessage()]
+            assert "Machine draft" in world.card(5).message
+        finally:
+            await world.stop()
+
+
+async def test_status_and_export_show_the_figures(w, tmp_path):
+    from relay.cli.export import run_export
+    from relay.cli.status import read_status, render_status
+
+    card = await post(w)
+    w.press(w.sara, card, "claim")
+    await w.settle()
+    w.say(w.sara, MACHINE, reply_to=card.id)  # copied from the card as it is
+    await w.settle()
+    w.press(w.reza, w.last_from_bot(), "approve")
+    await w.settle()
+    await w.service.drafter.score_approved()
+    status = read_status(w.settings, now=w.clock.now)
+    [row] = status["machine_drafts"]["engines"]
+    assert row["engine"] == "LibreTranslate" and row["chrf"] == 100.0 and row["ter"] == 0.0
+    assert status["machine_drafts"]["submissions"]["from_draft"] == 1
+    assert "Machine drafts" in render_status(status)
+    out = io.StringIO()
+    counts = run_export(w.settings, out, what="machine_drafts")
+    assert counts == {"machine_draft": 1}
+    [record] = [json.loads(line) for line in out.getvalue().splitlines()][1:]
+    assert record["type"] == "machine_draft" and record["from_draft"] is True
+    assert record["chrf"] == 100.0 and record["machine_draft"] == MACHINE
