@@ -3,8 +3,10 @@
 Every import statement counts, wherever it is: at module level, inside a function (a deferred
 import is still a dependency, usually one hiding a cycle) and under ``if TYPE_CHECKING:`` (a
 type-only import is still a dependency of the design; a back-reference for a type hint is
-written as a Protocol in the lower layer instead). Each test lists every violation at once, one
-per line, as ``module:line: what``.
+written as a Protocol in the lower layer instead). Importing ``pkg.mod`` also runs
+``pkg/__init__.py``: a package whose ``__init__`` imports relay modules (a facade such as
+``relay.config``) is a dependency of every module outside it that imports from it. Each test
+lists every violation at once, one per line, as ``module:line: what``.
 """
 
 from __future__ import annotations
@@ -23,9 +25,18 @@ PACKAGE = ROOT / "relay"
 MAX_LINES = 400
 
 PURE_LAYERS = ("relay.core", "relay.text")
-ADAPTERS = ("relay.store", "relay.telegram", "relay.cli", "relay.service", "relay.importer")
+ADAPTERS = ("relay.store", "relay.telegram", "relay.cli", "relay.service", "relay.importer",
+            "relay.assist", "relay.site")
 PURE_FORBIDDEN = ("telethon", "sqlite3", "aiosqlite", *ADAPTERS, "relay.review")
-REVIEW_FORBIDDEN = ("telethon", "relay.telegram", "relay.cli", "relay.service")
+REVIEW_FORBIDDEN = ("telethon", "relay.telegram", "relay.cli", "relay.service", "relay.assist",
+                    "relay.site")
+#: Pure modules inside an adapter package: the rules of the translation engines (retries, rate
+#: limit, breaker, on a clock passed in), what an engine is, and the chrF/TER arithmetic. They
+#: may import the pure layers, config types and each other, and nothing that waits or talks.
+PURE_IN_ADAPTERS = ("relay.assist.engine", "relay.assist.policy", "relay.assist.scores")
+PURE_MAY_IMPORT = (*PURE_LAYERS, "relay.config", *PURE_IN_ADAPTERS)
+IO_MODULES = ("telethon", "sqlite3", "aiosqlite", "asyncio", "socket", "ssl", "urllib", "http",
+              "threading", "concurrent", "subprocess", "time", "os", "shutil", "pathlib")
 SQL_DRIVERS = ("sqlite3", "aiosqlite")
 SQL_CALLS = {"execute", "executemany", "executescript"}
 # Upper-case keywords only: SQL in this code base is written that way, and prose ("select
@@ -115,13 +126,53 @@ def _fail_on(violations: list[str]) -> None:
         pytest.fail(f"{len(listed)} violation(s):\n" + "\n".join(listed), pytrace=False)
 
 
+def _run_on_import(node: ast.AST) -> Iterator[ast.AST]:
+    """The nodes executed when a module is imported: all but the bodies of functions."""
+    for child in ast.iter_child_nodes(node):
+        if not isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            yield child
+            yield from _run_on_import(child)
+
+
+def _imports_something(module: Module) -> bool:
+    """Does this module (a package's ``__init__``) import anything of relay's when it runs?"""
+    return any(isinstance(node, ast.Import | ast.ImportFrom) and _relay_names(module, node)
+               for node in _run_on_import(module.tree))
+
+
+def _relay_names(module: Module, node: ast.Import | ast.ImportFrom) -> bool:
+    if isinstance(node, ast.Import):
+        return any(_within(alias.name, ("relay",)) for alias in node.names)
+    return _within(_resolve(module, node), ("relay",))
+
+
+def _packages_run(importer: str, target: str) -> list[str]:
+    """The packages whose ``__init__`` importing ``target`` runs first and that import relay
+    modules themselves (facades such as ``relay.config``, ``relay.site``, ``relay.importer``):
+    ``from relay.site.build import x`` runs ``relay/site/__init__.py`` too. A package that
+    holds ``importer`` has already run (Python imports a package before its modules), so a
+    module importing its sibling adds no edge to its own package."""
+    known = modules()
+    parts = target.split(".")
+    found = []
+    for end in range(2, len(parts)):
+        package = ".".join(parts[:end])
+        if (package in known and known[package].path.name == "__init__.py"
+                and not _within(importer, (package,)) and _imports_something(known[package])):
+            found.append(package)
+    return found
+
+
 def _graph() -> dict[str, dict[str, int]]:
-    """relay module -> {relay module it imports: first line}."""
+    """relay module -> {relay module it imports: first line}, the packages whose
+    ``__init__`` the import runs included (see :func:`_packages_run`)."""
     known = modules()
     graph: dict[str, dict[str, int]] = {name: {} for name in known}
     for imp in imports():
         if imp.target in known and imp.target != imp.module:
             graph[imp.module].setdefault(imp.target, imp.line)
+            for package in _packages_run(imp.module, imp.target):
+                graph[imp.module].setdefault(package, imp.line)
     return graph
 
 
@@ -200,6 +251,20 @@ def test_review_imports_no_telegram_and_no_entry_point() -> None:
     _fail_on(violations)
 
 
+def test_pure_modules_of_adapters_stay_pure() -> None:
+    """relay/assist is an adapter (it talks to the engines' network and runs threads), but
+    its rules and arithmetic are pure, so they are tested with a fake clock and no server."""
+    violations = [f"{imp.module}:{imp.line}: imports {imp.target}"
+                  for imp in imports()
+                  if imp.module in PURE_IN_ADAPTERS
+                  and (_within(imp.target, IO_MODULES)
+                       or (_within(imp.target, ("relay",))
+                           and not _within(imp.target, PURE_MAY_IMPORT)))]
+    missing = [f"{name}: listed in PURE_IN_ADAPTERS but not found"
+               for name in PURE_IN_ADAPTERS if name not in modules()]
+    _fail_on(violations + missing)
+
+
 def _docstrings(tree: ast.Module) -> set[int]:
     """ids of the string constants that are docstrings (documentation, not SQL)."""
     found = set()
@@ -260,6 +325,10 @@ def test_the_checks_see_what_they_look_for() -> None:
     graph = {"a": {"b": 1}, "b": {"c": 2}, "c": {"a": 3}, "d": {"a": 4}}
     assert _cycles(graph) == [["a", "b", "c", "a"]]
     assert _cycles({"a": {"b": 1}, "b": {}}) == []
+    # importing a module runs its package's __init__, unless the importer is inside it
+    assert _packages_run("relay.core.workflow", "relay.config.settings") == ["relay.config"]
+    assert _packages_run("relay.config.load", "relay.config.settings") == []
+    assert _packages_run("relay.cli.main", "relay.cli.errors") == []  # an empty __init__
     tree = ast.parse('"""SELECT x FROM y in a docstring is prose."""\n'
                      'q = f"SELECT {cols} FROM messages"\n'
                      'p = "PRAGMA user_version"\n'
