@@ -124,6 +124,33 @@ def test_every_variable_relay_reads_is_declared_once_and_documented():
             assert name in example, name
 
 
+def test_every_variable_the_example_names_is_one_relay_reads():
+    """The other way round: .env.example names no variable that `relay check` would call
+    unknown (RELAY_TRANSLATE_API_KEY, the default of [translation] api_key_env, once was)."""
+    import re
+
+    from relay.config.env import ENV_NAMES
+
+    example = (REPO / ".env.example").read_text(encoding="utf-8")
+    named = set(re.findall(r"^#? ?(RELAY_[A-Z_]+)=", example, flags=re.MULTILINE))
+    assert named and named <= set(ENV_NAMES), named - set(ENV_NAMES)
+
+
+def test_the_translation_api_key_variable_is_known_to_the_check(place, capsys, monkeypatch):
+    tmp, config, data = place
+    monkeypatch.setenv("RELAY_TRANSLATE_API_KEY", "a-key-for-the-server")
+    code, out, err = relay(config, "check", capsys=capsys)
+    assert code == 0 and "unknown variable" not in err, (out, err)
+    # a variable of another name, named by [translation] api_key_env, is known as well
+    monkeypatch.delenv("RELAY_TRANSLATE_API_KEY")
+    monkeypatch.setenv("RELAY_LT_KEY", "a-key-for-the-server")
+    config.write_text(config.read_text(encoding="utf-8")
+                      + '\n[translation]\napi_key_env = "RELAY_LT_KEY"\n', encoding="utf-8")
+    code, out, err = relay(config, "check", capsys=capsys)
+    assert code == 0 and "unknown variable" not in err, (out, err)
+    assert "a-key-for-the-server" not in out + err
+
+
 COMMANDS_USING_THE_SESSION = {
     "check": ["check"],
     "check --online": ["check", "--online"],

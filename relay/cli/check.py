@@ -17,7 +17,7 @@ _CHANNEL_MARK = 10**12
 def problems(settings: Settings) -> list[str]:
     """What the configuration and environment hold that will fail later, one line each
     (beyond what loading the configuration already refuses)."""
-    found = unknown_variables(read_env(None, None))
+    found = unknown_variables(read_env(None, None), (settings.translation.api_key_env,))
     session = settings.secrets.session_string
     if session and (problem := session_problem(session)):
         found.append(f"RELAY_SESSION: {problem}")

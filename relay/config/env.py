@@ -10,24 +10,30 @@ import binascii
 import difflib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from dotenv import dotenv_values
 
 from relay.config.errors import ConfigError
+from relay.config.keys import default
 from relay.config.proxy import PROXY_ENV
 from relay.config.settings import SECRET_ENV, Secrets
 from relay.config.table import BOT_TOKEN_RE
 
 DEFAULT_CONFIG_PATH = Path("config/relay.toml")
 
+#: The variable holding the translation server's API key, unless ``[translation] api_key_env``
+#: names another (that one is then known too: see :func:`unknown_variables`).
+TRANSLATE_API_KEY_ENV: str = default("translation.api_key_env")
+
 #: Every ``RELAY_*`` variable relay reads, declared here once (the secrets come from
 #: :data:`~relay.config.settings.SECRET_ENV`). ``relay check`` names any other as a likely typo.
 ENV_NAMES: Mapping[str, str] = {
     **{name: f"secret ({field})" for field, name in SECRET_ENV.items()},
     **{name: f"proxy ({key})" for key, name in PROXY_ENV.items()},
+    TRANSLATE_API_KEY_ENV: "the translation server's API key ([translation] api_key_env)",
     "RELAY_CONFIG": "the configuration file (relay --config wins)",
     "RELAY_LANGID_DEV": "the language tests' dev set (tests only)",
 }
@@ -113,11 +119,13 @@ def secrets(env: Env) -> Secrets:
     )
 
 
-def unknown_variables(env: Env) -> list[str]:
-    """One line per ``RELAY_*`` variable relay does not read, with the nearest valid name."""
+def unknown_variables(env: Env, also_read: Iterable[str] = ()) -> list[str]:
+    """One line per ``RELAY_*`` variable relay does not read, with the nearest valid name.
+    ``also_read``: names the configuration chose (``[translation] api_key_env``)."""
+    known = set(ENV_NAMES) | set(also_read)
     lines = []
     for name in sorted(n for n in env.values if n.upper().startswith("RELAY_")):
-        if name in ENV_NAMES:
+        if name in known:
             continue
         near = difflib.get_close_matches(name.upper(), list(ENV_NAMES), n=1, cutoff=0.6)
         hint = f" (did you mean {near[0]}?)" if near else \

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import relay.config.sections as sections
-from relay.config.env import Env, read_env, secrets
+from relay.config.env import TRANSLATE_API_KEY_ENV, Env, read_env, secrets
 from relay.config.errors import ConfigError
 from relay.config.proxy import PROXY_ENV
 from relay.config.proxy_section import proxies
@@ -26,7 +26,7 @@ _SECRET_KEYS_IN_TOML = {
     "session": "RELAY_SESSION",
     "session_string": "RELAY_SESSION",
     "string_session": "RELAY_SESSION",
-    "api_key": "RELAY_TRANSLATE_API_KEY",  # [translation] names the variable: api_key_env
+    "api_key": TRANSLATE_API_KEY_ENV,  # [translation] names the variable: api_key_env
 }
 #: Places where one of those names is a legitimate, non-secret key.
 _NOT_SECRET_PATHS = frozenset({"storage.session"})
