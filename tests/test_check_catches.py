@@ -247,6 +247,21 @@ def test_the_readme_and_help_say_what_relay_does():
     assert "for a backup" not in export.description and "cannot be restored" in export.description
 
 
+def test_the_readme_documents_every_command_choice_and_variable():
+    """Every command `relay --help` lists has its row in README's tables, every `--what` of
+    export is named, and every variable relay reads is in the environment table."""
+    from relay.cli.main import _parser
+    from relay.config.env import ENV_NAMES
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    commands = _parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    missing = [name for name in commands if f"| `relay {name}" not in readme]
+    assert not missing, missing
+    what = next(a for a in commands["export"]._actions if a.dest == "what")
+    assert all(f"`{kind}`" in readme for kind in what.choices if kind != "all"), what.choices
+    assert [n for n in ENV_NAMES if n != "RELAY_LANGID_DEV" and f"| `{n}` |" not in readme] == []
+
+
 def test_the_proxy_variables_are_known_to_the_check(place, capsys, monkeypatch):
     tmp, config, data = place
     monkeypatch.setenv("RELAY_PROXY", "socks5://127.0.0.1:1080")
