@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from relay.store import machine_drafts
+from relay.store.readonly import iso_utc as _iso
 from relay.store.readonly import schema_version
 from relay.text.formatting import entities_from_json
 from relay.text.links import post_link
@@ -71,12 +72,6 @@ def _json_or_text(raw: str | None) -> Any:
         return json.loads(raw)
     except ValueError:
         return raw
-
-
-def _iso(column: str) -> str:
-    """ISO-8601 UTC in SQL (NULL stays NULL): C speed, where Python's strftime is the single
-    largest cost of an export."""
-    return f"strftime('%Y-%m-%dT%H:%M:%SZ', {column}, 'unixepoch')"
 
 
 def _since(column: str, since: int | None) -> tuple[str, tuple]:

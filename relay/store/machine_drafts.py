@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from relay.store import audit
-from relay.store.readonly import table_exists
+from relay.store.readonly import iso_utc, table_exists
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,8 +178,8 @@ def export_records(conn: sqlite3.Connection, since: int | None,
         return
     cursor = conn.execute(
         "SELECT d.job_id, d.target, d.engine, d.model, d.via, d.text, d.error,"
-        " strftime('%Y-%m-%dT%H:%M:%SZ', d.made_at, 'unixepoch'), d.elapsed_ms, d.sent_to,"
-        " d.chrf, d.ter, strftime('%Y-%m-%dT%H:%M:%SZ', s.submitted_at, 'unixepoch'),"
+        f" {iso_utc('d.made_at')}, d.elapsed_ms, d.sent_to,"
+        f" d.chrf, d.ter, {iso_utc('s.submitted_at')},"
         " s.submitted_at - s.carded_at, s.from_draft, s.similarity FROM machine_drafts d"
         " LEFT JOIN draft_submissions s ON s.job_id = d.job_id"
         " WHERE d.made_at >= ? ORDER BY d.job_id", (since or 0,))
