@@ -17,6 +17,7 @@ from relay.review.conversation import Incoming, Response, Say
 from relay.review.desk import Desk
 from relay.review.texts import t, term
 from relay.text.formatting import FormattedText, utf16_len
+from relay.text.render import TEXT_LIMIT
 from relay.text.split import split
 
 QUEUE_PAGE = 10
@@ -216,7 +217,7 @@ def long_text(chat_id: int, text: FormattedText, job_id: int | None = None,
     that a reply to it finds the job)."""
     return [Say(chat_id, part, job_id=job_id, version=version,
                 remember="show" if job_id is not None else None)
-            for part in split(text, 4096)]
+            for part in split(text, TEXT_LIMIT)]
 
 
 async def _tr(ctx: CommandContext, args: str) -> Response:

@@ -19,6 +19,7 @@ from relay.review.desk import Desk, log_refusal
 from relay.review.reply_rule import ReplyAction, decide_reply
 from relay.review.texts import t
 from relay.text.formatting import FormattedText
+from relay.text.render import TEXT_LIMIT
 from relay.text.split import split
 
 log = logging.getLogger("relay.bot")
@@ -261,5 +262,5 @@ async def prompt(desk: Desk, person: Person, chat_id: int, press: Press, kind: s
                       job_id=job.id, remember=kind, for_user=person.id)]
     if kind == "edit_prompt" and job.draft_text:  # issue 10 (r10a): in as many messages as needed
         said += [Say(chat_id, part, job_id=job.id, remember=kind, for_user=person.id)
-                 for part in split(FormattedText(job.draft_text, job.draft_entities), 4096)]
+                 for part in split(FormattedText(job.draft_text, job.draft_entities), TEXT_LIMIT)]
     return Response(list(said), t(lang, key, job=job.id))
