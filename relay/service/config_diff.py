@@ -2,7 +2,8 @@
 running relay can take without a restart (issue 12: reload on SIGHUP / ``relay reload``).
 
 ``[[people]]``, ``[[sources]]`` and ``[[targets]]`` are taken at once; everything else (secrets,
-the database and other paths, the proxy, the metrics server, rules, limits ...) is reported as
+the database and other paths, the proxy, the metrics server, the translation engines, rules,
+limits ...) is reported as
 needing a restart and keeps its running value.
 """
 
@@ -18,8 +19,10 @@ from relay.config.proxy import PROXY_ENV
 
 #: The sections a running relay takes without a restart.
 RELOADABLE = ("people", "sources", "targets")
-#: The other sections, compared key by key (the names are the config file's).
-_RESTART_SECTIONS = ("review", "storage", "watcher", "publish", "logging", "metrics", "site")
+#: The other sections, compared key by key (the names are the config file's); secrets and the
+#: proxy are compared by their variables below.
+RESTART_SECTIONS = ("review", "storage", "watcher", "publish", "logging", "metrics", "site",
+                    "translation")
 _STORAGE_KEYS = {"max_media_bytes": "max_media_mb"}
 _PROXY_KEYS = {"watcher": "url", "bot": "bot_url"}
 
@@ -72,7 +75,7 @@ def _channel_key(ref: Any) -> Hashable:
 
 def _restart_keys(old: Settings, new: Settings) -> list[str]:
     keys: list[str] = []
-    for section in _RESTART_SECTIONS:
+    for section in RESTART_SECTIONS:
         before, after = getattr(old, section), getattr(new, section)
         if before == after:
             continue
@@ -81,6 +84,9 @@ def _restart_keys(old: Settings, new: Settings) -> list[str]:
             continue
         for f in dataclasses.fields(before):
             if getattr(before, f.name) != getattr(after, f.name):
+                if section == "translation" and f.name == "api_key":  # a secret: its variable
+                    keys.append(after.api_key_env)
+                    continue
                 name = _STORAGE_KEYS.get(f.name, f.name) if section == "storage" else f.name
                 keys.append(f"{section}.{name}")
     for name, env_name in SECRET_ENV.items():
