@@ -3,8 +3,7 @@ running relay can take without a restart (issue 12: reload on SIGHUP / ``relay r
 
 ``[[people]]``, ``[[sources]]`` and ``[[targets]]`` are taken at once; everything else (secrets,
 the database and other paths, the proxy, the metrics server, the translation engines, rules,
-limits ...) is reported as
-needing a restart and keeps its running value.
+limits ...) is reported as needing a restart and keeps its running value.
 """
 
 from __future__ import annotations
