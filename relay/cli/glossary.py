@@ -20,13 +20,14 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from relay.cli.errors import EXIT_FAILURE, EXIT_OK, CommandError, UsageError
 from relay.config import Settings
 from relay.core.glossary import Term, term_key
-from relay.store.glossary import GlossaryEntry
-from relay.store.sqlite_store import open_store, read_only
+
+if TYPE_CHECKING:  # the store is loaded when the command runs, not for `relay --help`
+    from relay.store.glossary import GlossaryEntry
 
 REQUIRED = ("language", "term", "translation")
 COLUMNS = (*REQUIRED, "note", "added_by", "added_at")
@@ -123,6 +124,8 @@ def import_file(settings: Settings, path: Path, say: Callable[[str], None]) -> i
         print(line, file=sys.stderr)
 
     async def write() -> dict[str, int]:
+        from relay.store.sqlite_store import open_store
+
         store = await open_store(settings.storage.database)
         try:
             return await store.glossary_add_many(terms, None, int(time.time()), path.name)
@@ -152,6 +155,8 @@ def export_file(settings: Settings, path: Path | None, say: Callable[[str], None
     database = settings.storage.database
     if not Path(database).exists():
         raise CommandError(f"no database at {database}: nothing to export")
+    from relay.store.sqlite_store import read_only
+
     entries = read_only(database, lambda store: store.glossary_terms())
     if path is None:
         count = write_csv(entries, sys.stdout)
