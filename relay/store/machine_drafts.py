@@ -23,6 +23,13 @@ class DraftWork:
     source_lang: str | None
     text: str
     source_hash: str
+    failed: bool = False  # the engine failed on this very text before (a retry)
+
+
+#: The failures worth another try (``relay.assist.engine.EngineError`` kinds): the engine was
+#: slow, down or answered nonsense. A refusal, a text too long or empty is tried again only
+#: once the source text changes.
+RETRIED_ERRORS = ("timeout", "unreachable", "http", "garbage")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,17 +72,24 @@ class AssistFigures:
 
 def jobs_to_draft(conn: sqlite3.Connection, languages: Sequence[str], after: int,
                   limit: int) -> list[DraftWork]:
-    """Queued jobs above ``after`` into one of ``languages`` with no machine draft yet."""
+    """Queued jobs above ``after`` into one of ``languages`` that need a machine draft: none
+    yet, one of an earlier text of the source (the post was edited), or a failure worth
+    another try (``failed``: the caller bounds how often)."""
     if not languages:
         return []
     marks = ", ".join("?" for _ in languages)
+    retried = ", ".join("?" for _ in RETRIED_ERRORS)
     rows = conn.execute(
-        "SELECT j.id, j.language, m.lang, j.source_text, j.source_hash FROM jobs j"
+        "SELECT j.id, j.language, m.lang, j.source_text, j.source_hash,"
+        " d.job_id IS NOT NULL AND d.source_hash IS j.source_hash FROM jobs j"
         " JOIN messages m ON m.channel_id = j.channel_id AND m.message_id = j.message_id"
+        " LEFT JOIN machine_drafts d ON d.job_id = j.id"
         f" WHERE j.status = 'queued' AND j.id > ? AND j.language IN ({marks})"
-        " AND NOT EXISTS (SELECT 1 FROM machine_drafts d WHERE d.job_id = j.id)"
-        " ORDER BY j.id LIMIT ?", (after, *languages, limit)).fetchall()
-    return [DraftWork(*row) for row in rows]
+        " AND (d.job_id IS NULL OR d.source_hash IS NOT j.source_hash"
+        f" OR (d.text IS NULL AND d.error IN ({retried})))"
+        " ORDER BY j.id LIMIT ?", (after, *languages, *RETRIED_ERRORS, limit)).fetchall()
+    return [DraftWork(job_id, target, source_lang, text, source_hash, bool(failed))
+            for job_id, target, source_lang, text, source_hash, failed in rows]
 
 
 def save_draft(conn: sqlite3.Connection, work: DraftWork, *, engine: str, model: str | None,
