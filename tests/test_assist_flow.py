@@ -247,7 +247,42 @@ async def test_status_and_export_show_the_figures(w, tmp_path):
     assert "Machine drafts" in render_status(status)
     out = io.StringIO()
     counts = run_export(w.settings, out, what="machine_drafts")
-    assert counts == {"machine_draft": 1}
-    [record] = [json.loads(line) for line in out.getvalue().splitlines()][1:]
+    # issue 14: the figures too (this pinned {"machine_draft": 1}: the drafts only)
+    assert counts == {"machine_draft": 1, "draft_figure": 3}
+    [record, distance, with_draft, without] = [
+        json.loads(line) for line in out.getvalue().splitlines()][1:]
     assert record["type"] == "machine_draft" and record["from_draft"] is True
     assert record["chrf"] == 100.0 and record["machine_draft"] == MACHINE
+    assert (distance["type"], distance["figure"], distance["engine"], distance["target"],
+            distance["chrf"], distance["ter"], distance["drafts"]) == (
+        "draft_figure", "distance", "LibreTranslate", "en", 100.0, 0.0, 1)
+    assert (with_draft["figure"], with_draft["with_draft"], with_draft["submissions"],
+            with_draft["from_draft"], with_draft["median_seconds_card_to_submission"]) == (
+        "card_to_submission", True, 1, 1, 0)
+    assert (without["with_draft"], without["submissions"],
+            without["median_seconds_card_to_submission"]) == (False, 0, None)
+    out = io.StringIO()
+    assert run_export(w.settings, out, fmt="csv", what="draft_figures") == {"draft_figure": 3}
+    header, *rows = out.getvalue().splitlines()
+    assert header.startswith("figure,engine,target,drafts,failed,scored,chrf,ter,with_draft")
+    assert rows[0].startswith("distance,LibreTranslate,en,1,0,1,100.0,0.0,")
+    out = io.StringIO()
+    assert run_export(w.settings, out, fmt="csv", what="machine_drafts") == {"machine_draft": 1}
+
+
+async def test_the_figures_count_a_submission_without_a_draft(w, engine):
+    from relay.cli.export import run_export
+
+    engine.mode, engine.status = "fail", 400  # the engine cannot do the pair: no draft
+    card = await post(w)
+    assert "Machine draft" not in card.message
+    w.clock.now += 90
+    w.press(w.sara, card, "claim")
+    await w.settle()
+    w.say(w.sara, HUMAN, reply_to=card.id)
+    await w.settle()
+    out = io.StringIO()
+    run_export(w.settings, out, what="draft_figures")
+    figures = [json.loads(line) for line in out.getvalue().splitlines()][1:]
+    without = next(f for f in figures if f["with_draft"] is False)
+    assert without["submissions"] == 1 and without["median_seconds_card_to_submission"] == 90
