@@ -22,11 +22,12 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from relay.assist.engine import Engine, EngineError, MachineText
 from relay.assist.policy import Policy, backoff
 from relay.assist.scores import score
+from relay.core.sanitize import MAX_TRANSLATION_CHARS, InputError, clean_text
 from relay.logs import event
 from relay.store.api import Store
 from relay.store.machine_drafts import DraftWork
@@ -37,6 +38,18 @@ BATCH = 20
 IDLE_SECONDS = 5.0
 RESCAN_SECONDS = 600.0  # look again at older jobs (reopened, failed ones) this often
 MAX_RETRIES = 3  # tries of a failed draft after the first, per job, while relay runs
+
+
+def cleaned(made: MachineText) -> MachineText:
+    """The engine's text as a person's would be kept: no invisible characters (bidi overrides
+    that reorder what the card shows, zero-width tricks), NFC, no longer than a translation may
+    be (a longer answer is garbage: the draft button would flood the chat with parts)."""
+    try:
+        text = clean_text(made.text, max_chars=MAX_TRANSLATION_CHARS).text
+    except InputError as exc:
+        raise EngineError("garbage", "an empty answer" if exc.code == "empty"
+                          else f"an answer over {MAX_TRANSLATION_CHARS} characters") from None
+    return replace(made, text=text)
 
 
 @dataclass
@@ -172,7 +185,8 @@ class Drafter:
             return False
         started = time.monotonic()
         try:
-            made = await self._ask(engine, policy, text, work.source_lang or "auto", work.target)
+            made = cleaned(await self._ask(engine, policy, text, work.source_lang or "auto",
+                                           work.target))
         except EngineError as exc:
             elapsed = int((time.monotonic() - started) * 1000)
             policy.failures += 1
