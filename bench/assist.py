@@ -21,12 +21,15 @@ How it is measured
   SQLite connection).
 * Card latency: ``--cards`` Farsi posts one after another; for each the time from the post
   until the bot's SendMessageRequest carrying its card reaches the simulated Telegram (median).
-* One warm-up run is not counted; the order of the two modes alternates between rounds;
-  figures are medians over ``--rounds``; PASS/FAIL per floor; exit status 0 either way.
+* Noise (other work on the machine): one warm-up run is not counted; each round runs both
+  modes back to back, in alternating order; the verdict is the median over ``--rounds`` of each
+  round's paired ratio (engine / no engine), printed with the spread (min–max) of the ratios and
+  of each mode's figures, and the load average at the start, after each round and at the end.
+  PASS/FAIL per floor; exit status 0 either way.
 
-When ``bench/assist_glossary.py`` exists (the glossary's half of issue 14), its ``run()`` is
-called and its figures printed too: it returns a list of ``(name, value, floor, passed)``
-tuples, or of lines to print.
+Then the glossary's half of issue 14, ``bench/assist_glossary.py``: its ``run()`` (5,000 terms,
+lookup per card < 1 ms) is called and its figures printed with their floor: it returns a list
+of ``(name, value, floor, passed)`` tuples, or of lines to print.
 """
 
 from __future__ import annotations
@@ -139,8 +142,21 @@ async def one_mode(engine: str | None, args: argparse.Namespace, tmp: Path
     return {"ingest": ingest, "card_ms": statistics.median(latencies), "drafts": drafts}
 
 
+def load() -> str:
+    """The machine's load averages (other work on a shared machine skews the figures)."""
+    try:
+        return "load average " + " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "load average unknown"
+
+
+def spread(values: list[float]) -> str:
+    return f"{min(values):.1f}–{max(values):.1f}"
+
+
 async def main_async(args: argparse.Namespace) -> None:
     rounds: dict[str, list[dict[str, float]]] = {"none": [], "engine": []}
+    print(f"start: {load()}", flush=True)
 
     async def run(mode: str, warm_up: bool = False) -> None:
         with tempfile.TemporaryDirectory(prefix="relay-assist-") as tmp:
@@ -155,30 +171,40 @@ async def main_async(args: argparse.Namespace) -> None:
 
     await run("none", warm_up=True)  # imports, first-time costs: not counted
     for r in range(args.rounds):
+        # interleaved: each round runs both modes back to back, in alternating order, so that
+        # a change of the machine's load hits both; each round gives one paired ratio
         for mode in (("none", "engine") if r % 2 == 0 else ("engine", "none")):
             await run(mode)
         print(f"round {r + 1}: " + "; ".join(
             f"{mode}: ingest {runs[-1]['ingest']:.0f} posts/s, card {runs[-1]['card_ms']:.1f} ms"
             + (f", {runs[-1]['drafts']:.0f} drafts made" if mode == "engine" else "")
-            for mode, runs in rounds.items()), flush=True)
+            for mode, runs in rounds.items()) + f"; {load()}", flush=True)
     med = {mode: {k: statistics.median(run[k] for run in runs) for k in runs[0]}
            for mode, runs in rounds.items()}
+    pairs = list(zip(rounds["none"], rounds["engine"], strict=True))
+    ingest_ratios = [e["ingest"] / n["ingest"] for n, e in pairs]
+    card_ratios = [e["card_ms"] / n["card_ms"] for n, e in pairs]
     print(f"\n{args.queued:,} queued jobs waiting for drafts; engine answers in "
           f"{args.delay * 1000:.0f} ms; {args.posts} posts ingested, {args.cards} cards timed; "
-          f"medians of {args.rounds} round(s)")
-    print(f"{'figure':34} {'no engine':>10} {'engine':>10} {'ratio':>7}  floor        result")
-    ingest_ratio = med["engine"]["ingest"] / med["none"]["ingest"]
-    card_ratio = med["engine"]["card_ms"] / med["none"]["card_ms"]
+          f"{args.rounds} interleaved round(s); end: {load()}")
+    print("ratio = median of the rounds' paired ratios (engine / no engine); spread = min–max")
+    print(f"{'figure':30} {'no engine':>10} {'spread':>13} {'engine':>10} {'spread':>13}"
+          f" {'ratio':>6} {'spread':>11}  floor    result")
+    ingest_ratio, card_ratio = statistics.median(ingest_ratios), statistics.median(card_ratios)
     figures = [
-        ("ingest throughput (posts/s)", med["none"]["ingest"], med["engine"]["ingest"],
-         ingest_ratio, f">= {1 - WITHIN:.2f}", ingest_ratio >= 1 - WITHIN),
-        ("card latency (ms, median)", med["none"]["card_ms"], med["engine"]["card_ms"],
-         card_ratio, f"<= {1 + WITHIN:.2f}", card_ratio <= 1 + WITHIN),
+        ("ingest throughput (posts/s)", "ingest", ingest_ratios, ingest_ratio,
+         f">= {1 - WITHIN:.2f}", ingest_ratio >= 1 - WITHIN),
+        ("card latency (ms, median)", "card_ms", card_ratios, card_ratio,
+         f"<= {1 + WITHIN:.2f}", card_ratio <= 1 + WITHIN),
     ]
-    for name, none, engine, ratio, floor, ok in figures:
-        print(f"{name:34} {none:>10.1f} {engine:>10.1f} {ratio:>7.2f}  {floor:12} "
-              f"{'PASS' if ok else 'FAIL'}")
-    print(f"drafts made meanwhile: {med['engine']['drafts']:.0f} (engine in its own process)")
+    for name, key, ratios, ratio, floor, ok in figures:
+        none = [run[key] for run in rounds["none"]]
+        engine = [run[key] for run in rounds["engine"]]
+        print(f"{name:30} {med['none'][key]:>10.1f} {spread(none):>13} "
+              f"{med['engine'][key]:>10.1f} {spread(engine):>13} {ratio:>6.2f} "
+              f"{min(ratios):.2f}–{max(ratios):.2f}  {floor:8} {'PASS' if ok else 'FAIL'}")
+    print(f"drafts made meanwhile: {med['engine']['drafts']:.0f} per run (engine in its own"
+          " process)")
     glossary()
 
 
@@ -192,8 +218,8 @@ def glossary() -> None:
     for item in results or []:
         if isinstance(item, tuple) and len(item) == 4:
             name, value, floor, passed = item
-            print(f"  {name:40} {value!s:>12} floor {floor!s:>8}  "
-                  f"{'PASS' if passed else 'FAIL'}")
+            shown = f"{value:.3f}" if isinstance(value, float) else str(value)
+            print(f"  {name:48} {shown:>8} floor {floor!s:>6}  {'PASS' if passed else 'FAIL'}")
         else:
             print(f"  {item}")
 
@@ -204,7 +230,7 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=400)
     parser.add_argument("--cards", type=int, default=30)
     parser.add_argument("--delay", type=float, default=0.2)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
     logging.basicConfig(level=logging.CRITICAL)  # refreshes of the fake cards fail loudly
     asyncio.run(main_async(args))

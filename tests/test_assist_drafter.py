@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from relay.assist.drafter import Drafter, Lane
+from relay.assist.drafter import MAX_RETRIES, RESCAN_SECONDS, Drafter, Lane
 from relay.assist.libretranslate import LibreTranslate
 from relay.assist.policy import Policy
 from relay.assist.scores import score
@@ -112,6 +112,82 @@ async def test_long_and_empty_posts_get_no_draft_and_no_request(store):
         worker, lane = drafter(store, server, clock, max_chars=100)
         await worker.run_until_idle()
         assert server.requests == [] and (await store.machine_draft(1)).error == "too long"
+        lane.engine.close()
+
+
+async def test_a_failed_draft_is_tried_again_a_bounded_number_of_times(store):
+    clock = FakeTime()
+    with ScriptedEngine() as server:
+        server.mode = "html"  # a proxy's error page: no draft, worth another try later
+        await queue(store, "متن یک")
+        worker, lane = drafter(store, server, clock, threshold=100)
+        await worker.run_until_idle()
+        await worker.run_until_idle()  # nothing new: no request
+        assert len(server.requests) == 1
+        for _ in range(MAX_RETRIES + 3):  # the worker looks at older jobs again now and then
+            clock.now += RESCAN_SECONDS + 1
+            await worker.run_until_idle()
+        assert len(server.requests) == 1 + MAX_RETRIES
+        assert (await store.machine_draft(1)).error == "garbage"
+        lane.engine.close()
+
+
+async def test_a_refusal_is_not_tried_again_until_the_text_changes(store):
+    clock = FakeTime()
+    with ScriptedEngine() as server:
+        server.mode, server.status = "fail", 400
+        await queue(store, "متن یک")
+        worker, lane = drafter(store, server, clock, threshold=100)
+        await worker.run_until_idle()
+        clock.now += RESCAN_SECONDS + 1
+        await worker.run_until_idle()
+        assert len(server.requests) == 1 and (await store.machine_draft(1)).error == "refused"
+        lane.engine.close()
+
+
+async def test_the_jobs_of_an_outage_are_drafted_oldest_first_once_the_engine_is_back(store):
+    clock = FakeTime()
+    with ScriptedEngine() as server:
+        server.mode = "fail"
+        await queue(store, "یک", "دو", "سه", "چهار")
+        worker, lane = drafter(store, server, clock, retries=0, threshold=2)
+        await worker.run_until_idle()
+        assert len(server.requests) == 2 and lane.policy.outages == 1
+        for _ in range(MAX_RETRIES + 2):  # a long outage: each trial fails
+            clock.now += 61
+            await worker.run_until_idle()
+        server.mode = "ok"
+        clock.now += 61
+        before = len(server.requests)
+        await worker.run_until_idle()
+        asked = [r["q"] for r in server.requests[before:]]
+        assert asked == ["یک", "دو", "سه", "چهار"]  # the trial is the oldest; then in order
+        assert [(await store.machine_draft(j)).text for j in (1, 2, 3, 4)] == [
+            "[machine en] یک", "[machine en] دو", "[machine en] سه", "[machine en] چهار"]
+        assert lane.policy.outages == 1
+        lane.engine.close()
+
+
+async def test_a_long_post_does_not_use_up_the_trial_of_a_half_open_breaker(store):
+    clock = FakeTime()
+    with ScriptedEngine() as server:
+        await queue(store, "یک")
+        worker, lane = drafter(store, server, clock, retries=0, threshold=1, max_chars=10)
+        await worker.run_until_idle()
+        server.mode = "fail"
+        await queue(store, "یک", "دو")  # message 2 is new: its draft fails, the breaker opens
+        await worker.run_until_idle()
+        assert lane.policy.outages == 1
+        edited = await store.store_message(MessageRow(channel_id=100, message_id=1, date=NOW,
+                                                      text="کلمه " * 10), "fa", 0.99, POLICY,
+                                           NOW)
+        assert edited.edited
+        worker.wake([1])
+        server.mode = "ok"
+        clock.now += 61  # half-open: the oldest job (1, now too long) makes no request
+        await worker.run_until_idle()
+        assert (await store.machine_draft(1)).error == "too long"
+        assert (await store.machine_draft(2)).text == "[machine en] دو"
         lane.engine.close()
 
 

@@ -73,12 +73,23 @@ def test_demo_runs_and_leaves_a_database(tmp_path):
     revisions = conn.execute("SELECT COUNT(*) FROM message_revisions").fetchone()[0]
     deleted = conn.execute("SELECT COUNT(*) FROM messages WHERE deleted_at IS NOT NULL").fetchone()
     published = conn.execute("SELECT COUNT(DISTINCT job_id) FROM publications").fetchone()[0]
+    drafted = conn.execute("SELECT job_id, text IS NOT NULL FROM machine_drafts"
+                           " WHERE target = 'en' AND job_id IN (1, 9) ORDER BY job_id").fetchall()
+    memory_job = conn.execute("SELECT MAX(id) FROM jobs WHERE language = 'en'").fetchone()
     conn.close()
     assert {"fa", "en", "ar", "ckb"} <= set(langs)
-    assert jobs == {"queued": 5, "published": 2, "stale": 1}  # the Spanish job awaits a correction
+    # the Spanish job awaits a correction; the syndicate's repeated post is 2 queued jobs more
+    assert jobs == {"queued": 7, "published": 2, "stale": 1}
     assert revisions == 1 and deleted == (1,)
     assert published == 3
     assert "@no_such_channel_demo could not be resolved" in out.stdout
+    # issue 14: a machine draft (scripted engine, labelled), a glossary hint and a memory hint
+    assert "SCRIPTED LibreTranslate-compatible engine" in out.stdout
+    assert out.stdout.count("Machine draft (LibreTranslate, fa→en) — check before submitting") == 2
+    assert "Glossary (en): شرکت واحد → Vahed Company" in out.stdout
+    assert "Translation memory: job 1 (approved " in out.stdout
+    assert "Sent: job 1's translation, to correct and send back." in out.stdout
+    assert drafted == [(1, 1), (9, 1)] and memory_job == (9,)
     assert "@worker_news_en_demo — what subscribers see:" in out.stdout
     # issue 11: the demo's Spanish channel credits in Spanish (this pinned "Translation: ...")
     assert "Traducción: Campaña Shahrokh Zamani" in out.stdout

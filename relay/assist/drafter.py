@@ -5,7 +5,12 @@ the engine for each, through the engine's :class:`~relay.assist.policy.Policy` (
 timeouts, retries with backoff, circuit breaker). It never holds up ingest or cards: the
 watcher stores and the bot posts cards whether or not a draft exists; a draft that arrives
 after its card is posted refreshes the card (``on_drafted``). An engine that is down costs one
-warning line when the breaker opens and one when it closes, never one per post.
+warning line when the breaker opens (an info line when it closes), never one per post.
+
+A job whose draft failed is tried again, oldest first and through the same rate limit, when
+the breaker closes (the engine is back) and when the worker looks again at older jobs, at most
+``MAX_RETRIES`` times per job while relay runs. A job whose source post was edited gets a draft
+of the new text (its old draft no longer shows: it was made from another text).
 
 The same worker scores approved translations against their machine drafts (chrF, TER).
 """
@@ -17,11 +22,12 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from relay.assist.engine import Engine, EngineError, MachineText
 from relay.assist.policy import Policy, backoff
 from relay.assist.scores import score
+from relay.core.sanitize import MAX_TRANSLATION_CHARS, InputError, clean_text
 from relay.logs import event
 from relay.store.api import Store
 from relay.store.machine_drafts import DraftWork
@@ -30,7 +36,20 @@ log = logging.getLogger("relay.assist")
 
 BATCH = 20
 IDLE_SECONDS = 5.0
-RESCAN_SECONDS = 600.0  # look again at older jobs (reopened ones) this often
+RESCAN_SECONDS = 600.0  # look again at older jobs (reopened, failed ones) this often
+MAX_RETRIES = 3  # tries of a failed draft after the first, per job, while relay runs
+
+
+def cleaned(made: MachineText) -> MachineText:
+    """The engine's text as a person's would be kept: no invisible characters (bidi overrides
+    that reorder what the card shows, zero-width tricks), NFC, no longer than a translation may
+    be (a longer answer is garbage: the draft button would flood the chat with parts)."""
+    try:
+        text = clean_text(made.text, max_chars=MAX_TRANSLATION_CHARS).text
+    except InputError as exc:
+        raise EngineError("garbage", "an empty answer" if exc.code == "empty"
+                          else f"an answer over {MAX_TRANSLATION_CHARS} characters") from None
+    return replace(made, text=text)
 
 
 @dataclass
@@ -42,6 +61,8 @@ class Lane:
     languages: tuple[str, ...]
     after: int = 0  # every job up to this id was tried
     rescanned: float = 0.0
+    sweep: bool = False  # the engine is back: walk the jobs from the oldest again
+    retries: dict[int, int] = field(default_factory=dict)  # job -> failed drafts retried
 
 
 class Drafter:
@@ -81,8 +102,13 @@ class Drafter:
         for lane in self.lanes:
             lane.engine.close()
 
-    def wake(self, _jobs: object = None) -> None:
-        """New jobs may be queued (the watcher stored posts)."""
+    def wake(self, jobs: Sequence[int] | None = None) -> None:
+        """New jobs may be queued, or ``jobs`` changed (the watcher stored or edited posts):
+        each lane looks again from the oldest of them (an edited post needs a new draft)."""
+        if jobs:
+            first = min(jobs) - 1
+            for lane in self.lanes:
+                lane.after = min(lane.after, first)
         self._wake.set()
 
     async def _idle(self, seconds: float) -> None:
@@ -114,20 +140,32 @@ class Drafter:
         """Draft one batch of the lane's queued jobs; the number tried (0: nothing to do, or
         the engine is left alone for now)."""
         now = self.clock()
-        if now - lane.rescanned > RESCAN_SECONDS:
-            lane.after, lane.rescanned = 0, now
+        breaker = lane.policy.breaker
+        if breaker.opened_at is not None:  # the one trial draft is the oldest job's
+            lane.after = 0
+        if lane.sweep or now - lane.rescanned > RESCAN_SECONDS:
+            lane.after, lane.rescanned, lane.sweep = 0, now, False
         work = await self.store.jobs_to_draft(lane.languages, lane.after, BATCH)
-        tried, drafted = 0, []
+        looked, drafted = 0, []
         for item in work:
-            if not lane.policy.breaker.allow(self.clock()):
-                break
-            if await self.draft(lane, item):
-                drafted.append(item.job_id)
+            # a trial of an open breaker tries the engine, not the job: it costs no retry
+            counted = item.failed and breaker.opened_at is None
+            retried = lane.retries.get(item.job_id, 0) if counted else 0
+            if retried < MAX_RETRIES:
+                if not breaker.allow(self.clock()):
+                    break
+                if counted:
+                    lane.retries[item.job_id] = retried + 1
+                if await self.draft(lane, item):
+                    drafted.append(item.job_id)
+                    lane.retries.pop(item.job_id, None)
             lane.after = max(lane.after, item.job_id)
-            tried += 1
+            looked += 1
+            if lane.sweep:  # the engine is back: the oldest failed jobs first
+                break
         if drafted and self.on_drafted is not None:
             self.on_drafted(drafted)
-        return tried
+        return looked
 
     async def run_until_idle(self) -> int:
         """Every lane until nothing is left to try now (tests, the demo and the bench)."""
@@ -142,11 +180,13 @@ class Drafter:
         engine, policy = lane.engine, lane.policy
         text = work.text.strip()
         if not text or len(text) > self.max_chars:
+            policy.breaker.release()
             await self._save(work, engine.name, None, "no text" if not text else "too long", 0)
             return False
         started = time.monotonic()
         try:
-            made = await self._ask(engine, policy, text, work.source_lang or "auto", work.target)
+            made = cleaned(await self._ask(engine, policy, text, work.source_lang or "auto",
+                                           work.target))
         except EngineError as exc:
             elapsed = int((time.monotonic() - started) * 1000)
             policy.failures += 1
@@ -160,8 +200,10 @@ class Drafter:
                 log.debug(event("assist.no_draft", job=work.job_id, error=exc.kind))
             await self._save(work, engine.name, None, exc.kind, elapsed)
             return False
-        if policy.breaker.success():
-            log.warning(event("assist.engine_up", engine=engine.name))
+        if policy.breaker.success():  # an info line: the outage had its one warning
+            log.info(event("assist.engine_up", engine=engine.name))
+            lane.sweep = True
+            lane.retries.clear()  # every job that failed in the outage gets its tries again
         policy.drafts += 1
         await self._save(work, engine.name, made, None, int((time.monotonic() - started) * 1000))
         return True

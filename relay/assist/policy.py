@@ -81,6 +81,11 @@ class Breaker:
             return 0.0
         return max(0.0, self.opened_at + self.cooldown - now)
 
+    def release(self) -> None:
+        """The draft let through made no request (an empty or too long text): the trial of
+        a half-open breaker is still to come."""
+        self.trial = False
+
     def success(self) -> bool:
         """A draft succeeded; True when this closed an open breaker."""
         was_open = self.opened_at is not None

@@ -28,6 +28,7 @@ class ScriptedEngine:
         self.mode = "ok"
         self.delay = 0.0
         self.status = 503
+        self.error_body = b'{"error": "engine is down"}'  # the body of ``fail``
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         engine = self
@@ -70,13 +71,13 @@ class ScriptedEngine:
             payload = {}
         with self._lock:
             self.requests.append({"path": handler.path, **payload})
-            mode, delay, status = self.mode, self.delay, self.status
+            mode, delay, status, error_body = self.mode, self.delay, self.status, self.error_body
         if delay or mode == "slow":
             time.sleep(delay)
         if handler.path != "/translate":
             return self._send(handler, 404, b'{"error": "not found"}')
         if mode == "fail":
-            return self._send(handler, status, b'{"error": "engine is down"}')
+            return self._send(handler, status, error_body)
         if mode == "html":
             return self._send(handler, 200, b"<html><body>Bad gateway</body></html>",
                               "text/html")

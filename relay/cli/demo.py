@@ -36,6 +36,9 @@ MACHINE_STRIKE = ("The drivers of Vahed bus company of Tehran and suburbs today 
                   "not paying the salary of three months past went on strike. The syndicate "
                   "is demanding the immediate freedom of the arrested colleagues.")
 
+MACHINE_REPEATED = ("Reminder of the syndicate\n" + MACHINE_STRIKE + " Gathering tomorrow hour 10"
+                    " morning in front of the central building is held.")
+
 
 class Demo:
     """The simulated cast and the little it takes to act like a person in Telegram."""
@@ -153,7 +156,8 @@ async def run_demo(data_dir: Path, *, quiet: bool = False,
     config_path.write_text(d.DEMO_CONFIG.format(data=data_dir.as_posix(),
                                                 review_chat=demo.group.marked_id),
                            encoding="utf-8")
-    engine = ScriptedEngine({d.FARSI_STRIKE: MACHINE_STRIKE})  # issue 14: drafts for "en"
+    engine = ScriptedEngine({d.FARSI_STRIKE: MACHINE_STRIKE,  # issue 14: drafts for "en"
+                             d.FARSI_STRIKE_REPEATED: MACHINE_REPEATED})
     with config_path.open("a", encoding="utf-8") as config:
         config.write(f'\n[translation]\nlibretranslate = ["en"]\nurl = "{engine.url}"\n')
     settings = load_settings(config_path, env={"RELAY_BOT_TOKEN": DEMO_BOT_TOKEN,
@@ -193,6 +197,7 @@ async def run_demo(data_dir: Path, *, quiet: bool = False,
         await _print_store(demo.service.store, say)
         await _review(demo)
         await _same_statement(demo, first.id)
+        await _memory(demo)
     finally:
         await demo.service.stop()
         engine.close()
@@ -314,6 +319,26 @@ async def _same_statement(demo: Demo, strike_id: int) -> None:
     told = [m for m in demo.bot_messages() if "copy of this published statement" in m.message]
     if told:
         demo.show("Told in the review group", told[-1])
+
+
+async def _memory(demo: Demo) -> None:
+    """Issue 14: a post of the same text as an approved translation offers it as a start."""
+    say = demo.say
+    say("\n6c. The syndicate posts its statement again, as a reminder. A channel repeating itself")
+    say("   is new work, but the card of the new job offers job 1's approved translation as a")
+    say("   start (translation memory): Sara presses its button and gets it to correct.")
+    demo.tg.post(demo.vahed, d.FARSI_STRIKE_REPEATED)
+    await demo.settle()
+    await _drafts_made(demo)
+    assert demo.service is not None
+    job = max(j.job_id for j in await demo.service.store.jobs_overview() if j.target == "en")
+    card = demo.card(job)
+    demo.show(f"The card of job {job}, with a memory hint, a glossary hint and a machine draft",
+              card)
+    demo.press(demo.sara, card, "translation")
+    await demo.settle()
+    say(f"   bot answers Sara: {demo.answer.message}")
+    demo.show("Job 1's approved translation, for Sara to correct", demo.bot_messages()[-1])
 
 
 async def _job_id(demo: Demo, username: str, target: str) -> int:

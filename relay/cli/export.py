@@ -14,6 +14,13 @@ CSV holds one record type per file, with a header row, so ``fmt="csv"`` writes m
 ``audit``); ``what="all"`` means messages there. Lists and objects (entities, revisions,
 forward origin) are JSON strings inside their cells; empty cells are NULL.
 
+Machine drafts (issue 14): ``what="machine_drafts"`` writes every ``machine_draft`` (the draft,
+its chrF and TER against the approved text, its job's first submission and the seconds from
+card to it), then the ``draft_figure`` records: per engine and target language the drafts made
+and missed and the mean chrF and TER, and the first submissions with and without a draft on
+the card with the median seconds from card to submission (the figures of ``relay status``).
+In CSV it writes the drafts; ``what="draft_figures"`` writes the figures.
+
 ``since`` (unix seconds) keeps messages dated on or after it, jobs updated on or after it,
 publications posted and audit rows written on or after it; channels are always all written
 (they are few and give the rest their names).
@@ -56,7 +63,10 @@ WHAT: dict[str, tuple[str, ...]] = {
     "jobs": ("job",),
     "publications": ("publication",),
     "audit": ("audit",),
-    "machine_drafts": ("machine_draft",),  # issue 14: drafts, their scores, submissions
+    # issue 14: every draft (its scores, its job's first submission), then the figures per
+    # engine and language and card to submission with and without a draft (CSV: the drafts)
+    "machine_drafts": ("machine_draft", "draft_figure"),
+    "draft_figures": ("draft_figure",),
 }
 
 _SECRET_LIKE = re.compile(r"token|hash|session|secret|password|api_id", re.IGNORECASE)
@@ -123,6 +133,8 @@ def export(archive: ArchiveReader, out: TextIO, *, fmt: str = "jsonl",
     if what not in WHAT:
         raise ValueError(f"unknown record type {what!r}; expected one of {', '.join(WHAT)}")
     kinds = WHAT["messages" if fmt == "csv" and what == "all" else what]
+    if fmt == "csv":  # one record type per file: the first the choice names
+        kinds = kinds[:1]
     usernames = dict(target_usernames or {})
     counts = dict.fromkeys(kinds, 0)
     if fmt == "jsonl":

@@ -79,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     exp.add_argument("--since", metavar="DATE", help="only records from this date (YYYY-MM-DD)")
     exp.add_argument("--what", choices=("all", "channels", "messages", "jobs", "publications",
-                                        "audit", "machine_drafts"),
+                                        "audit", "machine_drafts", "draft_figures"),
                      default="all", help="which records (csv: one kind; default messages)")
     backup = sub.add_parser("backup", help="copy the database to FILE (safe while relay runs)",
                             description="Copy the database with SQLite's online backup: "

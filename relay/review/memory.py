@@ -23,7 +23,7 @@ from relay.core.matching import MatchSettings, StatementIndex
 from relay.core.workflow import Status
 from relay.logs import event
 from relay.review.cards import fmt_time
-from relay.review.conversation import ButtonSpec, Press, Response, Say
+from relay.review.conversation import ButtonSpec, Press, RefreshCards, Response, Say
 from relay.review.desk import Desk
 from relay.review.texts import t
 from relay.text.formatting import FormattedText
@@ -69,6 +69,13 @@ class Memory:
         if index.add(job_id, source_text, approved_at):
             self.approved_at[job_id] = approved_at
 
+    def forget(self, job_id: int) -> None:
+        """The job's translation is no longer approved (its source was edited, it was
+        reopened): not offered again unless it is approved again."""
+        for index in self.indexes.values():
+            index.remove(job_id)
+        self.approved_at.pop(job_id, None)
+
     def earlier(self, job: JobView) -> int | None:
         """The approved job whose source is the same text as ``job``'s, if any."""
         index = self.indexes.get(job.language)
@@ -99,11 +106,20 @@ async def card_hint(desk: Desk, job: JobView,
         return [], []
     memory = await current(desk)
     earlier = memory.earlier(job)
+    while earlier is not None and not offerable(job, await desk.job(earlier)):
+        memory.forget(earlier)  # no longer approved: perhaps another approved copy is
+        earlier = memory.earlier(job)
     if earlier is None:
         return [], []
     date = fmt_time(memory.approved_at.get(earlier)).split(" ")[0]
     return ([_t(lang, "card", earlier=earlier, date=date)],
             [[ButtonSpec(t(lang, "button.memory", earlier=earlier), ACTION, earlier)]])
+
+
+def offerable(job: JobView, earlier: JobView | None) -> bool:
+    """May ``earlier``'s translation be offered to ``job``: still approved, same language."""
+    return (earlier is not None and earlier.status in (Status.APPROVED, Status.PUBLISHED)
+            and bool(earlier.draft_text) and earlier.language == job.language)
 
 
 async def send_earlier(desk: Desk, person: Person, chat_id: int, press: Press) -> Response:
@@ -114,12 +130,15 @@ async def send_earlier(desk: Desk, person: Person, chat_id: int, press: Press) -
                            job=press.job_id, why="not a translator")
     job = await desk.job(press.job_id)
     earlier = await desk.job(earlier_id)
-    if (job is None or earlier is None or job.status != Status.QUEUED
-            or earlier.status not in (Status.APPROVED, Status.PUBLISHED)
-            or not earlier.draft_text or earlier.language != job.language):
+    if job is None or job.status != Status.QUEUED or not offerable(job, earlier):
+        if job is not None and earlier is not None:
+            (await current(desk)).forget(earlier.id)
+        # the card is shown again without the stale button
         return desk.refuse(_t(lang, "gone", job=press.job_id, earlier=earlier_id),
                            user=person.id, what=ACTION, job=press.job_id,
-                           why="no approved earlier translation")
+                           why="no approved earlier translation",
+                           messages=[RefreshCards(job.id)] if job is not None else None)
+    assert earlier is not None and earlier.draft_text is not None  # offerable() said so
     chat_lang = desk.chat_lang(chat_id, person)
     said = [Say.plain(chat_id, _t(chat_lang, "sent", job=job.id, earlier=earlier.id),
                       job_id=job.id, remember="edit_prompt", for_user=person.id)]

@@ -152,7 +152,7 @@ class Service:
         def changed(jobs: list[int]) -> None:
             if bot is not None:
                 bot.notify(jobs)
-            drafter.wake()
+            drafter.wake(jobs)
         return changed
 
     def _published_by(self, bot: ReviewBot) -> Callable[[int], None]:

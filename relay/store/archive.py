@@ -37,6 +37,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "audit": ("audit_id", "job_id", "actor_id", "action", "from_status", "to_status", "detail",
               "at"),
     "machine_draft": machine_drafts.EXPORT_COLUMNS,  # issue 14
+    "draft_figure": machine_drafts.FIGURE_COLUMNS,
 }
 
 
@@ -171,4 +172,5 @@ def _audit(conn: sqlite3.Connection, since: int | None,
 _READERS: dict[str, Callable[..., Iterator[dict[str, Any]]]] = {
     "channel": _channels, "message": _messages, "job": _jobs, "publication": _publications,
     "audit": _audit, "machine_draft": machine_drafts.export_records,
+    "draft_figure": machine_drafts.figure_records,
 }

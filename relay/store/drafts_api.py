@@ -14,8 +14,8 @@ class DraftStore(Protocol):
 
     async def jobs_to_draft(self, languages: Sequence[str], after: int,
                             limit: int) -> list[DraftWork]:
-        """Queued jobs above ``after`` into ``languages`` without a machine draft, oldest
-        first."""
+        """Queued jobs above ``after`` into ``languages`` that need a machine draft (none,
+        one of an edited post's earlier text, or a failure worth retrying), oldest first."""
 
     async def save_machine_draft(self, work: DraftWork, *, engine: str, model: str | None,
                                  via: str | None, text: str | None, error: str | None,

@@ -23,6 +23,13 @@ class DraftWork:
     source_lang: str | None
     text: str
     source_hash: str
+    failed: bool = False  # the engine failed on this very text before (a retry)
+
+
+#: The failures worth another try (``relay.assist.engine.EngineError`` kinds): the engine was
+#: slow, down or answered nonsense. A refusal, a text too long or empty is tried again only
+#: once the source text changes.
+RETRIED_ERRORS = ("timeout", "unreachable", "http", "garbage")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,17 +72,24 @@ class AssistFigures:
 
 def jobs_to_draft(conn: sqlite3.Connection, languages: Sequence[str], after: int,
                   limit: int) -> list[DraftWork]:
-    """Queued jobs above ``after`` into one of ``languages`` with no machine draft yet."""
+    """Queued jobs above ``after`` into one of ``languages`` that need a machine draft: none
+    yet, one of an earlier text of the source (the post was edited), or a failure worth
+    another try (``failed``: the caller bounds how often)."""
     if not languages:
         return []
     marks = ", ".join("?" for _ in languages)
+    retried = ", ".join("?" for _ in RETRIED_ERRORS)
     rows = conn.execute(
-        "SELECT j.id, j.language, m.lang, j.source_text, j.source_hash FROM jobs j"
+        "SELECT j.id, j.language, m.lang, j.source_text, j.source_hash,"
+        " d.job_id IS NOT NULL AND d.source_hash IS j.source_hash FROM jobs j"
         " JOIN messages m ON m.channel_id = j.channel_id AND m.message_id = j.message_id"
+        " LEFT JOIN machine_drafts d ON d.job_id = j.id"
         f" WHERE j.status = 'queued' AND j.id > ? AND j.language IN ({marks})"
-        " AND NOT EXISTS (SELECT 1 FROM machine_drafts d WHERE d.job_id = j.id)"
-        " ORDER BY j.id LIMIT ?", (after, *languages, limit)).fetchall()
-    return [DraftWork(*row) for row in rows]
+        " AND (d.job_id IS NULL OR d.source_hash IS NOT j.source_hash"
+        f" OR (d.text IS NULL AND d.error IN ({retried})))"
+        " ORDER BY j.id LIMIT ?", (after, *languages, *RETRIED_ERRORS, limit)).fetchall()
+    return [DraftWork(job_id, target, source_lang, text, source_hash, bool(failed))
+            for job_id, target, source_lang, text, source_hash, failed in rows]
 
 
 def save_draft(conn: sqlite3.Connection, work: DraftWork, *, engine: str, model: str | None,
@@ -142,24 +156,27 @@ def save_scores(conn: sqlite3.Connection, scores: Sequence[tuple[int, float, flo
                      " WHERE job_id = ?", [(c, t, now, j) for j, c, t in scores])
 
 
-def figures(conn: sqlite3.Connection) -> AssistFigures:
+def figures(conn: sqlite3.Connection, since: int | None = None) -> AssistFigures:
+    """The figures over every draft and first submission (or those made on or after
+    ``since``)."""
     if not table_exists(conn, "machine_drafts"):  # a database older than migration 13
         return AssistFigures([], 0, 0, 0, None, None)
     engines = [EngineFigures(*row) for row in conn.execute(
         "SELECT engine, target, SUM(text IS NOT NULL), SUM(text IS NULL),"
         " SUM(scored_at IS NOT NULL), AVG(chrf), AVG(ter) FROM machine_drafts"
-        " GROUP BY engine, target ORDER BY engine, target")]
+        " WHERE made_at >= ? GROUP BY engine, target ORDER BY engine, target", (since or 0,))]
     waits: dict[int, list[float]] = {0: [], 1: []}
     from_draft = 0
+    counts = {0: 0, 1: 0}
     for had, used, carded, submitted in conn.execute(
-            "SELECT had_draft, from_draft, carded_at, submitted_at FROM draft_submissions"):
+            "SELECT had_draft, from_draft, carded_at, submitted_at FROM draft_submissions"
+            " WHERE submitted_at >= ?", (since or 0,)):
         from_draft += used
+        counts[had] += 1
         if carded is not None:
             waits[had].append(max(0, submitted - carded))
-    counts = dict(conn.execute("SELECT had_draft, COUNT(*) FROM draft_submissions"
-                               " GROUP BY had_draft").fetchall())
     return AssistFigures(
-        engines, counts.get(1, 0), counts.get(0, 0), from_draft,
+        engines, counts[1], counts[0], from_draft,
         statistics.median(waits[1]) if waits[1] else None,
         statistics.median(waits[0]) if waits[0] else None)
 
@@ -188,3 +205,33 @@ def export_records(conn: sqlite3.Connection, since: int | None,
         if record["from_draft"] is not None:
             record["from_draft"] = bool(record["from_draft"])
         yield record
+
+
+#: The fields of the ``draft_figure`` record of ``relay export``: one record per engine and
+#: target language (``figure`` "distance": drafts made and missed, mean chrF and TER of the
+#: scored ones against the approved text), and two (``figure`` "card_to_submission") for the
+#: first submissions with and without a machine draft on the card (how many, how many started
+#: from the draft, the median seconds from card to submission).
+FIGURE_COLUMNS = ("figure", "engine", "target", "drafts", "failed", "scored", "chrf", "ter",
+                  "with_draft", "submissions", "from_draft", "median_seconds_card_to_submission")
+
+
+def figure_records(conn: sqlite3.Connection, since: int | None,
+                   _usernames: Mapping[str, str | None]) -> Iterator[dict[str, Any]]:
+    """The figures of ``relay status``'s machine-draft section, as export records."""
+    if not table_exists(conn, "machine_drafts"):
+        return
+    found = figures(conn, since)
+    empty = dict.fromkeys(FIGURE_COLUMNS)
+    for e in found.engines:
+        yield {**empty, "figure": "distance", "engine": e.engine, "target": e.target,
+               "drafts": e.drafts, "failed": e.failed, "scored": e.scored,
+               "chrf": None if e.chrf is None else round(e.chrf, 1),
+               "ter": None if e.ter is None else round(e.ter, 1)}
+    for had, count, used, median in (
+            (True, found.submissions_with_draft, found.from_draft,
+             found.median_seconds_with_draft),
+            (False, found.submissions_without_draft, 0, found.median_seconds_without_draft)):
+        yield {**empty, "figure": "card_to_submission", "with_draft": had,
+               "submissions": count, "from_draft": used,
+               "median_seconds_card_to_submission": median}

@@ -21,6 +21,10 @@ FARSI_HASHTAGS = (
     "#اعتصاب کارگران پیمانی نفت در عسلویه وارد روز دهم شد. #oil_strike "
     "https://t.me/oil_contract_council_demo"
 )
+#: The syndicate repeats its call from its own channel, with a reminder line on top:
+#: new work (a channel posting a text again is a new post), but the same statement as job 1,
+#: whose approved translation the card offers as a start (translation memory, issue 14).
+FARSI_STRIKE_REPEATED = "یادآوری سندیکا\n" + FARSI_STRIKE_EDITED
 FARSI_DELETED = "اطلاعیه: جلسه مجمع عمومی سندیکا به هفته آینده موکول شد."
 
 _DEMO_CONFIG_HEAD = """\
