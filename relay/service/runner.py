@@ -137,6 +137,7 @@ class Service:
         self.components = self._components()
         self.reloader = Reloader(self)  # issue 12: SIGHUP / `relay reload`
         self.stopping = asyncio.Event()
+        self.signal_name: str | None = None  # the signal that stopped relay, once one came
         self._tasks: list[asyncio.Task] = []
 
     def _published_by(self, bot: ReviewBot) -> Callable[[int], None]:
@@ -251,16 +252,39 @@ class Service:
                 await client.disconnect()
 
     async def run_until_stopped(self) -> None:
-        await self.start()
+        if not await self._start_unless_stopped():
+            return
         try:
             await self.stopping.wait()
         finally:
             await self.stop()
 
+    async def _start_unless_stopped(self) -> bool:
+        """Start, unless a signal comes first (issue 12: while Telegram is being reached, up
+        to START_TIMEOUT_SECONDS): then what started is stopped, in one line. False: stopped."""
+        starting = asyncio.create_task(self.start(), name="service-start")
+        signalled = asyncio.create_task(self.stopping.wait(), name="stop-signal")
+        await asyncio.wait({starting, signalled}, return_when=asyncio.FIRST_COMPLETED)
+        signalled.cancel()
+        if not starting.done():
+            starting.cancel()
+            await asyncio.gather(starting, return_exceptions=True)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._stop_parts(), 5.0)
+            log.info(event("service.stopped", signal=self.signal_name,
+                           note="stopped while starting (reaching Telegram)"))
+            return False
+        await starting  # a failure to start is raised here
+        return True
+
+    def _on_signal(self, sig: signal.Signals) -> None:
+        self.signal_name = self.signal_name or sig.name
+        self.stopping.set()
+
     def install_signal_handlers(self) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, self.stopping.set)
+            loop.add_signal_handler(sig, self._on_signal, sig)
         loop.add_signal_handler(signal.SIGHUP, self.reloader.request)  # reload the config
 
     # ------------------------------------------------------------------ supervision
