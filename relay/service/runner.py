@@ -138,6 +138,8 @@ class Service:
         self.reloader = Reloader(self)  # issue 12: SIGHUP / `relay reload`
         self.stopping = asyncio.Event()
         self.signal_name: str | None = None  # the signal that stopped relay, once one came
+        self.failure: ServiceError | None = None  # why relay stopped by itself (a full disk)
+        db.on_full = self._disk_full
         self._tasks: list[asyncio.Task] = []
 
     def _published_by(self, bot: ReviewBot) -> Callable[[int], None]:
@@ -271,11 +273,24 @@ class Service:
             await asyncio.gather(starting, return_exceptions=True)
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._stop_parts(), 5.0)
-            log.info(event("service.stopped", signal=self.signal_name,
-                           note="stopped while starting (reaching Telegram)"))
+            if self.failure is None:
+                log.info(event("service.stopped", signal=self.signal_name,
+                               note="stopped while starting (reaching Telegram)"))
             return False
         await starting  # a failure to start is raised here
         return True
+
+    def _disk_full(self, exc: BaseException) -> None:
+        """A write met a full disk: stop, and exit 1 in one line. The supervisor starts relay
+        again; once there is space, its catch-up reads what was posted meanwhile (issue 12)."""
+        if self.failure is None:
+            folder = self.db.path.parent
+            self.failure = ServiceError(
+                f"the disk holding {folder} is full ({exc}): relay stopped, nothing stored was "
+                "lost; free space and start it again: it reads what was posted meanwhile")
+            log.error(event("service.disk_full", folder=str(folder), error=str(exc),
+                            note="stopping; free space and start relay again"))
+        self.stopping.set()
 
     def _on_signal(self, sig: signal.Signals) -> None:
         self.signal_name = self.signal_name or sig.name
@@ -365,6 +380,12 @@ async def run_service(settings: Settings) -> None:
         service = Service(settings, db, make_watcher_client(settings),
                           make_bot_client(settings) if needs_bot else None)
         service.install_signal_handlers()
-        await service.run_until_stopped()
+        try:
+            await service.run_until_stopped()
+        except Exception:
+            if service.failure is None:
+                raise
+        if service.failure is not None:
+            raise service.failure
     finally:
         await db.close()
