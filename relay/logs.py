@@ -7,6 +7,7 @@ event, the rest are fields. The redaction filter runs on every record of every l
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import sys
@@ -40,6 +41,25 @@ def event(name: str, /, **fields: Any) -> Event:
     return Event(name, fields)
 
 
+def disk_full(exc: BaseException | None) -> bool:
+    """SQLite's SQLITE_FULL or the system's ENOSPC: the operator's to fix (free space), not a
+    bug, so it is logged as one line without a traceback (issue 12)."""
+    # SQLITE_FULL (13); SQLITE_IOERR_SHMSIZE (4874): a WAL database's shared-memory file
+    # could not be grown, which is how a full disk shows when the database is opened
+    if getattr(exc, "sqlite_errorcode", None) in (13, 4874) or (
+            "database or disk is full" in str(exc)):
+        return True
+    return isinstance(exc, OSError) and exc.errno == errno.ENOSPC
+
+
+def exception_text(formatter: logging.Formatter, exc_info: Any) -> str:
+    """The traceback, except for a full disk: its one line."""
+    exc = exc_info[1] if isinstance(exc_info, tuple) else None
+    if disk_full(exc):
+        return f"{type(exc).__name__}: {exc}"
+    return formatter.formatException(exc_info)
+
+
 class RedactingFilter(logging.Filter):
     """Replaces every secret by ``<redacted>`` in the final message and the traceback."""
 
@@ -62,7 +82,7 @@ class RedactingFilter(logging.Filter):
             record.fields = {k: self.scrub(v) if isinstance(v, str) else v
                              for k, v in fields.items()}
         if record.exc_info:
-            record.exc_text = self.scrub(logging.Formatter().formatException(record.exc_info))
+            record.exc_text = self.scrub(exception_text(logging.Formatter(), record.exc_info))
             record.exc_info = None
         return True
 
@@ -72,7 +92,7 @@ class KeyValueFormatter(logging.Formatter):
         stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created))
         line = f"ts={stamp} level={record.levelname.lower()} logger={record.name} {record.getMessage()}"
         if record.exc_info and not record.exc_text:
-            record.exc_text = self.formatException(record.exc_info)
+            record.exc_text = exception_text(self, record.exc_info)
         if record.exc_text:
             line += " exc=" + json.dumps(record.exc_text, ensure_ascii=False)
         return line
@@ -92,7 +112,7 @@ class JsonFormatter(logging.Formatter):
         else:
             out["message"] = record.getMessage()
         if record.exc_info and not record.exc_text:
-            record.exc_text = self.formatException(record.exc_info)
+            record.exc_text = exception_text(self, record.exc_info)
         if record.exc_text:
             out["exc"] = record.exc_text
         return json.dumps(out, ensure_ascii=False)

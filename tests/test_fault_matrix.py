@@ -2,8 +2,8 @@
 nothing stored is lost (issue 12).
 
 Faults are made for real where the machine allows (a damaged, truncated or too-new database,
-a folder in its place); a full disk is injected at the SQLite boundary (the error SQLite raises
-on ENOSPC, ``database or disk is full``) since no small filesystem can be mounted here.
+a folder in its place); here a full disk is injected at the SQLite boundary (the error SQLite
+raises on ENOSPC, ``database or disk is full``); tests/test_full_disk.py fills a real one.
 """
 
 from __future__ import annotations

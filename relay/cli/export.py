@@ -23,7 +23,9 @@ In CSV it writes the drafts; ``what="draft_figures"`` writes the figures.
 
 ``since`` (unix seconds) keeps messages dated on or after it, jobs updated on or after it,
 publications posted and audit rows written on or after it; channels are always all written
-(they are few and give the rest their names).
+(they are few and give the rest their names). A channel's ``is_source`` says relay read it as a
+source at some time; ``watched`` whether it is a source in the current configuration (false for
+one removed from it: its stored posts are kept and exported all the same).
 
 Records are read by the store's archive reader (:mod:`relay.store.archive`) and streamed
 straight to ``out``; nothing is held in memory beyond one row. Everything is read in one
@@ -40,12 +42,12 @@ import csv
 import json
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from relay.cli.status import iso
-from relay.config import Settings
+from relay.config import Settings, Source
 from relay.store.api import ArchiveReader
 from relay.store.archive import COLUMNS
 from relay.store.sqlite_store import read_only
@@ -120,13 +122,15 @@ def _cell(value: Any) -> Any:
 
 def export(archive: ArchiveReader, out: TextIO, *, fmt: str = "jsonl",
            since: int | None = None, what: str = "all",
-           target_usernames: Mapping[str, str | None] | None = None) -> dict[str, int]:
+           target_usernames: Mapping[str, str | None] | None = None,
+           sources: Sequence[Source] | None = None) -> dict[str, int]:
     """Write the archive to ``out``; return how many records of each type were written.
 
     ``fmt``: ``jsonl`` or ``csv``; ``what``: a key of :data:`WHAT` (CSV: ``all`` = messages);
     ``since``: unix seconds (see the module docstring); ``target_usernames``: target key ->
     public username of its outgoing channel, for publication links (else the channel's row in
-    ``channels``, else a ``t.me/c/`` link, which works for members).
+    ``channels``, else a ``t.me/c/`` link, which works for members). ``sources``: the
+    configured sources, for each channel's ``watched`` (None when not given).
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
@@ -145,7 +149,7 @@ def export(archive: ArchiveReader, out: TextIO, *, fmt: str = "jsonl",
             "notes": "times are UTC; entity offsets and lengths are UTF-16 code units",
         }) + "\n")
         for kind in kinds:
-            for record in archive.records(kind, since, usernames):
+            for record in _marked(archive.records(kind, since, usernames), kind, sources):
                 out.write(_line({"type": kind, **record}) + "\n")
                 counts[kind] += 1
     else:
@@ -153,10 +157,21 @@ def export(archive: ArchiveReader, out: TextIO, *, fmt: str = "jsonl",
         columns = COLUMNS[kind]
         writer = csv.writer(out)
         writer.writerow(columns)
-        for record in archive.records(kind, since, usernames):
+        for record in _marked(archive.records(kind, since, usernames), kind, sources):
             writer.writerow([_cell(record[c]) for c in columns])
             counts[kind] += 1
     return counts
+
+
+def _marked(records: Iterable[dict[str, Any]], kind: str,
+            sources: Sequence[Source] | None) -> Iterable[dict[str, Any]]:
+    """Channel records with ``watched`` set from the configured sources."""
+    if kind != "channel" or sources is None:
+        return records
+    ids = {s.ref.id for s in sources if s.ref.id is not None}
+    names = {s.ref.username.lower() for s in sources if s.ref.username}
+    return ({**r, "watched": r["channel_id"] in ids or (r["username"] or "").lower() in names}
+            for r in records)
 
 
 def run_export(settings: Settings, out: TextIO, *, fmt: str = "jsonl", since: int | None = None,
@@ -165,4 +180,4 @@ def run_export(settings: Settings, out: TextIO, *, fmt: str = "jsonl", since: in
     usernames = {t.key: t.ref.username for t in settings.targets}
     return read_only(settings.storage.database, lambda store: store.read_archive(
         lambda archive: export(archive, out, fmt=fmt, since=since, what=what,
-                               target_usernames=usernames)))
+                               target_usernames=usernames, sources=settings.sources)))

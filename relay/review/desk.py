@@ -54,6 +54,14 @@ class Desk:
         self.bot_username: str | None = None  # set by the adapter once it knows who it is
         self.statements: StatementMatcher | None = None  # issue 11: set by the service
 
+    def reconfigure(self, settings: Settings) -> None:
+        """Reloaded settings (issue 12): the next command or press is checked against the
+        current team and targets (review rules and chat need a restart)."""
+        self.settings = settings
+        self.people = {p.id: p for p in settings.people}
+        self.names = {p.id: p.name for p in settings.people}
+        self.targets = {t_.key: t_ for t_ in settings.targets}
+
     def now(self) -> int:
         return int(self.clock())
 

@@ -21,14 +21,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from relay.config import ConfigError, Settings, load_settings
 from relay.logs import event
 from relay.service.config_diff import ConfigChange, compare
-from relay.service.site_updater import site_style
 from relay.telegram.menu import install_command_menus
-from relay.telegram.sources import WatchedSource, policy_for
+
+if TYPE_CHECKING:
+    from relay.service.site_updater import SiteUpdater
+    from relay.telegram.bot import ReviewBot
+    from relay.telegram.publisher import Publisher
+    from relay.telegram.watcher import Watcher
 
 log = logging.getLogger("relay.service")
 
@@ -37,10 +41,10 @@ class Running(Protocol):
     """What of :class:`relay.service.runner.Service` a reload changes."""
 
     settings: Settings
-    bot: Any
-    publisher: Any
-    watcher: Any
-    site: Any
+    bot: ReviewBot | None
+    publisher: Publisher | None
+    watcher: Watcher
+    site: SiteUpdater | None
 
 
 class Reloader:
@@ -100,7 +104,7 @@ class Reloader:
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
 
-async def _watch_new_sources(watcher: Any) -> None:
+async def _watch_new_sources(watcher: Watcher) -> None:
     """As at start: resolve (live updates are taken from then on), then catch up. A watcher
     that is down (being restarted) does both when it starts again."""
     try:
@@ -116,49 +120,14 @@ async def apply(service: Running, settings: Settings, change: ConfigChange) -> N
     awaits, so no handler sees half of it)."""
     bot, publisher = service.bot, service.publisher
     if bot is not None:
-        desk = bot.desk
-        desk.settings = settings
-        desk.people = {p.id: p for p in settings.people}
-        desk.names = {p.id: p.name for p in settings.people}
-        desk.targets = {t.key: t for t in settings.targets}
+        bot.desk.reconfigure(settings)
     if publisher is not None:
-        publisher.settings = settings
-        publisher.names = {p.id: p.name for p in settings.people}
-        publisher.targets = {t.key: t for t in settings.targets}
-        for key in (*change.targets.changed, *change.targets.removed):
-            publisher._peers.pop(key, None)  # the channel may be another one now
+        publisher.reconfigure(settings, (*change.targets.changed, *change.targets.removed))
     if service.site is not None:
-        service.site.style = site_style(settings)
-    await _apply_sources(service.watcher, settings)
+        service.site.reconfigure(settings)
+    await service.watcher.reconfigure(settings)
     if bot is not None and change.people and bot.me is not None:
         try:
             await install_command_menus(bot.client, settings)
         except Exception as exc:  # noqa: BLE001 - menus are a convenience; roles are checked
             log.warning(event("bot.menu_failed", error=type(exc).__name__))
-
-
-async def _apply_sources(watcher: Any, settings: Settings) -> None:
-    """The watcher reads the current sources: kept ones keep their resolved channel, new ones
-    are resolved and caught up after this (as at start), removed ones are forgotten."""
-    old: list[WatchedSource] = watcher.watched
-    watched: list[WatchedSource] = []
-    renamed: list[WatchedSource] = []
-    for source in settings.sources:
-        same = next((w for w in old if w.source.ref.same_channel(source.ref)), None)
-        if same is None:
-            watched.append(WatchedSource(source, policy_for(source, settings)))
-            continue
-        if same.source.name != source.name:
-            renamed.append(same)
-        same.source = source
-        same.policy = policy_for(source, settings)
-        watched.append(same)
-    kept = {id(w) for w in watched}
-    watcher.settings = settings
-    watcher.watched = watched
-    watcher.by_channel = {cid: w for cid, w in watcher.by_channel.items() if id(w) in kept}
-    for w in renamed:
-        if w.channel is not None:
-            await watcher.store.record_resolved_source(
-                str(w.source.ref), w.channel.id, username=w.channel.username,
-                title=w.channel.title, display_name=w.source.name, now=int(watcher.clock()))

@@ -141,6 +141,9 @@ class Service:
         self.components = self._components()
         self.reloader = Reloader(self)  # issue 12: SIGHUP / `relay reload`
         self.stopping = asyncio.Event()
+        self.signal_name: str | None = None  # the signal that stopped relay, once one came
+        self.failure: ServiceError | None = None  # why relay stopped by itself (a full disk)
+        db.on_full = self._disk_full
         self._tasks: list[asyncio.Task] = []
 
     def _jobs_changed(self) -> Callable[[list[int]], None] | None:
@@ -271,16 +274,52 @@ class Service:
                 await client.disconnect()
 
     async def run_until_stopped(self) -> None:
-        await self.start()
+        if not await self._start_unless_stopped():
+            return
         try:
             await self.stopping.wait()
         finally:
             await self.stop()
 
+    async def _start_unless_stopped(self) -> bool:
+        """Start, unless a signal comes first (issue 12: while Telegram is being reached, up
+        to START_TIMEOUT_SECONDS): then what started is stopped, in one line. False: stopped."""
+        starting = asyncio.create_task(self.start(), name="service-start")
+        signalled = asyncio.create_task(self.stopping.wait(), name="stop-signal")
+        await asyncio.wait({starting, signalled}, return_when=asyncio.FIRST_COMPLETED)
+        signalled.cancel()
+        if not starting.done():
+            starting.cancel()
+            await asyncio.gather(starting, return_exceptions=True)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._stop_parts(), 5.0)
+            if self.failure is None:
+                log.info(event("service.stopped", signal=self.signal_name,
+                               note="stopped while starting (reaching Telegram)"))
+            return False
+        await starting  # a failure to start is raised here
+        return True
+
+    def _disk_full(self, exc: BaseException) -> None:
+        """A write met a full disk: stop, and exit 1 in one line. The supervisor starts relay
+        again; once there is space, its catch-up reads what was posted meanwhile (issue 12)."""
+        if self.failure is None:
+            folder = self.db.path.parent
+            self.failure = ServiceError(
+                f"the disk holding {folder} is full ({exc}): relay stopped, nothing stored was "
+                "lost; free space and start it again: it reads what was posted meanwhile")
+            log.error(event("service.disk_full", folder=str(folder), error=str(exc),
+                            note="stopping; free space and start relay again"))
+        self.stopping.set()
+
+    def _on_signal(self, sig: signal.Signals) -> None:
+        self.signal_name = self.signal_name or sig.name
+        self.stopping.set()
+
     def install_signal_handlers(self) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, self.stopping.set)
+            loop.add_signal_handler(sig, self._on_signal, sig)
         loop.add_signal_handler(signal.SIGHUP, self.reloader.request)  # reload the config
 
     # ------------------------------------------------------------------ supervision
@@ -361,6 +400,12 @@ async def run_service(settings: Settings) -> None:
         service = Service(settings, db, make_watcher_client(settings),
                           make_bot_client(settings) if needs_bot else None)
         service.install_signal_handlers()
-        await service.run_until_stopped()
+        try:
+            await service.run_until_stopped()
+        except Exception:
+            if service.failure is None:
+                raise
+        if service.failure is not None:
+            raise service.failure
     finally:
         await db.close()

@@ -111,6 +111,10 @@ class SiteUpdater:
         self._site_builder: SiteBuilder | None = None
         self._builder_loop: asyncio.AbstractEventLoop | None = None
 
+    def reconfigure(self, settings: Settings) -> None:
+        """Reloaded settings (issue 12): the next rebuild names the current team."""
+        self.style = site_style(settings)
+
     def published(self, job_id: int) -> None:
         """The publisher posted, corrected or annotated ``job_id`` (never blocks)."""
         self.pending.add(job_id)

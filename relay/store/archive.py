@@ -22,7 +22,7 @@ from relay.text.links import post_link
 
 #: The fields of each record type, in output order.
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "channel": ("channel_id", "username", "title", "display_name", "is_source",
+    "channel": ("channel_id", "username", "title", "display_name", "is_source", "watched",
                 "last_message_id", "last_post_at", "link"),
     "message": ("channel_id", "channel_username", "message_id", "link", "date", "edit_date",
                 "text", "entities", "lang", "lang_confidence", "grouped_id", "media_kind",
@@ -86,6 +86,7 @@ def _channels(conn: sqlite3.Connection, since: int | None,
             f" {_iso('last_post_at')} FROM channels ORDER BY id"):
         yield {"channel_id": cid, "username": username, "title": title,
                "display_name": display, "is_source": bool(is_source),
+               "watched": None,  # the configuration's to say (relay export fills it in)
                "last_message_id": last_id or None, "last_post_at": last_post,
                "link": f"https://t.me/{username}" if username else None}
 

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from relay.logs import disk_full
 from relay.store import channels
 from relay.store.migrations import apply_migrations
 
@@ -28,6 +29,8 @@ class Database:
     def __init__(self, conn: aiosqlite.Connection, path: Path):
         self._conn = conn
         self.path = path
+        #: Called when a write meets a full disk (``relay run`` stops, in one line, issue 12).
+        self.on_full: Callable[[BaseException], Any] | None = None
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
@@ -59,7 +62,16 @@ class Database:
     async def _call(self, fn: Callable[..., T], *args: Any) -> T:
         # aiosqlite runs each call in its connection thread; `_execute` is how its own
         # methods do it, and it lets one Python function hold one transaction.
-        return await self._conn._execute(fn, self._conn._conn, *args)
+        try:
+            return await self._conn._execute(fn, self._conn._conn, *args)
+        except Exception as exc:
+            self.noticed(exc)
+            raise
+
+    def noticed(self, exc: BaseException) -> None:
+        """Tell :attr:`on_full` when ``exc`` says the disk is full."""
+        if self.on_full is not None and disk_full(exc):
+            self.on_full(exc)
 
 
 def _configure(conn: sqlite3.Connection) -> None:
@@ -143,6 +155,7 @@ class BatchWriter:
                 if ok:
                     future.set_result(value)
                 else:
+                    self.db.noticed(value)
                     future.set_exception(value)
 
 

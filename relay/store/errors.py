@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from relay.logs import disk_full
+
 
 class StoreError(Exception):
     """Something went wrong in the store; ``str`` is one line fit for an operator."""
@@ -18,7 +20,7 @@ def database_fault(exc: BaseException) -> str | None:
     if not isinstance(exc, sqlite3.Error):
         return None
     text = str(exc)
-    if "full" in text:
+    if disk_full(exc):
         return (f"the disk is full ({text}): free space and run it again; nothing already "
                 "stored was lost")
     if "readonly" in text or "read-only" in text:

@@ -109,3 +109,13 @@ class ReadOnlyClient(TelegramClient):
                 await callback()
             except Exception:  # noqa: BLE001 - one failing callback must not stop the others
                 log.exception(event("watcher.reconnect_callback_failed"))
+
+
+async def each_message(items: Any) -> Any:
+    """Iterate what ``get_messages`` (a list) or ``iter_messages`` (async) returned."""
+    if hasattr(items, "__aiter__"):
+        async for item in items:
+            yield item
+    else:
+        for item in items:
+            yield item

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -33,31 +32,13 @@ from relay.telegram.entities import to_telethon
 from relay.telegram.flood import forget_flood_waits
 from relay.telegram.limiter import RateLimiter
 from relay.telegram.recovery import recover_part
+from relay.telegram.send_errors import PERMANENT, failure_reason
 from relay.telegram.waits import book_for
 from relay.text.compose import compose, has_media
 from relay.text.formatting import FormattedText, utf16_len
 from relay.text.wording import correction_header, deleted_note
 
 log = logging.getLogger("relay.publisher")
-
-#: Failures that retrying will not cure: editors must act.
-PERMANENT = (
-    errors.ChatWriteForbiddenError,
-    errors.ChatAdminRequiredError,
-    errors.ChannelPrivateError,
-    errors.ChannelInvalidError,
-    errors.UserBannedInChannelError,
-    errors.MessageTooLongError,
-    errors.MediaCaptionTooLongError,
-    errors.EntityBoundsInvalidError,
-    errors.MediaEmptyError,
-    # issue 10 (r10a): what Telegram refuses in the message itself never passes on a retry
-    errors.MessageEmptyError,
-    errors.ButtonDataInvalidError,
-    errors.MultiMediaTooLongError,
-    errors.EntitiesTooLongError,
-)
-
 
 class _Later(Exception):
     """This target's posting limit is reached: its next part goes out in a later round, while
@@ -66,18 +47,6 @@ class _Later(Exception):
 
 class MediaMissing(Exception):
     """The post's media file is not on disk (never downloaded, too large, or removed)."""
-
-
-def _reason(exc: BaseException) -> str:
-    """One line for editors and logs: Telegram's error code, or the exception and message."""
-    if isinstance(exc, errors.RPCError):
-        name = type(exc).__name__
-        if name.endswith("Error") and type(exc).__module__.endswith("rpcerrorlist"):
-            # Known errors carry a generic ``message``; the class name is Telegram's code.
-            code = re.sub(r"(?<!^)(?=[A-Z])", "_", name.removesuffix("Error")).upper()
-            return f"Telegram: {code}"
-        return f"Telegram: {exc.message}"
-    return f"{type(exc).__name__}: {exc}"
 
 
 class Publisher:
@@ -130,6 +99,16 @@ class Publisher:
                 self._lock.release()
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
+
+    def reconfigure(self, settings: Settings, moved: tuple[str, ...] = ()) -> None:
+        """Reloaded settings (issue 12): the next publication uses the current targets,
+        template and credit. ``moved``: keys of targets changed or removed, whose channel
+        may be another one now (looked up again when next used)."""
+        self.settings = settings
+        self.targets = {t.key: t for t in settings.targets}
+        self.names = {p.id: p.name for p in settings.people}
+        for key in moved:
+            self._peers.pop(key, None)
 
     def wake(self) -> None:
         self._wake.set()
@@ -230,7 +209,7 @@ class Publisher:
                               seconds=exc.seconds))
             return
         except (*PERMANENT, MediaMissing, LookupError) as exc:
-            reason = _reason(exc)
+            reason = failure_reason(exc)
             await self.store.fail(item, reason, int(self.clock()))
             log.error(event("publish.failed", item=item.id, job=item.job_id, reason=reason))
             if self.on_failed:  # editors read it explained, with the channel
@@ -238,10 +217,10 @@ class Publisher:
             return
         except (errors.RPCError, OSError, ConnectionError, ValueError) as exc:
             backoff = min(3600, 5 * 2 ** min(item.attempts, 10))
-            await self.store.delay(item.id, int(self.clock()) + backoff, _reason(exc),
+            await self.store.delay(item.id, int(self.clock()) + backoff, failure_reason(exc),
                               int(self.clock()), count_attempt=True)
             log.warning(event("publish.retry", item=item.id, seconds=backoff,
-                              error=_reason(exc)))
+                              error=failure_reason(exc)))
             return
         published = await self.store.finish(item, int(self.clock()))
         log.info(event("publish.done", item=item.id, job=item.job_id, kind=item.kind,
@@ -365,7 +344,7 @@ class Publisher:
             except (errors.MessageEditTimeExpiredError, errors.MessageIdInvalidError,
                     errors.MessageAuthorRequiredError) as exc:
                 log.warning(event("publish.correction_as_reply", job=job.id,
-                                  reason=_reason(exc)))
+                                  reason=failure_reason(exc)))
         header = FormattedText(correction_header(target.language, target.correction))
         first = parts[0]
         shifted = tuple(e.shifted(utf16_len(header.text)) for e in first.entities)

@@ -87,3 +87,23 @@ class SourceResolver:
             self._dialogs_loaded = True
             await self.client.get_dialogs()
             return await self.client.get_entity(peer)
+
+
+def carry_over(watched: list[WatchedSource], settings: Settings
+               ) -> tuple[list[WatchedSource], list[WatchedSource]]:
+    """The sources to watch after a reload, and those of them renamed: a kept source keeps
+    its resolved channel (its name, languages and media take the new values), a new one is
+    unresolved, a removed one is dropped."""
+    kept: list[WatchedSource] = []
+    renamed: list[WatchedSource] = []
+    for source in settings.sources:
+        same = next((w for w in watched if w.source.ref.same_channel(source.ref)), None)
+        if same is None:
+            kept.append(WatchedSource(source, policy_for(source, settings)))
+            continue
+        if same.source.name != source.name:
+            renamed.append(same)
+        same.source = source
+        same.policy = policy_for(source, settings)
+        kept.append(same)
+    return kept, renamed

@@ -31,8 +31,9 @@ from relay.logs import event
 from relay.review.statement_index import StatementMatcher
 from relay.store.api import Store
 from relay.telegram.channel_languages import ChannelLanguages
+from relay.telegram.client import each_message
 from relay.telegram.media import AlbumMediaFetcher
-from relay.telegram.sources import SourceResolver, WatchedSource, policy_for
+from relay.telegram.sources import SourceResolver, WatchedSource, carry_over, policy_for
 from relay.telegram.tl_records import message_row
 
 log = logging.getLogger("relay.watcher")
@@ -122,6 +123,18 @@ class Watcher:
             for task in list(self._tasks):  # a long re-read after a gap: the next start redoes it
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def reconfigure(self, settings: Settings) -> None:
+        """Reloaded settings (issue 12): removed sources are no longer read, renamed ones are
+        recorded; new ones are resolved by the next :meth:`resolve_sources`."""
+        self.watched, renamed = carry_over(self.watched, settings)
+        self.settings, kept = settings, {id(w) for w in self.watched}
+        self.by_channel = {c: w for c, w in self.by_channel.items() if id(w) in kept}
+        for w in renamed:
+            if w.channel is not None:
+                await self.store.record_resolved_source(
+                    str(w.source.ref), w.channel.id, username=w.channel.username,
+                    title=w.channel.title, display_name=w.source.name, now=int(self.clock()))
 
     async def idle(self) -> None:
         """Wait until no update, difference or catch-up work is being stored."""
@@ -320,7 +333,7 @@ class Watcher:
             since = top = await self.store.stored_run_top(channel_id, since)
             messages = self.client.iter_messages(watched.peer, min_id=since, reverse=True,
                                                  wait_time=0)
-        async for message in _aiter(messages):
+        async for message in each_message(messages):
             result = await self.ingest(message)
             top = max(top, message.id)
             seen.add(message.id)
@@ -385,11 +398,3 @@ class Watcher:
             except Exception:  # noqa: BLE001 - keep the timer alive
                 log.exception(event("catch_up.loop_failed"))
 
-
-async def _aiter(items: Any) -> Any:
-    if hasattr(items, "__aiter__"):
-        async for item in items:
-            yield item
-    else:
-        for item in items:
-            yield item
