@@ -11,6 +11,8 @@ import pytest
 from relay.cli.health import check_health
 from relay.cli.main import main
 from relay.service.runner import HEARTBEAT_STALE_SECONDS
+from relay.store.db import Database
+from relay.telegram.client import ReadOnlyClient
 from tests.review_world import ReviewWorld
 
 FARSI = "کارگران شرکت واحد امروز در اعتراض به حقوق معوقه دست به اعتصاب زدند."
@@ -140,3 +142,26 @@ async def test_metrics_endpoint_serves_prometheus_text(tmp_path):
         writer.close()
     finally:
         await world.stop()
+
+
+async def test_a_failure_while_starting_disconnects_what_had_connected(tmp_path, monkeypatch):
+    """The watcher connected, then the bot's start failed: the error is raised and the
+    watcher's connection is not left open behind it."""
+    from relay.service.runner import Service, ServiceError
+
+    world = ReviewWorld(tmp_path)
+    world.db = await Database.open(world.settings.storage.database)
+    watcher = world.tg.client(world.watcher, cls=ReadOnlyClient)
+    service = Service(world.settings, world.db, watcher, world.bot_client(), clock=world.clock,
+                      check_seconds=0.02)
+
+    async def refused(self) -> None:
+        raise ServiceError("the bot token was refused by Telegram (ACCESS_TOKEN_INVALID)")
+
+    monkeypatch.setattr(Service, "_start_bot_client", refused)
+    try:
+        with pytest.raises(ServiceError, match="refused"):
+            await service.run_until_stopped()
+        assert not watcher.is_connected()
+    finally:
+        await world.db.close()

@@ -10,17 +10,20 @@ import signal
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from telethon import TelegramClient, errors
-from telethon.sessions import StringSession
 
 from relay.assist.setup import drafter_for
 from relay.config import Settings
 from relay.logs import event
 from relay.review.statement_index import StatementMatcher
 from relay.service import heartbeat
+from relay.service.clients import (  # noqa: F401 - re-exported: where callers found them
+    make_bot_client,
+    make_watcher_client,
+    watcher_session,
+)
 from relay.service.metrics import MetricsServer
 from relay.service.reload import Reloader
 from relay.service.site_updater import SiteUpdater
@@ -29,14 +32,12 @@ from relay.store.service_state import HEARTBEAT_SECONDS, HEARTBEAT_STALE_SECONDS
 from relay.store.sqlite_store import SqliteStore
 from relay.telegram.bot import ReviewBot
 from relay.telegram.callbacks import CallbackSigner
-from relay.telegram.client import ReadOnlyClient, connection_options
+from relay.telegram.client import ReadOnlyClient
 from relay.telegram.publisher import Publisher
 from relay.telegram.waits import Wait, book_for
 from relay.telegram.watcher import Watcher
 
 log = logging.getLogger("relay.service")
-
-
 
 #: How long `relay run` waits for Telegram to answer at start (issue 12: a peer that never
 #: answers, or answers garbage, ends in one line instead of a hang).
@@ -45,39 +46,6 @@ START_TIMEOUT_SECONDS = 60.0
 
 class ServiceError(Exception):
     """A problem that stops the service from starting; ``str`` is one line for the operator."""
-
-
-def watcher_session(settings: Settings) -> StringSession | str:
-    """The string session from the environment, else the session file (created mode 0600)."""
-    if settings.secrets.session_string:
-        return StringSession(settings.secrets.session_string)
-    path = Path(settings.storage.session)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.touch(mode=0o600)
-    os.chmod(path, 0o600)
-    return str(path)
-
-
-def make_watcher_client(settings: Settings) -> ReadOnlyClient:
-    secrets = settings.secrets
-    return ReadOnlyClient(watcher_session(settings), secrets.api_id, secrets.api_hash,
-                          catch_up=False, receive_updates=True,
-                          **connection_options(settings.proxy.watcher))
-
-
-def make_bot_client(settings: Settings) -> TelegramClient:
-    """The bot's client; its session (no secret in it but the bot's auth key) sits beside
-    the watcher's, mode 0600."""
-    path = Path(settings.storage.session).with_name("bot.session")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.touch(mode=0o600)
-    os.chmod(path, 0o600)
-    secrets = settings.secrets
-    # catch_up: what people sent the bot while relay was down is handled when it is back
-    return TelegramClient(str(path), secrets.api_id, secrets.api_hash, catch_up=True,
-                          **connection_options(settings.proxy.bot))
 
 
 @dataclass
@@ -297,7 +265,10 @@ class Service:
                 log.info(event("service.stopped", signal=self.signal_name,
                                note="stopped while starting (reaching Telegram)"))
             return False
-        await starting  # a failure to start is raised here
+        if starting.exception() is not None:  # a failure to start: stop what had started
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._stop_parts(), 5.0)
+        await starting  # ... and raise it here
         return True
 
     def _disk_full(self, exc: BaseException) -> None:
