@@ -109,9 +109,20 @@ class Said:
     def __init__(self, child: subprocess.Popen[str]) -> None:
         self.child = child
         self.lines: queue.Queue[str] = queue.Queue()
-        assert child.stdout is not None
+        self.err: list[str] = []  # stderr, read as it comes so that the test can wait on it
+        assert child.stdout is not None and child.stderr is not None
         threading.Thread(target=lambda: [self.lines.put(x) for x in child.stdout or ()],
                          daemon=True).start()
+        self.reading_err = threading.Thread(
+            target=lambda: [self.err.append(x) for x in child.stderr or ()], daemon=True)
+        self.reading_err.start()
+
+    def err_text(self) -> str:
+        return "".join(self.err)
+
+    def err_after(self, earlier: str) -> str:
+        """What the child wrote on stderr since it had written ``earlier``."""
+        return self.err_text()[len(earlier):]
 
     def expect(self, word: str, timeout: float = 60) -> int:
         try:
@@ -138,6 +149,7 @@ def test_run_stops_in_one_line_on_a_full_disk_and_catches_up_once_space_is_freed
             ready = said.expect("ready")
             m.fill()  # @vahed keeps posting
             first = said.expect("stopped", 30)
+            first_run = said.err_text()
             total = said.expect("posted")
             m.free()
             integrity, rows = stored(m, db)
@@ -148,15 +160,18 @@ def test_run_stops_in_one_line_on_a_full_disk_and_catches_up_once_space_is_freed
             child.stdin.write("space freed\n")
             child.stdin.flush()
             deadline = time.monotonic() + 60
-            while len(rows) < total and time.monotonic() < deadline and child.poll() is None:
-                time.sleep(0.2)
+            while (len(rows) < total or "service.started" not in said.err_after(first_run))\
+                    and time.monotonic() < deadline and child.poll() is None:
+                time.sleep(0.2)  # all caught up, and the start over (not a stop while starting)
                 rows = stored(m, db)[1]
             child.send_signal(signal.SIGTERM)
-            _, err = child.communicate(timeout=30)
+            child.wait(timeout=30)
+            said.reading_err.join(timeout=10)  # the rest of stderr, up to its end
+            err = said.err_text()
         finally:
             if child.poll() is None:
                 child.kill()
-                child.communicate()
+                child.wait()
         integrity, rows = stored(m, db)
     assert first == 1, err
     assert "Traceback" not in err
