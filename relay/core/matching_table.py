@@ -22,7 +22,7 @@ _MAX_LOAD = 0.8  # cells used (live or tombstone) before a rebuild
 _TARGET_LOAD = 0.5  # live cells after a rebuild
 _MIN_CAPACITY = 1024
 MAX_PER_KEY = 48
-_SHORT_RUN = 8  # cells read in Python before the C-level scans (array.index, count) take over
+_SHORT_RUN = 16  # cells read in Python before the C-level scans (array.index, count) take over
 _BIG_ENDIAN = sys.byteorder == "big"
 assert array("I").itemsize == 4, "SlotTable splits 8-byte cells into two array('I') items"
 
@@ -54,17 +54,14 @@ class SlotTable:
         cells = self._cells
         start = (key * self._size) >> 32
         end = start + _SHORT_RUN
-        if end <= self._size:  # the common case: a short run, read cell by cell in Python
-            run = cells[start:end]
-            for i, cell in enumerate(run):
+        if end <= self._size:  # the common case: a free cell close by, found in Python
+            for i, cell in enumerate(cells[start:end]):  # (fewer than MAX_PER_KEY cells)
                 if cell in (_EMPTY, _TOMB):
                     if cell == _EMPTY:
                         self._used += 1
                     cells[start + i] = (key << 32) | (slot + 1)
                     self._live += 1
                     return True
-                if cell >> 32 == key:
-                    break  # copies of one text: counted the long way below
         free = self._first_free(start)
         # Same-key cells before the first free one (C-level scans: a cell at a time in Python
         # made each probe of a long cluster cost tens of microseconds).
