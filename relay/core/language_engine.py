@@ -107,14 +107,11 @@ def probabilities(detector: Detector) -> list[Language]:
         prob = detector._init_probability()
         alpha = detector.alpha + rng.gauss(0.0, 1.0) * detector.ALPHA_WIDTH
         weight = alpha / detector.BASE_FREQ
-        factors: dict[int, list[float]] = {}  # row -> weight + p(n-gram | language), per trial
         i = 0
         while True:
-            k = randbelow(count)
-            factor = factors.get(k)
-            if factor is None:  # the same sum langdetect makes at each draw, made once
-                factor = factors[k] = [weight + p for p in rows[k]]
-            prob = [p * f for p, f in zip(prob, factor, strict=True)]
+            row = rows[randbelow(count)]
+            for j in indices:  # in place: cheaper than building a new list per draw
+                prob[j] *= weight + row[j]
             if i % 5 == 0:
                 total = sum(prob)
                 prob = [p / total for p in prob]
