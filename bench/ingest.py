@@ -25,8 +25,8 @@ in the database is checked against the number of messages posted.
 
 Printed: messages/second end to end, resident memory after all messages are stored, jobs
 created, media downloaded, database size, a per-stage breakdown (Telethon dispatch, conversion,
-language detection, SQLite) timed separately on the same inputs, and the floors, each with
-PASS/FAIL: the handler path (``Watcher._on_update`` alone) >= 8,000 msg/s; end to end >= 40% of
+language detection, statement matching, SQLite) timed separately on the same inputs, and the
+floors, each with PASS/FAIL: the handler path (``Watcher._on_update`` alone) >= 8,000 msg/s; end to end >= 40% of
 the ceiling that Telethon's own update loop sets (the same posts through the simulator and
 Telethon with a handler that does nothing, measured in the same run); memory < 150 MB. The
 exit status is 0 either way (a benchmark, not a test).
@@ -434,7 +434,8 @@ async def stages(units: list[Unit], settings: Settings, batch: int, work: Path) 
     """Seconds spent by each component on the same posts, timed one component at a time."""
     out: dict[str, float] = {}
     policy = policy_for(settings.sources[0], settings)
-    convert = detecting = 0.0
+    convert = detecting = matching = 0.0
+    statements = StatementMatcher()
     db_async = await Database.open(work / "stage-async.db")
     writer = BatchWriter(db_async)  # group commit, as the watcher stores
     sync = sqlite3.connect(work / "stage-sync.db", isolation_level=None)
@@ -449,6 +450,12 @@ async def stages(units: list[Unit], settings: Settings, batch: int, work: Path) 
         mark = time.perf_counter()
         found = [detect(r.text) for r in rows]
         detecting += time.perf_counter() - mark
+        mark = time.perf_counter()  # as the watcher: only posts that would be queued
+        for r, d in zip(rows, found, strict=True):
+            if policy and d.lang in policy.languages:
+                unit = (r.channel_id, f"g:{r.grouped_id}" if r.grouped_id else f"m:{r.message_id}")
+                statements.same_as(unit, r.text, r.date)
+        matching += time.perf_counter() - mark
         mark = time.perf_counter()
         await asyncio.gather(*(writer.run(message_store.store_message, r, d.lang, d.confidence,
                                           policy, now) for r, d in zip(rows, found, strict=True)))
@@ -463,6 +470,7 @@ async def stages(units: list[Unit], settings: Settings, batch: int, work: Path) 
     sync.close()
     out["convert"] = convert
     out["detect"] = detecting
+    out["match"] = matching
     out["db_async"] = store_async
     out["db_sync"] = store_sync
     return out
@@ -565,20 +573,23 @@ def report(res: Result, posts: Plan, keep_sim: bool, log_info: bool, warmed: boo
             ("sim + Telethon update loop (no-op handler)", stage["dispatch"]),
             ("Telethon Message -> MessageRow (convert)", stage["convert"]),
             ("language detection (relay.core.language.detect)", stage["detect"]),
+            ("statement matching (queued languages only)", stage["match"]),
             ("SQLite store_message, group commit via aiosqlite", stage["db_async"]),
             ("  of which SQL itself (same batches, sync sqlite3)", stage["db_sync"]),
         ]
         for name, secs in rows:
             us = secs / n * 1e6
             print(f"  {name:<50} {us:8.1f} µs  {100 * us / e2e_us:5.1f}% of end to end")
-        parts = stage["dispatch"] + stage["convert"] + stage["detect"] + stage["db_async"]
+        parts = (stage["dispatch"] + stage["convert"] + stage["detect"] + stage["match"]
+                 + stage["db_async"])
         rest = res.seconds - parts
         print(f"  {'sum of the above (excl. the sync line)':<50} {parts / n * 1e6:8.1f} µs")
         print(f"  {'end to end, measured':<50} {e2e_us:8.1f} µs")
         print(f"  {'rest: media, thread hand-offs (GIL), logging':<50} {rest / n * 1e6:8.1f} µs")
         if parts:
             print(f"  ceiling if only this stage ran: dispatch {n / stage['dispatch']:,.0f} msg/s,"
-                  f" detect {n / stage['detect']:,.0f} msg/s, db {n / stage['db_async']:,.0f}"
+                  f" detect {n / stage['detect']:,.0f} msg/s,"
+                  f" match {n / stage['match']:,.0f} msg/s, db {n / stage['db_async']:,.0f}"
                   " msg/s")
     print()
     print(f"benchmark total {total_seconds:.1f} s")
