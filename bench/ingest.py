@@ -26,10 +26,10 @@ in the database is checked against the number of messages posted.
 Printed: messages/second end to end, resident memory after all messages are stored, jobs
 created, media downloaded, database size, a per-stage breakdown (Telethon dispatch, conversion,
 language detection, statement matching, SQLite) timed separately on the same inputs, and the
-floors, each with PASS/FAIL: the handler path (``Watcher._on_update`` alone) >= 8,000 msg/s; end to end >= 40% of
-the ceiling that Telethon's own update loop sets (the same posts through the simulator and
-Telethon with a handler that does nothing, measured in the same run); memory < 150 MB. The
-exit status is 0 either way (a benchmark, not a test).
+floors, each with PASS/FAIL: the handler path (``Watcher._on_update`` alone) >= 8,000 msg/s;
+end to end >= 40% of the ceiling that Telethon's own update loop sets (the same posts through
+the simulator and Telethon with a handler that does nothing, measured in the same run);
+memory < 150 MB. The exit status is 0 either way (a benchmark, not a test).
 
 On a busy machine one ceiling run (a few seconds) can be off by a third: ``--repeat N`` measures
 end to end, the handler path and the ceiling N times, each round back to back, prints every
