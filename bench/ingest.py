@@ -1,25 +1,35 @@
 """Benchmark ingest end to end: simulated Telegram -> Telethon update loop -> Watcher -> SQLite.
 
     python bench/ingest.py [--messages N] [--quick] [--batch N] [--no-stages] [--keep-sim]
-                           [--log-info] [--data PATH] [--repeat N]
+                           [--log-info] [--data PATH] [--repeat N] [--input realistic|cyclic]
 
-Real Telethon ``Message`` objects, made by the simulated Telegram (``relay.telegram.sim``) from the texts
-of the language-ID dev set (mixed languages; every 50th post is a 3-photo album), are posted to
+Real Telethon ``Message`` objects, made by the simulated Telegram (``relay.telegram.sim``) from
+the language-ID dev set (mixed languages; every 50th post is a 3-photo album), are posted to
 two source channels and reach the real :class:`relay.telegram.watcher.Watcher` (wired as the
 service wires it, with the issue 11 statement index) through a real
 :class:`relay.telegram.client.ReadOnlyClient` and Telethon's own update loop; the watcher detects
 the language, stores every post in a real SQLite file, queues translation jobs and downloads the
-media of queued albums. Posts are fed in batches (``--batch`` messages, then ``settle``); the
+media of queued albums.
+
+The input (bench/ingest_input.py says how it is made) is by default *realistic*: distinct
+statements composed from sentences of different dev texts of one language plus a varying
+detail, checked with the matcher not to match each other, and 7% copies of a recent post in
+the other channel (exact, with a channel footer, or forwarded), as channels post in life; the
+report prints how many posts joined a statement. ``--input cyclic`` feeds the old input, the
+529 dev texts cycled, in which nearly every Farsi post is an exact copy of an earlier one (the
+matcher's worst case: every band key full, every match a join).
+
+Posts are fed in batches (``--batch`` messages, then ``settle``); the
 clock runs from the first post to the moment the last one is committed, and the number of rows
 in the database is checked against the number of messages posted.
 
 Printed: messages/second end to end, resident memory after all messages are stored, jobs
 created, media downloaded, database size, a per-stage breakdown (Telethon dispatch, conversion,
-language detection, SQLite) timed separately on the same inputs, and the floors, each with
-PASS/FAIL: the handler path (``Watcher._on_update`` alone) >= 8,000 msg/s; end to end >= 40% of
-the ceiling that Telethon's own update loop sets (the same posts through the simulator and
-Telethon with a handler that does nothing, measured in the same run); memory < 150 MB. The
-exit status is 0 either way (a benchmark, not a test).
+language detection, statement matching, SQLite) timed separately on the same inputs, and the
+floors, each with PASS/FAIL: the handler path (``Watcher._on_update`` alone) >= 8,000 msg/s;
+end to end >= 40% of the ceiling that Telethon's own update loop sets (the same posts through
+the simulator and Telethon with a handler that does nothing, measured in the same run);
+memory < 150 MB. The exit status is 0 either way (a benchmark, not a test).
 
 On a busy machine one ceiling run (a few seconds) can be off by a third: ``--repeat N`` measures
 end to end, the handler path and the ceiling N times, each round back to back, prints every
@@ -44,7 +54,6 @@ import gc
 import json
 import logging
 import os
-import random
 import resource
 import sqlite3
 import statistics
@@ -63,6 +72,7 @@ except ImportError:  # run from a checkout without the package installed
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from devset import find_dev_set  # noqa: E402 - bench/ sits first on sys.path
+from ingest_input import ALBUM_SIZE, Plan, Unit, plan  # noqa: E402
 from telethon import events  # noqa: E402
 from telethon.tl import types  # noqa: E402
 
@@ -87,9 +97,7 @@ SHARE_FLOOR = 0.40  # end to end, as a share of the Telethon-dispatch ceiling of
 SHARE_AIM = 0.50
 RSS_FLOOR_MB = 150.0  # resident memory after the run
 ALBUM_EVERY = 50  # every 50th post is an album ...
-ALBUM_SIZE = 3  # ... of 3 photos, the caption on the first
 PHOTO_BYTES = b"\x89PNG bench"  # tiny: the download path is measured, not the disk
-SEED = 20240601
 
 _SETTINGS = """\
 [storage]
@@ -113,50 +121,13 @@ def load_texts(path: Path) -> list[tuple[str, str]]:
     return [(r["text"], r["lang"]) for r in rows]
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
-    """One post: a single text message, or an album (captions, the first one carrying text)."""
-
-    channel: int  # index into the two source channels
-    texts: tuple[str, ...]
-    label: str  # the dev set's language label of the text
-
-    @property
-    def album(self) -> bool:
-        return len(self.texts) > 1
-
-
-def plan(texts: list[tuple[str, str]], messages: int, album_every: int = ALBUM_EVERY) -> list[Unit]:
-    """Deterministic posts adding up to exactly ``messages`` messages."""
-    rng = random.Random(SEED)
-    order = list(range(len(texts)))
-    units: list[Unit] = []
-    total = post = 0
-    cursor = len(order)
-    while total < messages:
-        if cursor == len(order):
-            rng.shuffle(order)
-            cursor = 0
-        text, label = texts[order[cursor]]
-        cursor += 1
-        channel = rng.randrange(2)
-        if (album_every and post % album_every == album_every - 1
-                and messages - total >= ALBUM_SIZE):
-            units.append(Unit(channel, (text,) + ("",) * (ALBUM_SIZE - 1), label))
-            total += ALBUM_SIZE
-        else:
-            units.append(Unit(channel, (text,), label))
-            total += 1
-        post += 1
-    return units
-
-
-def batches(units: list[Unit], size: int) -> Iterator[list[Unit]]:
-    """Runs of about ``size`` messages; an album is never split across two runs."""
-    run: list[Unit] = []
+def batches(units: list[Unit], size: int) -> Iterator[list[tuple[Unit, int]]]:
+    """Runs of about ``size`` messages (each unit with its index in the plan); an album is
+    never split across two runs."""
+    run: list[tuple[Unit, int]] = []
     count = 0
-    for unit in units:
-        run.append(unit)
+    for index, unit in enumerate(units):
+        run.append((unit, index))
         count += len(unit.texts)
         if count >= size:
             yield run
@@ -165,18 +136,44 @@ def batches(units: list[Unit], size: int) -> Iterator[list[Unit]]:
         yield run
 
 
-def post_units(tg: SimTelegram, chans: list[Chan], run: list[Unit]) -> tuple[int, list[int]]:
-    """Post ``run`` in the simulated channels; return (messages posted, file ids created)."""
+def forwarded(units: list[Unit]) -> dict[int, list[Any]]:
+    """A fresh ``sent`` for :func:`post_units`: plan index of each post a later forward
+    forwards -> [its first message once posted, forwards of it still to post]."""
+    sent: dict[int, list[Any]] = {}
+    for unit in units:
+        if unit.forward_of is not None:
+            sent.setdefault(unit.forward_of, [None, 0])[1] += 1
+    return sent
+
+
+def post_units(tg: SimTelegram, chans: list[Chan], run: list[tuple[Unit, int]],
+               sent: dict[int, list[Any]]) -> tuple[int, list[int]]:
+    """Post ``run`` in the simulated channels; return (messages posted, file ids created).
+
+    ``sent``: plan index -> the first message posted for the units a later forward forwards
+    (and only those: the bench clears the fake server's copies between batches)."""
     posted = 0
     files: list[int] = []
-    for unit in run:
+    for unit, index in run:
         chan = chans[unit.channel]
         if unit.album:
             photos = [tg.photo(PHOTO_BYTES) for _ in unit.texts]
             files.extend(p.id for p in photos)
-            tg.post_album(chan, list(zip(unit.texts, photos, strict=True)))
+            first = tg.post_album(chan, list(zip(unit.texts, photos, strict=True)))[0]
+        elif unit.forward_of is not None:
+            original, left = sent[unit.forward_of]
+            if left == 1:
+                del sent[unit.forward_of]
+            else:
+                sent[unit.forward_of][1] -= 1
+            header = types.MessageFwdHeader(date=original.date,
+                                            from_id=types.PeerChannel(original.peer_id.channel_id),
+                                            channel_post=original.id)
+            first = tg.post(chan, original.message, fwd_from=header)
         else:
-            tg.post(chan, unit.texts[0])
+            first = tg.post(chan, unit.texts[0])
+        if index in sent:
+            sent[index][0] = first
         posted += len(unit.texts)
     return posted, files
 
@@ -250,6 +247,7 @@ class Result:
     stored: int
     jobs: int
     queued_units: int
+    joined: dict[str, int]
     media_paths: int
     media_files: int
     db_mb: float
@@ -307,8 +305,9 @@ async def end_to_end(units: list[Unit], settings: Settings, batch: int, keep_sim
     next_sample = step
     cpu0 = cpu_seconds()
     start = time.perf_counter()
+    sent = forwarded(units)
     for run in batches(units, batch):
-        posted, files = post_units(tg, chans, run)
+        posted, files = post_units(tg, chans, run, sent)
         messages += posted
         mark = time.perf_counter()
         await tg.settle(timeout=600)
@@ -330,6 +329,8 @@ async def end_to_end(units: list[Unit], settings: Settings, batch: int, keep_sim
     load_after = machine_load()
     jobs = await db.read(count, "SELECT COUNT(*) FROM jobs")
     queued_units = await db.read(count, "SELECT COUNT(DISTINCT channel_id || unit_key) FROM jobs")
+    joined = dict(await db.read(lambda conn: conn.execute(
+        "SELECT how, COUNT(*) FROM statement_members GROUP BY how").fetchall()))
     media_paths = await db.read(count, "SELECT COUNT(*) FROM messages WHERE media_path IS NOT NULL")
     photos_wanted = await db.read(  # photos of albums that got jobs: what should be downloaded
         count, "SELECT COUNT(*) FROM messages m WHERE media_kind IS NOT NULL AND EXISTS"
@@ -345,7 +346,7 @@ async def end_to_end(units: list[Unit], settings: Settings, batch: int, keep_sim
     media_files = sum(1 for p in media_dir.rglob("*") if p.is_file()) if media_dir.exists() else 0
     return Result(
         messages=messages, posts=len(units), albums=sum(u.album for u in units),
-        seconds=seconds, cpu=cpu, stored=stored, jobs=jobs, queued_units=queued_units,
+        seconds=seconds, cpu=cpu, stored=stored, jobs=jobs, queued_units=queued_units, joined=joined,
         media_paths=media_paths, media_files=media_files, db_mb=db_mb, wal_mb=wal_mb,
         db_mb_closed=file_mb(db_path, wal), rss_before=rss_before, rss_after=rss_after,
         rss_peak=rss_peak, sim_left=sim_left, settle_seconds=settle_seconds,
@@ -368,8 +369,9 @@ async def handler_path(units: list[Unit], settings: Settings, batch: int) -> tup
     watcher = await service_watcher(client, SqliteStore(db), settings)
     await watcher.start()
     seconds, handled = 0.0, 0
+    sent = forwarded(units)
     for run in batches(units, batch):
-        _, files = post_units(tg, chans, run)
+        _, files = post_units(tg, chans, run, sent)
         updates = [types.UpdateNewChannelMessage(m, 0, 1) for chan in chans
                    for m in chan.messages.values()]
         mark = time.perf_counter()
@@ -391,8 +393,9 @@ def sim_messages(units: list[Unit], batch: int) -> Iterator[list[types.Message]]
     """The same posts as Telethon ``Message`` objects, a batch at a time (no client attached)."""
     tg = SimTelegram()
     chans = [source.add_to(tg) for source in SOURCES]
+    sent = forwarded(units)
     for run in batches(units, batch):
-        _, files = post_units(tg, chans, run)
+        _, files = post_units(tg, chans, run, sent)
         out = [m for chan in chans for m in chan.messages.values()]
         forget_sim(tg, chans, files)
         yield out
@@ -409,8 +412,9 @@ async def time_dispatch(units: list[Unit], batch: int) -> tuple[float, int]:
 
     client.add_event_handler(handler, events.Raw(types=[types.UpdateNewChannelMessage]))
     start = time.perf_counter()
+    sent = forwarded(units)
     for run in batches(units, batch):
-        _, files = post_units(tg, chans, run)
+        _, files = post_units(tg, chans, run, sent)
         await tg.settle(timeout=600)
         forget_sim(tg, chans, files)
     seconds = time.perf_counter() - start
@@ -430,7 +434,8 @@ async def stages(units: list[Unit], settings: Settings, batch: int, work: Path) 
     """Seconds spent by each component on the same posts, timed one component at a time."""
     out: dict[str, float] = {}
     policy = policy_for(settings.sources[0], settings)
-    convert = detecting = 0.0
+    convert = detecting = matching = 0.0
+    statements = StatementMatcher()
     db_async = await Database.open(work / "stage-async.db")
     writer = BatchWriter(db_async)  # group commit, as the watcher stores
     sync = sqlite3.connect(work / "stage-sync.db", isolation_level=None)
@@ -445,6 +450,12 @@ async def stages(units: list[Unit], settings: Settings, batch: int, work: Path) 
         mark = time.perf_counter()
         found = [detect(r.text) for r in rows]
         detecting += time.perf_counter() - mark
+        mark = time.perf_counter()  # as the watcher: only posts that would be queued
+        for r, d in zip(rows, found, strict=True):
+            if policy and d.lang in policy.languages:
+                unit = (r.channel_id, f"g:{r.grouped_id}" if r.grouped_id else f"m:{r.message_id}")
+                statements.same_as(unit, r.text, r.date)
+        matching += time.perf_counter() - mark
         mark = time.perf_counter()
         await asyncio.gather(*(writer.run(message_store.store_message, r, d.lang, d.confidence,
                                           policy, now) for r, d in zip(rows, found, strict=True)))
@@ -459,6 +470,7 @@ async def stages(units: list[Unit], settings: Settings, batch: int, work: Path) 
     sync.close()
     out["convert"] = convert
     out["detect"] = detecting
+    out["match"] = matching
     out["db_async"] = store_async
     out["db_sync"] = store_sync
     return out
@@ -493,16 +505,24 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-def report(res: Result, units: list[Unit], keep_sim: bool, log_info: bool, warmed: bool,
+def report(res: Result, posts: Plan, keep_sim: bool, log_info: bool, warmed: bool,
            engines: str, warnings: WarningCounter, stage: dict[str, float] | None, dev: Path,
            total_seconds: float) -> None:
     rate = res.messages / res.seconds if res.seconds else 0.0
+    units = posts.units
     labels = Counter(u.label for u in units for _ in u.texts)
     rule = "=" * 78
     print(rule)
     print("relay ingest benchmark: sim Telegram -> Telethon update loop -> Watcher -> SQLite")
     print(rule)
-    print(f"dev set        {dev} (texts cycled, seeded shuffle)")
+    if posts.kind == "cyclic":
+        print(f"dev set        {dev} (--input cyclic: texts cycled, seeded shuffle)")
+    else:
+        kinds = Counter(u.copy for u in units if u.copy)
+        print(f"dev set        {dev} (--input realistic: composed distinct statements,"
+              f" {posts.recomposed:,} recomposed because the matcher found them copies;"
+              f" {posts.copies:,} copies in the other channel: "
+              + ", ".join(f"{k} {v:,}" for k, v in kinds.most_common()) + ")")
     print(f"posted         {res.messages:,} messages in {res.posts:,} posts"
           f" ({res.albums:,} albums of {ALBUM_SIZE} photos, the caption on the first),"
           " 2 source channels")
@@ -510,6 +530,9 @@ def report(res: Result, units: list[Unit], keep_sim: bool, log_info: bool, warme
     print(f"stored         {res.stored:,} rows in messages"
           f" ({'matches' if res.stored == res.messages else 'DOES NOT MATCH'} messages posted)")
     print(f"jobs created   {res.jobs:,} ({res.queued_units:,} queued posts/albums x targets)")
+    print(f"statements     {sum(res.joined.values()):,} posts joined a statement instead of"
+          " getting jobs: " + (", ".join(f"{k} {v:,}" for k, v in sorted(res.joined.items()))
+                               or "none"))
     print(f"media          {res.media_paths:,} media_path set, {res.media_files:,} files on disk"
           f" ({res.photos_wanted:,} photos in albums that got jobs)")
     req = res.requests
@@ -550,20 +573,23 @@ def report(res: Result, units: list[Unit], keep_sim: bool, log_info: bool, warme
             ("sim + Telethon update loop (no-op handler)", stage["dispatch"]),
             ("Telethon Message -> MessageRow (convert)", stage["convert"]),
             ("language detection (relay.core.language.detect)", stage["detect"]),
+            ("statement matching (queued languages only)", stage["match"]),
             ("SQLite store_message, group commit via aiosqlite", stage["db_async"]),
             ("  of which SQL itself (same batches, sync sqlite3)", stage["db_sync"]),
         ]
         for name, secs in rows:
             us = secs / n * 1e6
             print(f"  {name:<50} {us:8.1f} µs  {100 * us / e2e_us:5.1f}% of end to end")
-        parts = stage["dispatch"] + stage["convert"] + stage["detect"] + stage["db_async"]
+        parts = (stage["dispatch"] + stage["convert"] + stage["detect"] + stage["match"]
+                 + stage["db_async"])
         rest = res.seconds - parts
         print(f"  {'sum of the above (excl. the sync line)':<50} {parts / n * 1e6:8.1f} µs")
         print(f"  {'end to end, measured':<50} {e2e_us:8.1f} µs")
         print(f"  {'rest: media, thread hand-offs (GIL), logging':<50} {rest / n * 1e6:8.1f} µs")
         if parts:
             print(f"  ceiling if only this stage ran: dispatch {n / stage['dispatch']:,.0f} msg/s,"
-                  f" detect {n / stage['detect']:,.0f} msg/s, db {n / stage['db_async']:,.0f}"
+                  f" detect {n / stage['detect']:,.0f} msg/s,"
+                  f" match {n / stage['match']:,.0f} msg/s, db {n / stage['db_async']:,.0f}"
                   " msg/s")
     print()
     print(f"benchmark total {total_seconds:.1f} s")
@@ -586,6 +612,9 @@ def main() -> int:
     parser.add_argument("--warm-up", action="store_true",
                         help="call relay.core.language.warm_up() first (loads every langdetect profile)")
     parser.add_argument("--data", help="path to dev.jsonl")
+    parser.add_argument("--input", choices=("realistic", "cyclic"), default="realistic",
+                        help="distinct statements with 7%% copies (default), or the dev texts"
+                             " cycled (the old input: nearly every Farsi post a copy)")
     parser.add_argument("--repeat", type=int, default=1,
                         help="rounds of end to end + handler path + ceiling; floors on medians")
     args = parser.parse_args()
@@ -595,7 +624,8 @@ def main() -> int:
 
     overall = time.perf_counter()
     dev = find_dev_set(args.data)
-    units = plan(load_texts(dev), n, args.album_every)
+    posts = plan(load_texts(dev), n, args.album_every, args.input)
+    units = posts.units
     # relay's own log setup; lines go to /dev/null, warnings are counted and summarised.
     sink = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     setup_logging("INFO" if args.log_info else "WARNING", "kv", stream=sink)
@@ -622,7 +652,7 @@ def main() -> int:
             stage = asyncio.run(stages(units, settings, args.batch, work))
             stage["dispatch"] = dispatch_seconds
     sink.close()
-    report(res, units, args.keep_sim, args.log_info, args.warm_up, engines, warnings, stage, dev,
+    report(res, posts, args.keep_sim, args.log_info, args.warm_up, engines, warnings, stage, dev,
            time.perf_counter() - overall)
     if len(rounds) > 1:
         for number, one in enumerate(rounds, 1):

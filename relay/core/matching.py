@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from difflib import SequenceMatcher
 from functools import cached_property
+from itertools import repeat
 from zlib import crc32
 
 from relay.core.matching_table import SlotTable
@@ -153,10 +154,8 @@ class StatementIndex:
         bins = s.bands * s.rows
         hashes = [h for h in seq if h != _MARK]
         mins = [_NO_VALUE] * bins
-        for a, b in zip(hashes, hashes[1:], strict=False):
-            h = hash((a, b, self._salt)) & _MASK64
-            j = h % bins
-            v = h // bins
+        bigrams = zip(hashes, hashes[1:], repeat(self._salt))  # the tuples (a, b, salt)
+        for v, j in map(divmod, [hash(t) & _MASK64 for t in bigrams], repeat(bins)):
             if v < mins[j]:
                 mins[j] = v
         filled = [(v, 0) for v in mins]

@@ -22,6 +22,7 @@ _MAX_LOAD = 0.8  # cells used (live or tombstone) before a rebuild
 _TARGET_LOAD = 0.5  # live cells after a rebuild
 _MIN_CAPACITY = 1024
 MAX_PER_KEY = 48
+_SHORT_RUN = 16  # cells read in Python before the C-level scans (array.index, count) take over
 _BIG_ENDIAN = sys.byteorder == "big"
 assert array("I").itemsize == 4, "SlotTable splits 8-byte cells into two array('I') items"
 
@@ -52,6 +53,15 @@ class SlotTable:
             self._rebuild()
         cells = self._cells
         start = (key * self._size) >> 32
+        end = start + _SHORT_RUN
+        if end <= self._size:  # the common case: a free cell close by, found in Python
+            for i, cell in enumerate(cells[start:end]):  # (fewer than MAX_PER_KEY cells)
+                if cell in (_EMPTY, _TOMB):
+                    if cell == _EMPTY:
+                        self._used += 1
+                    cells[start + i] = (key << 32) | (slot + 1)
+                    self._live += 1
+                    return True
         free = self._first_free(start)
         # Same-key cells before the first free one (C-level scans: a cell at a time in Python
         # made each probe of a long cluster cost tens of microseconds).
@@ -66,6 +76,14 @@ class SlotTable:
     def get(self, key: int) -> list[int]:
         """Every slot stored under ``key`` (false hits impossible: the whole key is compared)."""
         start = (key * self._size) >> 32
+        end = start + _SHORT_RUN
+        if end <= self._size:  # the common case: a short run, read cell by cell in Python
+            found: list[int] = []
+            for cell in self._cells[start:end]:
+                if cell == _EMPTY:
+                    return found
+                if cell >> 32 == key and cell != _TOMB:
+                    found.append((cell & _MASK32) - 1)
         return _slots_of(key, self._run(start, self._first_empty(start)))
 
     def _first_empty(self, start: int) -> int:

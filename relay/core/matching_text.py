@@ -80,7 +80,7 @@ _NOT_WORD_RE = re.compile(r"[^\w\n]+|_+")  # keeps line breaks: they end sentenc
 _WORD_CHAR_RE = re.compile(r"[^\W_]")
 _DIGIT_RUN_RE = re.compile(r"\d+|\D+")
 _MAP_RE = re.compile("[" + "".join(map(chr, sorted(_CHAR_MAP))) + "]")
-_FOOTER_START_RE = re.compile(
+_FOOTER_START_RE = re.compile(  # anchored: used with .match
     r"^\W*(?:کانال|عضویت|عضو\s+شوید|لینک\s+کانال|ادرس\s+کانال|به\s+ما\s+بپیوندید|ما\s+را\s+دنبال"
     r"|join|follow|subscribe|id\b)",
     re.IGNORECASE,
@@ -127,14 +127,14 @@ def _words(line: str) -> list[str]:
 
 def _is_signature(line: str) -> bool:
     names_channel = _names_channel(line)
-    if not names_channel and not _FOOTER_START_RE.search(line):
+    if not names_channel and not _FOOTER_START_RE.match(line):
         return not _has_words(line)
     words = _words(line)
     if not words:
         return True
     if names_channel and len(words) <= _FOOTER_MAX_WORDS:
         return True
-    return bool(_FOOTER_START_RE.search(line)) and len(words) <= _INVITE_MAX_WORDS
+    return bool(_FOOTER_START_RE.match(line)) and len(words) <= _INVITE_MAX_WORDS
 
 
 def _may_name_channel(text: str) -> bool:
@@ -156,7 +156,7 @@ def _strip_footer(lines: list[str], plain: bool) -> list[str]:
     """
     if plain:
         kept = [line for line in lines if _WORD_CHAR_RE.search(line)]
-        while len(kept) > 1 and _FOOTER_START_RE.search(kept[-1]) and len(
+        while len(kept) > 1 and _FOOTER_START_RE.match(kept[-1]) and len(
             _words(kept[-1])
         ) <= _INVITE_MAX_WORDS:
             kept.pop()
