@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from telethon.sessions import StringSession
@@ -94,6 +95,14 @@ def test_demo_runs_and_leaves_a_database(tmp_path):
     # issue 11: the demo's Spanish channel credits in Spanish (this pinned "Translation: ...")
     assert "Traducción: Campaña Shahrokh Zamani" in out.stdout
     assert "Translation: Campaña Shahrokh Zamani" not in out.stdout
+    # the README's excerpt is what the demo prints: each whole line of it (dates and cut
+    # lines, which end in "…", aside) is a line of the output
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    excerpt = readme.split("Here is an excerpt of what it prints", 1)[1].split("\n\n", 2)[1]
+    printed = {line.strip() for line in out.stdout.splitlines()}
+    for line in excerpt.splitlines():
+        if line.strip() not in ("...", "│") and not line.rstrip().endswith("…"):
+            assert line.strip() in printed, line
 
 
 async def test_login_with_phone_and_code_prints_a_string_session(world, settings, monkeypatch,
