@@ -143,8 +143,10 @@ def approved_since(conn: sqlite3.Connection, after: int,
     ``limit``, and the audit row to read on from next time."""
     rows = [Remembered(int(r[0]), int(r[1]), str(r[2]), str(r[3]), int(r[4]))
             for r in conn.execute(
-                "SELECT a.id, j.id, j.language, j.source_text, a.at FROM audit a JOIN jobs j"
-                " ON j.id = a.job_id WHERE a.id > ? AND a.action = 'approve'"
+                # CROSS JOIN keeps audit outside: read on from ``after`` by rowid (a few new
+                # rows), not every approved job joined to its audit rows (62 ms at 100k jobs)
+                "SELECT a.id, j.id, j.language, j.source_text, a.at FROM audit a CROSS JOIN"
+                " jobs j ON j.id = a.job_id WHERE a.id > ? AND a.action = 'approve'"
                 " AND j.status IN ('approved', 'published') AND j.draft_text IS NOT NULL"
                 " ORDER BY a.id LIMIT ?", (after, limit))]
     if len(rows) == limit:
