@@ -169,3 +169,12 @@ async def test_memory_offers_the_earlier_approved_translation(w):
         ("drafted", TRANSLATION.replace("today", "again"), 5001)]
     assert len(w.tg.history(w.out_en)) == 1  # still only once an editor approves
     assert "Translation memory" not in w.card(3).message  # no longer waiting
+
+
+async def test_a_farsi_speaking_editor_adds_and_removes_with_the_farsi_words(w):
+    said = await command(w, w.mina, "/glossary افزودن en هفت تپه = Haft Tappeh")
+    assert said == "به واژه‌نامهٔ en افزوده شد: هفت تپه = Haft Tappeh"
+    said = await command(w, w.mina, "/glossary حذف en هفت‌تپه")
+    assert said == "از واژه‌نامهٔ en حذف شد: هفت تپه = Haft Tappeh"
+    usage = await command(w, w.mina, "/glossary افزودن en")
+    assert "‎/glossary افزودن <زبان>" in usage and "remove" not in usage

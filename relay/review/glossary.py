@@ -19,6 +19,7 @@ from relay.core.sanitize import InputError, clean_reason
 from relay.logs import event
 from relay.review.conversation import Incoming, Response
 from relay.review.desk import Desk
+from relay.review.texts import t
 from relay.store.glossary import ADDED, REPLACED, GlossaryEntry
 from relay.store.glossary_store import GlossaryStore
 from relay.text.formatting import utf16_len
@@ -32,46 +33,6 @@ CARD_TERMS = 8  # terms listed on a card at most
 CARD_UNITS = 500  # room the card's glossary lines may take
 MAX_TERM_CHARS = 200
 
-_TEXTS: dict[str, tuple[str, str]] = {
-    "usage": ("Usage: /glossary <lang> [page] · /glossary add <lang> <term> = <translation>"
-              " [| note] · /glossary remove <lang> <term> (languages: {langs})",
-              "طرز استفاده: ‎/glossary <زبان> [صفحه] · ‎/glossary add <زبان> <اصطلاح> = <ترجمه>"
-              " [| یادداشت] · ‎/glossary remove <زبان> <اصطلاح> (زبان‌ها: {langs})"),
-    "bad_lang": ("No target translates into {code}; languages: {langs}.",
-                 "هیچ مقصدی به {code} ترجمه نمی‌کند؛ زبان‌ها: {langs}."),
-    "summary": ("Glossary: {counts}. List one: /glossary <lang>.",
-                "واژه‌نامه: {counts}. فهرست یک زبان: ‎/glossary <زبان>"),
-    "empty": ("The {lang} glossary is empty. Add a term: /glossary add {lang} <term> ="
-              " <translation>", "واژه‌نامهٔ {lang} خالی است. افزودن: ‎/glossary add {lang}"
-              " <اصطلاح> = <ترجمه>"),
-    "head": ("Glossary {lang}, {count} terms (page {page}/{pages}):",
-             "واژه‌نامهٔ {lang}، {count} اصطلاح (صفحهٔ {page} از {pages}):"),
-    "more": ("More: /glossary {lang} {next}", "ادامه: ‎/glossary {lang} {next}"),
-    "no_page": ("The {lang} glossary has {pages} page(s).",
-                "واژه‌نامهٔ {lang} {pages} صفحه دارد."),
-    "added": ("Added to the {lang} glossary: {term} = {translation}",
-              "به واژه‌نامهٔ {lang} افزوده شد: {term} = {translation}"),
-    "replaced": ("Changed in the {lang} glossary: {term} = {translation}",
-                 "در واژه‌نامهٔ {lang} تغییر کرد: {term} = {translation}"),
-    "unchanged": ("Already in the {lang} glossary: {term} = {translation}",
-                  "از پیش در واژه‌نامهٔ {lang} هست: {term} = {translation}"),
-    "removed": ("Removed from the {lang} glossary: {term} = {translation}",
-                "از واژه‌نامهٔ {lang} حذف شد: {term} = {translation}"),
-    "not_found": ("{term} is not in the {lang} glossary.", "{term} در واژه‌نامهٔ {lang} نیست."),
-    "bad_term": ("The term and its translation must each have a word (at most {max}"
-                 " characters).", "اصطلاح و ترجمه‌اش هر کدام باید واژه‌ای داشته باشند (حداکثر"
-                 " {max} نویسه)."),
-    "card": ("Glossary ({lang}): {terms}", "واژه‌نامه ({lang}): {terms}"),
-    "card_more": (" … +{count}", " … +{count}"),
-    "missing": ("⚠ Job {job}: the translation does not use the agreed {terms}. Check before"
-                " approving.", "⚠ کار {job}: ترجمه این ترجمه‌های توافق‌شده را به کار نبرده:"
-                " {terms}. پیش از تأیید بررسی کنید."),
-}
-
-
-def _t(ui: str, key: str, /, **fields: object) -> str:
-    english, farsi = _TEXTS[key]
-    return (farsi if ui == "fa" else english).format(**fields)
 
 
 # ---------------------------------------------------------------------- the desk's glossary
@@ -118,9 +79,9 @@ def card_lines(book: Glossary, job: JobView, lang: str) -> list[str]:
         if units > CARD_UNITS and shown:
             break
         shown.append(pair)
-    line = _t(lang, "card", lang=job.language, terms=" · ".join(shown))
+    line = t(lang, "glossary.card", lang=job.language, terms=" · ".join(shown))
     if len(found) > len(shown):
-        line += _t(lang, "card_more", count=len(found) - len(shown))
+        line += t(lang, "glossary.card_more", count=len(found) - len(shown))
     return [line]
 
 
@@ -136,7 +97,7 @@ def preview_warning(desk: Desk, job: JobView, lang: str) -> str | None:
     missing = missing_translations(found, job.draft_text)
     if not missing:
         return None
-    return _t(lang, "missing", job=job.id, terms=", ".join(f"“{m.translation}” ({m.term})"
+    return t(lang, "glossary.missing", job=job.id, terms=", ".join(f"“{m.translation}” ({m.term})"
                                                            for m in missing))
 
 
@@ -159,15 +120,19 @@ def _languages(desk: Desk) -> list[str]:
 def _refuse(ctx: _Context, key: str, why: str, **fields: object) -> Response:
     lang = ctx.person.language
     langs = ", ".join(_languages(ctx.desk)) or "-"
-    return ctx.desk.refuse(_t(lang, key, langs=langs, **fields), user=ctx.person.id,
+    return ctx.desk.refuse(t(lang, f"glossary.{key}", langs=langs, **fields), user=ctx.person.id,
                            what="/glossary", why=why)
+
+
+#: The sub-commands in Farsi too, as the Farsi usage line shows them.
+_VERBS = {"افزودن": "add", "حذف": "remove"}
 
 
 async def glossary_command(ctx: _Context, args: str) -> Response | str:
     words = args.split(None, 2)
     if not words:
         return await _summary(ctx)
-    head = words[0].lower()
+    head = _VERBS.get(words[0].lower(), words[0].lower())
     if head in ("add", "remove"):
         if len(words) < 3:
             return _refuse(ctx, "usage", "usage")
@@ -192,7 +157,7 @@ async def _summary(ctx: _Context) -> str:
     for entry in await ctx.desk.store.glossary_terms():
         counts[entry.language] = counts.get(entry.language, 0) + 1
     shown = ", ".join(f"{code} {n}" for code, n in sorted(counts.items())) or "-"
-    return _t(ctx.person.language, "summary", counts=shown)
+    return t(ctx.person.language, "glossary.summary", counts=shown)
 
 
 def pages_of(entries: list[GlossaryEntry], units: int = PAGE_UNITS) -> list[list[str]]:
@@ -214,14 +179,14 @@ async def _list(ctx: _Context, code: str, page: int) -> str:
     lang = ctx.person.language
     entries = await ctx.desk.store.glossary_terms(code)
     if not entries:
-        return _t(lang, "empty", lang=code)
+        return t(lang, "glossary.empty", lang=code)
     pages = pages_of(entries)
     if page > len(pages):
-        return _t(lang, "no_page", lang=code, pages=len(pages))
-    lines = [_t(lang, "head", lang=code, count=len(entries), page=page, pages=len(pages)),
+        return t(lang, "glossary.no_page", lang=code, pages=len(pages))
+    lines = [t(lang, "glossary.head", lang=code, count=len(entries), page=page, pages=len(pages)),
              *pages[page - 1]]
     if page < len(pages):
-        lines.append(_t(lang, "more", lang=code, next=page + 1))
+        lines.append(t(lang, "glossary.more", lang=code, next=page + 1))
     return "\n".join(lines)
 
 
@@ -253,17 +218,17 @@ async def _add(ctx: _Context, code: str, text: str) -> Response | str:
     done = await desk.store.glossary_add(term, person.id, desk.now())
     if done in (ADDED, REPLACED):
         log.info(event(f"glossary.{done}", user=person.id, lang=code))
-    return _t(lang, done, lang=code, term=term.term, translation=term.translation)
+    return t(lang, f"glossary.{done}", lang=code, term=term.term, translation=term.translation)
 
 
 async def _remove(ctx: _Context, code: str, text: str) -> Response | str:
     desk, person = ctx.desk, ctx.person
     removed = await desk.store.glossary_remove(code, text.strip(), person.id, desk.now())
     if removed is None:
-        return desk.refuse(_t(person.language, "not_found", lang=code, term=text.strip()[:100]),
+        return desk.refuse(t(person.language, "glossary.not_found", lang=code, term=text.strip()[:100]),
                            user=person.id, what="/glossary", why="no such term")
     log.info(event("glossary.removed", user=person.id, lang=code))
-    return _t(person.language, "removed", lang=code, term=removed.term,
+    return t(person.language, "glossary.removed", lang=code, term=removed.term,
               translation=removed.translation)
 
 

@@ -35,25 +35,6 @@ ACTION = "memory"  # the button's action (relay.telegram.callbacks.CODES)
 BATCH = 2000
 _SETTINGS = replace(MatchSettings(), window_days=365.0 * 100)  # every approved translation
 
-_TEXTS: dict[str, tuple[str, str]] = {
-    "card": ("Translation memory: job {earlier} (approved {date}) translated the same text.",
-             "حافظهٔ ترجمه: کار {earlier} (تأیید {date}) همین متن را ترجمه کرده است."),
-    "sent": ("Job {job}: the approved translation of job {earlier} (the same text), as a starting"
-             " point. Reply to it with your translation: it is published only once you send it"
-             " and an editor approves it.",
-             "کار {job}: ترجمهٔ تأییدشدهٔ کار {earlier} (همین متن)، برای شروع. در پاسخ به آن"
-             " ترجمهٔ خود را بفرستید: تنها پس از فرستادن شما و تأیید ویراستار منتشر می‌شود."),
-    "answer": ("Sent: job {earlier}'s translation, to correct and send back.",
-               "فرستاده شد: ترجمهٔ کار {earlier}، برای اصلاح و فرستادن."),
-    "gone": ("Job {earlier}'s translation is no longer approved, or job {job} is not waiting"
-             " for a translation.", "ترجمهٔ کار {earlier} دیگر تأییدشده نیست، یا کار {job} در"
-             " انتظار ترجمه نیست."),
-}
-
-
-def _t(ui: str, key: str, /, **fields: object) -> str:
-    english, farsi = _TEXTS[key]
-    return (farsi if ui == "fa" else english).format(**fields)
 
 
 class Memory:
@@ -112,7 +93,7 @@ async def card_hint(desk: Desk, job: JobView,
     if earlier is None:
         return [], []
     date = fmt_time(memory.approved_at.get(earlier)).split(" ")[0]
-    return ([_t(lang, "card", earlier=earlier, date=date)],
+    return ([t(lang, "memory.card", earlier=earlier, date=date)],
             [[ButtonSpec(t(lang, "button.memory", earlier=earlier), ACTION, earlier)]])
 
 
@@ -134,15 +115,15 @@ async def send_earlier(desk: Desk, person: Person, chat_id: int, press: Press) -
         if job is not None and earlier is not None:
             (await current(desk)).forget(earlier.id)
         # the card is shown again without the stale button
-        return desk.refuse(_t(lang, "gone", job=press.job_id, earlier=earlier_id),
+        return desk.refuse(t(lang, "memory.gone", job=press.job_id, earlier=earlier_id),
                            user=person.id, what=ACTION, job=press.job_id,
                            why="no approved earlier translation",
                            messages=[RefreshCards(job.id)] if job is not None else None)
     assert earlier is not None and earlier.draft_text is not None  # offerable() said so
     chat_lang = desk.chat_lang(chat_id, person)
-    said = [Say.plain(chat_id, _t(chat_lang, "sent", job=job.id, earlier=earlier.id),
+    said = [Say.plain(chat_id, t(chat_lang, "memory.sent", job=job.id, earlier=earlier.id),
                       job_id=job.id, remember="edit_prompt", for_user=person.id)]
     said += [Say(chat_id, part, job_id=job.id, remember="edit_prompt", for_user=person.id)
              for part in split(FormattedText(earlier.draft_text, earlier.draft_entities), 4096)]
     log.info(event("memory.sent", job=job.id, earlier=earlier.id, user=person.id))
-    return Response(list(said), _t(lang, "answer", earlier=earlier.id))
+    return Response(list(said), t(lang, "memory.answer", earlier=earlier.id))

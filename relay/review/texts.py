@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from relay.review.texts_assist import MACHINE_DRAFT_TEXTS
+from relay.review.texts_assist import GLOSSARY_TEXTS, MACHINE_DRAFT_TEXTS, MEMORY_TEXTS
 
 TEXTS: dict[str, tuple[str, str]] = {
     # ---- statuses
@@ -292,6 +292,8 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 
 TEXTS.update(MACHINE_DRAFT_TEXTS)  # issue 14
+TEXTS.update(GLOSSARY_TEXTS)
+TEXTS.update(MEMORY_TEXTS)
 
 
 def t(lang: str, key: str, /, **fields: object) -> str:
