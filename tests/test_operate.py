@@ -201,3 +201,19 @@ def test_the_images_install_step_works_in_a_fresh_virtualenv(tmp_path):
     out = subprocess.run([str(relay), "--help"], capture_output=True, text=True, timeout=60,
                          cwd=tmp_path)
     assert out.returncode == 0 and "health" in out.stdout
+
+
+async def test_check_online_refuses_a_review_chat_that_is_a_target_given_by_username(tmp_path):
+    """Offline, `relay check` can compare only numeric ids; online, the names are resolved."""
+    from dataclasses import replace
+
+    world = ReviewWorld(tmp_path)
+    settings = replace(world.settings,
+                       review=replace(world.settings.review, chat=world.out_en.marked_id))
+    bot = world.tg.client(None)
+    await bot.start(bot_token=BOT_TOKEN)
+    findings = await check_bot(bot, settings)
+    await bot.disconnect()
+    [failed] = [f for f in findings if not f.ok]
+    assert failed.what == f"review chat {world.out_en.marked_id}"
+    assert "is the target channel 'en'" in failed.detail

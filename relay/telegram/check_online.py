@@ -68,10 +68,12 @@ async def check_bot(client: TelegramClient, settings: Settings) -> list[Finding]
     if not me.bot:
         return [Finding(False, "bot", "RELAY_BOT_TOKEN signs in a user account, not a bot")]
     found = [Finding(True, "bot", f"@{me.username} (id {me.id})")]
+    target_of: dict[int, str] = {}  # peer id -> target key, to compare with the review chat
     for target in settings.targets:
         what = f"target {target.key} {target.ref}"
         try:
             peer = await _entity(client, target.ref)
+            target_of[utils.get_peer_id(peer)] = target.key
             participant = await _rights(client, peer)
         except errors.UserNotParticipantError:
             found.append(Finding(False, what, "the bot is not a member: add it as an admin "
@@ -93,6 +95,10 @@ async def check_bot(client: TelegramClient, settings: Settings) -> list[Finding]
         what = f"review chat {settings.review.chat}"
         try:
             peer = await _entity(client, settings.review.chat)
+            if (key := target_of.get(utils.get_peer_id(peer))) is not None:
+                found.append(Finding(False, what, f"is the target channel {key!r}: review cards "
+                                                  "would be published; use a private group"))
+                return found
             await _rights(client, peer)
             found.append(Finding(True, what, "the bot is a member"))
         except (errors.RPCError, ValueError) as exc:
