@@ -14,7 +14,7 @@ from relay.config import Person
 from relay.core.workflow import Action, Status
 from relay.review import actions, cards, glossary, lookups, parts, posts, retry, statements
 from relay.review.conversation import Incoming, Response, Say
-from relay.review.desk import Desk
+from relay.review.desk import CommandContext, Desk
 from relay.review.texts import t, term
 from relay.text.formatting import FormattedText, utf16_len
 from relay.text.render import TEXT_LIMIT
@@ -43,21 +43,6 @@ class Access(Enum):
     def refusal(self) -> str:
         """The text key that tells someone else why not."""
         return "no.not_editor" if self is Access.EDITOR else "no.not_translator"
-
-
-@dataclass(frozen=True)
-class CommandContext:
-    desk: Desk
-    person: Person
-    message: Incoming
-
-    @property
-    def lang(self) -> str:
-        return self.person.language
-
-    @property
-    def chat_id(self) -> int:
-        return self.message.chat_id
 
 
 Handler = Callable[[CommandContext, str], Awaitable["Response | str"]]

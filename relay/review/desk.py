@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from relay.config import Person, Settings
 from relay.core.jobview import JobView
 from relay.core.workflow import Action, Actor, Refusal, Rules, Status, claim_active
 from relay.logs import event
 from relay.review import cards, publish_errors
-from relay.review.conversation import RefreshCards, Response, Say
+from relay.review.conversation import Incoming, RefreshCards, Response, Say
 from relay.review.statement_index import StatementMatcher
 from relay.review.texts import status_name, t, term
 from relay.store.api import Store, Transition
@@ -186,3 +187,20 @@ class Desk:
         if tr.refusal == Refusal.NOT_YOUR_CLAIM and job:
             fields["name"] = self.name_of(job.claimed_by, str(job.claimed_by))
         return t(lang, f"no.{tr.refusal}", **fields)
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    """Who typed a command, where, at which desk: what every command handler is given."""
+
+    desk: Desk
+    person: Person
+    message: Incoming
+
+    @property
+    def lang(self) -> str:
+        return self.person.language
+
+    @property
+    def chat_id(self) -> int:
+        return self.message.chat_id

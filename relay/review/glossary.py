@@ -9,16 +9,14 @@ import`` while the service runs), which costs one indexed query per card.
 from __future__ import annotations
 
 import logging
-from typing import Protocol
 from weakref import WeakKeyDictionary
 
-from relay.config import Person
 from relay.core.glossary import Glossary, Term, missing_translations
 from relay.core.jobview import JobView
 from relay.core.sanitize import InputError, clean_reason
 from relay.logs import event
-from relay.review.conversation import Incoming, Response
-from relay.review.desk import Desk
+from relay.review.conversation import Response
+from relay.review.desk import CommandContext, Desk
 from relay.review.texts import t
 from relay.store.glossary import ADDED, REPLACED, GlossaryEntry
 from relay.store.glossary_store import GlossaryStore
@@ -102,22 +100,11 @@ def preview_warning(desk: Desk, job: JobView, lang: str) -> str | None:
 
 
 # ---------------------------------------------------------------------- /glossary
-class _Context(Protocol):
-    @property
-    def desk(self) -> Desk: ...
-
-    @property
-    def person(self) -> Person: ...
-
-    @property
-    def message(self) -> Incoming: ...
-
-
 def _languages(desk: Desk) -> list[str]:
     return sorted({target.language for target in desk.targets.values()})
 
 
-def _refuse(ctx: _Context, key: str, why: str, **fields: object) -> Response:
+def _refuse(ctx: CommandContext, key: str, why: str, **fields: object) -> Response:
     lang = ctx.person.language
     langs = ", ".join(_languages(ctx.desk)) or "-"
     return ctx.desk.refuse(t(lang, f"glossary.{key}", langs=langs, **fields), user=ctx.person.id,
@@ -128,7 +115,7 @@ def _refuse(ctx: _Context, key: str, why: str, **fields: object) -> Response:
 _VERBS = {"افزودن": "add", "حذف": "remove"}
 
 
-async def glossary_command(ctx: _Context, args: str) -> Response | str:
+async def glossary_command(ctx: CommandContext, args: str) -> Response | str:
     words = args.split(None, 2)
     if not words:
         return await _summary(ctx)
@@ -152,7 +139,7 @@ async def glossary_command(ctx: _Context, args: str) -> Response | str:
     return await _list(ctx, head, page)
 
 
-async def _summary(ctx: _Context) -> str:
+async def _summary(ctx: CommandContext) -> str:
     counts: dict[str, int] = {code: 0 for code in _languages(ctx.desk)}
     for entry in await ctx.desk.store.glossary_terms():
         counts[entry.language] = counts.get(entry.language, 0) + 1
@@ -175,7 +162,7 @@ def pages_of(entries: list[GlossaryEntry], units: int = PAGE_UNITS) -> list[list
     return pages
 
 
-async def _list(ctx: _Context, code: str, page: int) -> str:
+async def _list(ctx: CommandContext, code: str, page: int) -> str:
     lang = ctx.person.language
     entries = await ctx.desk.store.glossary_terms(code)
     if not entries:
@@ -207,7 +194,7 @@ def parse_pair(text: str) -> tuple[str, str, str | None] | None:
     return term, translation, note or None
 
 
-async def _add(ctx: _Context, code: str, text: str) -> Response | str:
+async def _add(ctx: CommandContext, code: str, text: str) -> Response | str:
     desk, person, lang = ctx.desk, ctx.person, ctx.person.language
     parsed = parse_pair(text)
     if parsed is None or not Glossary([Term(parsed[0], parsed[1], code)]):
@@ -221,7 +208,7 @@ async def _add(ctx: _Context, code: str, text: str) -> Response | str:
     return t(lang, f"glossary.{done}", lang=code, term=term.term, translation=term.translation)
 
 
-async def _remove(ctx: _Context, code: str, text: str) -> Response | str:
+async def _remove(ctx: CommandContext, code: str, text: str) -> Response | str:
     desk, person = ctx.desk, ctx.person
     removed = await desk.store.glossary_remove(code, text.strip(), person.id, desk.now())
     if removed is None:

@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Protocol
-
-from relay.config import Person
 from relay.review import cards
 from relay.review.conversation import Response
-from relay.review.desk import Desk
+from relay.review.desk import CommandContext
 from relay.review.texts import status_name, t
 
 
-class _Context(Protocol):
-    @property
-    def desk(self) -> Desk: ...
-
-    @property
-    def person(self) -> Person: ...
-
-    @property
-    def lang(self) -> str: ...
-
-
-async def search(ctx: _Context, args: str) -> Response | str:
+async def search(ctx: CommandContext, args: str) -> Response | str:
     if not args.strip():
         return ctx.desk.refuse(t(ctx.lang, "usage", usage="/search <words>"), user=ctx.person.id,
                               what="/search", why="usage")
@@ -40,7 +26,7 @@ async def search(ctx: _Context, args: str) -> Response | str:
     return "\n\n".join(lines)
 
 
-async def stats(ctx: _Context, args: str) -> str:
+async def stats(ctx: CommandContext, args: str) -> str:
     desk, lang = ctx.desk, ctx.lang
     s = await desk.store.stats()
     states = ", ".join(f"{status_name(lang, k)} {v}" for k, v in sorted(s.by_status.items()))
