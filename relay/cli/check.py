@@ -8,10 +8,9 @@ import sys
 from relay.cli.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE
 from relay.cli.faults import folder_problem
 from relay.config import Settings
+from relay.config.channels import marked_channel_id
 from relay.config.env import read_env, session_problem, unknown_variables
 from relay.config.proxy import Proxy
-
-_CHANNEL_MARK = 10**12
 
 
 def problems(settings: Settings) -> list[str]:
@@ -24,7 +23,7 @@ def problems(settings: Settings) -> list[str]:
     chat = settings.review.chat
     for target in settings.targets:
         if chat is not None and target.ref.id is not None \
-                and chat == -(_CHANNEL_MARK + target.ref.id):
+                and chat == marked_channel_id(target.ref.id):
             found.append(f"{settings.path}: review.chat: is the target channel "
                          f"{target.key!r} ({target.ref}): review cards would be published; "
                          "use a private group for review")

@@ -15,6 +15,16 @@ from relay.config.table import describe
 _USERNAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
 #: Bare channel ids are below 10**12; the Bot API marks them as -(10**12 + id), i.e. "-100<id>".
 _CHANNEL_MARK = 10**12
+
+
+def marked_channel_id(bare: int) -> int:
+    """A channel's id as the Bot API and Telethon's peer ids write it ("-100<id>")."""
+    return -(_CHANNEL_MARK + bare)
+
+
+def bare_channel_id(marked: int) -> int | None:
+    """The bare id of a marked channel id; None for a user's or a basic group's id."""
+    return -marked - _CHANNEL_MARK if marked <= -_CHANNEL_MARK else None
 _TELEGRAM_HOSTS = frozenset({"t.me", "telegram.me", "telegram.dog"})
 _INVITE_PATHS = frozenset({"joinchat", "addlist"})
 _NON_CHANNEL_PATHS = frozenset(

@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from relay.config.channels import bare_channel_id
 from relay.core.jobview import Member
 from relay.core.matching_pair import same_statement
 from relay.core.records import IngestResult
@@ -22,7 +23,6 @@ from relay.store import audit, jobs
 Unit = tuple[int, str]  # (channel id, unit key)
 #: (channel id, message id) of a post -> the unit it is a copy of (relay backfill, relay import)
 SameAs = Mapping[tuple[int, int], Unit]
-_CHANNEL_MARK = 10**12  # Telegram's marked channel ids are -(10**12 + bare id)
 
 
 def unit_key(message_id: int, grouped_id: int | None) -> str:
@@ -56,9 +56,8 @@ def forward_origin(conn: sqlite3.Connection, fwd_from: str | None) -> Unit | Non
         marked, post = int(origin["from_id"]), int(origin["channel_post"])
     except (ValueError, KeyError, TypeError):
         return None
-    if marked > -_CHANNEL_MARK:
+    if (channel_id := bare_channel_id(marked)) is None:
         return None  # a user or a basic group, not a channel post
-    channel_id = -marked - _CHANNEL_MARK
     row = conn.execute("SELECT grouped_id FROM messages WHERE channel_id=? AND message_id=?",
                        (channel_id, post)).fetchone()
     return None if row is None else (channel_id, unit_key(post, row[0]))
