@@ -162,7 +162,7 @@ async def run_demo(data_dir: Path, *, quiet: bool = False,
         config.write(f'\n[translation]\nlibretranslate = ["en"]\nurl = "{engine.url}"\n')
     settings = load_settings(config_path, env={"RELAY_BOT_TOKEN": DEMO_BOT_TOKEN,
                                                **(secrets or {})})
-    setup_logging("WARNING", "kv", settings.secrets.values())
+    setup_logging("WARNING", "kv", settings.secret_values())
 
     say("relay demo: Telegram is SIMULATED here (no network, no account). Everything else is")
     say("relay's real code: the Telethon watcher and bot, the SQLite store, language detection,")

@@ -46,7 +46,7 @@ async def login(settings: Settings, *, as_string: bool = False,
     if client is None:
         # Telethon's warnings (a refused connection, a garbled answer) as relay's one-line
         # records, secrets redacted, not Python's bare last-resort output.
-        setup_logging("WARNING", settings.logging.format, settings.secrets.values())
+        setup_logging("WARNING", settings.logging.format, settings.secret_values())
         if as_string:
             session: StringSession | str = StringSession()
         else:
