@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from relay.assist.engine import Engine, EngineError, MachineText
 from relay.assist.policy import Policy, backoff
 from relay.assist.scores import score
+from relay.config import keys
 from relay.core.sanitize import MAX_TRANSLATION_CHARS, InputError, clean_text
 from relay.logs import event
 from relay.store.api import Store
@@ -66,7 +67,8 @@ class Lane:
 
 
 class Drafter:
-    def __init__(self, store: Store, lanes: Sequence[Lane], *, max_chars: int = 5000,
+    def __init__(self, store: Store, lanes: Sequence[Lane], *,
+                 max_chars: int = keys.default("translation.max_chars"),
                  clock: Callable[[], float] = time.time,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
                  on_drafted: Callable[[list[int]], object] | None = None):

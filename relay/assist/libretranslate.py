@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from relay.assist.engine import EngineError, MachineText
+from relay.config import keys
 
 MAX_BODY = 1 << 20  # 1 MiB: far above any translation of a post, far below trouble
 NAME = "LibreTranslate"
@@ -40,7 +41,8 @@ class LibreTranslate:
 
     name = NAME
 
-    def __init__(self, url: str, *, api_key: str | None = None, timeout: float = 15.0):
+    def __init__(self, url: str, *, api_key: str | None = None,
+                 timeout: float = keys.default("translation.timeout_seconds")):
         self.url = url.rstrip("/") + "/translate"
         self.host = urlsplit(url).netloc or url
         self._api_key = api_key
