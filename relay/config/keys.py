@@ -133,6 +133,8 @@ KEYS: tuple[Key, ...] = (
     Key("watcher", "statement_window_days", "number", 30.0,
         "a copy of a statement posted within this many days joins it (issue 11)", lo=0,
         hi=3650, lo_exclusive=True),
+    Key("watcher", "ingest_process", "boolean", True,
+        "decide and store posts in a process of their own, on another CPU core (issue 9)"),
     # [publish]
     Key("publish", "per_target_per_minute", "integer", 20,
         "posts per minute in one outgoing channel", lo=1, hi=60),

@@ -210,6 +210,7 @@ def watcher(root: Table) -> WatcherSettings:
         first_catch_up_posts=t.read(key("watcher.first_catch_up_posts")),
         silent_warning_hours=t.read(key("watcher.silent_warning_hours")),
         statement_window_days=t.read(key("watcher.statement_window_days")),
+        ingest_process=t.read(key("watcher.ingest_process")),
     )
 
 

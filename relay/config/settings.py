@@ -105,6 +105,7 @@ class WatcherSettings:
     silent_warning_hours: float = default("watcher.silent_warning_hours")
     first_catch_up_posts: int = default("watcher.first_catch_up_posts")
     statement_window_days: float = default("watcher.statement_window_days")
+    ingest_process: bool = default("watcher.ingest_process")
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,10 @@ class Decision:
     confidence: float
     reason: str = REASON_TEXT
 
+    def __reduce__(self) -> tuple[type, tuple]:
+        # pickled to and from the ingest process: positional, not dataclasses' field by field
+        return (Decision, (self.lang, self.confidence, self.reason,))
+
     @property
     def detection(self) -> Detection:
         return Detection(self.lang, self.confidence)

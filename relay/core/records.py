@@ -25,6 +25,10 @@ class MessageRow:
     reply_to: int | None = None
     post_author: str | None = None
 
+    def __reduce__(self) -> tuple[type, tuple]:
+        # pickled to and from the ingest process: positional, not dataclasses' field by field
+        return (MessageRow, (self.channel_id, self.message_id, self.date, self.text, self.entities, self.edit_date, self.grouped_id, self.media_kind, self.media_size, self.media_name, self.fwd_from, self.reply_to, self.post_author,))
+
 
 @dataclass(frozen=True, slots=True)
 class QueuePolicy:
@@ -33,6 +37,10 @@ class QueuePolicy:
     languages: frozenset[str]
     targets: tuple[tuple[str, str], ...]  # (target key, target language)
     download_media: bool = True
+
+    def __reduce__(self) -> tuple[type, tuple]:
+        # pickled to and from the ingest process: positional, not dataclasses' field by field
+        return (QueuePolicy, (self.languages, self.targets, self.download_media,))
 
 
 @dataclass(slots=True)
@@ -46,3 +54,7 @@ class IngestResult:
     media_wanted: list[tuple[int, int]] = field(default_factory=list)  # (pk, message id) to fetch
     joined: list[int] = field(default_factory=list)  # jobs of the statement this post joined
     left: list[int] = field(default_factory=list)  # jobs of the statement an edited copy left
+
+    def __reduce__(self) -> tuple[type, tuple]:
+        # pickled to and from the ingest process: positional, not dataclasses' field by field
+        return (IngestResult, (self.stored, self.edited, self.jobs_created, self.jobs_touched, self.media_wanted, self.joined, self.left,))

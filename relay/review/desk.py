@@ -19,7 +19,7 @@ from relay.core.workflow import Action, Actor, Refusal, Rules, Status, claim_act
 from relay.logs import event
 from relay.review import cards, publish_errors
 from relay.review.conversation import Incoming, RefreshCards, Response, Say
-from relay.review.statement_index import StatementMatcher
+from relay.review.statement_index import StatementUpdates
 from relay.review.texts import status_name, t, term
 from relay.store.api import Store, Transition
 from relay.text.links import post_link
@@ -53,7 +53,7 @@ class Desk:
         self.review_chat = settings.review.chat
         self.targets = {t_.key: t_ for t_ in settings.targets}
         self.bot_username: str | None = None  # set by the adapter once it knows who it is
-        self.statements: StatementMatcher | None = None  # issue 11: set by the service
+        self.statements: StatementUpdates | None = None  # issue 11: set by the service
 
     def reconfigure(self, settings: Settings) -> None:
         """Reloaded settings (issue 12): the next command or press is checked against the

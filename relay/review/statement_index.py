@@ -10,19 +10,37 @@ to, so splits and joins never have to rewrite the index.
 from __future__ import annotations
 
 import logging
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
 
-from relay.config import Settings
 from relay.core.matching import MatchSettings, StatementIndex
 from relay.core.records import MessageRow, QueuePolicy
 from relay.logs import event
-from relay.store.api import Store
-from relay.store.statements import SameAs
+
+if TYPE_CHECKING:  # types only: the ingest process imports this module and should start fast
+    from relay.config import Settings
+    from relay.store.api import Store
+    from relay.store.statements import SameAs
 
 log = logging.getLogger("relay.statements")
 
 Unit = tuple[int, str]
+
+
+def unit_of(row: MessageRow) -> Unit:
+    """The unit a post belongs to: its album, or the post alone."""
+    return (row.channel_id, f"g:{row.grouped_id}" if row.grouped_id else f"m:{row.message_id}")
+
+
+class StatementUpdates(Protocol):
+    """What the review desk tells the index (an in-process matcher, or the ingest process)."""
+
+    def forget(self, unit: Unit) -> object:
+        """A post split off its statement: later copies no longer find it."""
+
+    def replace(self, unit: Unit, text: str, at: int) -> None:
+        """A post whose edited text left its statement: copies of the new text find it."""
 
 
 class StatementMatcher:
@@ -40,8 +58,11 @@ class StatementMatcher:
 
     async def rebuild(self, store: Store, now: int) -> int:
         """Load the statements' posts of the window from the store; how many were indexed."""
+        return self.rebuild_from(await store.statement_posts(now - self.window_seconds))
+
+    def rebuild_from(self, posts: Iterable[tuple[Unit, str, int]]) -> int:
+        """A new index of ``posts`` ((unit, text, date), from the store); how many indexed."""
         self.index = StatementIndex(self.index.settings)
-        posts = await store.statement_posts(now - self.window_seconds)
         added = sum(self.index.add(unit, text, at) for unit, text, at in
                     sorted(posts, key=lambda p: p[2]))
         log.info(event("statements.indexed", posts=added))
@@ -103,9 +124,7 @@ class BulkMatcher:
         await self._load(min(r.date for r in queued) - window, max(r.date for r in queued) + window)
         found = {}
         for row in queued:
-            unit = (row.channel_id, f"g:{row.grouped_id}" if row.grouped_id
-                    else f"m:{row.message_id}")
-            match = self.matcher.same_as(unit, row.text, row.date)
+            match = self.matcher.same_as(unit_of(row), row.text, row.date)
             if match is not None:
                 found[(row.channel_id, row.message_id)] = match
         return found

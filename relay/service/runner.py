@@ -24,6 +24,7 @@ from relay.service.clients import (  # noqa: F401 - re-exported: where callers f
     make_watcher_client,
     watcher_session,
 )
+from relay.service.ingest_process import IngestProcessGone, ProcessIngest
 from relay.service.metrics import MetricsServer
 from relay.service.reload import Reloader
 from relay.service.site_updater import SiteUpdater
@@ -90,16 +91,21 @@ class Service:
                 bot.on_approved = publisher.wake
                 self.publisher = publisher
         self.statements = StatementMatcher.for_settings(settings)  # issue 11: finds copies
-        if self.bot is not None:
-            self.bot.desk.statements = self.statements
+        self.ingest = (ProcessIngest(db.path, settings.watcher.statement_window_days,
+                                     on_error=db.noticed)
+                       if settings.watcher.ingest_process else None)  # issue 9: another core
+        if self.bot is not None:  # the index lives where posts are decided
+            self.bot.desk.statements = self.ingest or self.statements
         # issue 14: machine drafts in the background (None without an engine)
         self.drafter = drafter_for(settings, self.store, clock=clock,
                                    on_drafted=self.bot.notify if self.bot else None)
         self.watcher = Watcher(watcher_client, self.store, settings, clock=clock,
                                on_jobs_changed=self._jobs_changed(),
-                               statements=self.statements,
+                               statements=self.statements, ingest=self.ingest,
                                on_statement_joined=self.bot.statement_joined if self.bot else None)
         self.watcher.on_statement_left = self.bot.statement_left if self.bot else None
+        if self.ingest is not None:  # posts lost with a dead ingest process are read again
+            self.ingest.on_restarted = self._catch_up_soon
         self.metrics: MetricsServer | None = None
         if settings.metrics.enabled:
             self.metrics = MetricsServer(
@@ -113,6 +119,9 @@ class Service:
         self.failure: ServiceError | None = None  # why relay stopped by itself (a full disk)
         db.on_full = self._disk_full
         self._tasks: list[asyncio.Task] = []
+
+    def _catch_up_soon(self) -> None:
+        self._tasks.append(asyncio.create_task(self.watcher.catch_up(), name="catch-up"))
 
     def _jobs_changed(self) -> Callable[[list[int]], None] | None:
         """The watcher's report of queued or changed jobs: cards, and the draft worker."""
@@ -163,7 +172,13 @@ class Service:
             await self.bot.start()
         if self.publisher is not None:
             await self.publisher.start()
-        await self.statements.rebuild(self.store, int(self.clock()))
+        if self.ingest is not None:  # the ingest process indexes the statements itself
+            try:
+                await self.ingest.start()
+            except IngestProcessGone as exc:
+                raise ServiceError(str(exc)) from None
+        else:
+            await self.statements.rebuild(self.store, int(self.clock()))
         await self.watcher.start()
         if self.metrics is not None:
             await self.metrics.start()
@@ -221,8 +236,6 @@ class Service:
             await asyncio.wait_for(self._stop_parts(), timeout)
         except TimeoutError:
             log.warning(event("service.stop_timeout", seconds=timeout))
-        with contextlib.suppress(Exception):
-            await self.store.beat(int(self.clock()), os.getpid(), "stopped", "clean stop")
         log.info(event("service.stopped"))
 
     async def _stop_parts(self) -> None:
@@ -237,9 +250,13 @@ class Service:
                 await component.stop()
             except Exception:  # noqa: BLE001 - stop the others all the same
                 log.exception(event("component.stop_failed", component=component.name))
+        if self.ingest is not None:  # after the watcher: the posts in flight are answered
+            await self.ingest.stop()
         for client in (self.watcher_client, self.bot_client):
             if client is not None:
                 await client.disconnect()
+        with contextlib.suppress(Exception):  # also when a signal came while starting
+            await self.store.beat(int(self.clock()), os.getpid(), "stopped", "clean stop")
 
     async def run_until_stopped(self) -> None:
         if not await self._start_unless_stopped():

@@ -30,8 +30,8 @@ from relay.core.records import IngestResult
 from relay.logs import event
 from relay.review.statement_index import StatementMatcher
 from relay.store.api import Store
-from relay.telegram.channel_languages import ChannelLanguages
 from relay.telegram.client import each_message
+from relay.telegram.ingest_step import IngestStep, InlineIngest
 from relay.telegram.media import AlbumMediaFetcher
 from relay.telegram.sources import SourceResolver, WatchedSource, carry_over, policy_for
 from relay.telegram.tl_records import message_row
@@ -61,10 +61,12 @@ class Watcher:
                  clock: Callable[[], float] = time.time,
                  on_jobs_changed: Callable[[list[int]], Any] | None = None,
                  statements: StatementMatcher | None = None,
-                 on_statement_joined: Callable[[list[int]], Any] | None = None):
+                 on_statement_joined: Callable[[list[int]], Any] | None = None,
+                 ingest: IngestStep | None = None):
         self.client = client
         self.store = store  # posts arriving together are committed together (group commit)
-        self.languages = ChannelLanguages(store)
+        #: decides and writes each post; in the service, often a process of its own
+        self.step: IngestStep = ingest or InlineIngest(store, statements)
         self.settings = settings
         self.clock = clock
         self.on_jobs_changed = on_jobs_changed  # told the jobs a post created or changed
@@ -249,16 +251,7 @@ class Watcher:
         if watched is None:
             return None
         row = message_row(message, entities)
-        detection = await self.languages.decide(row.channel_id, row.text)
-        same_as = None  # only a post that would be queued is matched (bench/dedup.py: ~0.4 ms)
-        if self.statements and watched.policy and detection.lang in watched.policy.languages:
-            unit = (row.channel_id, f"g:{row.grouped_id}" if row.grouped_id else f"m:{row.message_id}")
-            same_as = self.statements.same_as(unit, row.text, row.date)
-        result = await self.store.store_message(row, detection.lang, detection.confidence,
-                                                watched.policy, int(self.clock()), same_as,
-                                                reason=detection.reason)
-        if result.stored:
-            self.languages.stored(row.channel_id, detection.lang)
+        detection, result = await self.step.store_post(row, watched.policy, int(self.clock()))
         if result.joined and self.on_statement_joined:
             self.on_statement_joined(result.joined)
         if result.left and self.on_statement_left:  # an edited copy left its statement
@@ -281,7 +274,7 @@ class Watcher:
         await self.store.set_media_path(pk, path)
 
     async def delete(self, channel_id: int, message_ids: list[int]) -> list[int]:
-        jobs = await self.store.mark_deleted(channel_id, message_ids, int(self.clock()))
+        jobs = await self.step.mark_deleted(channel_id, message_ids, int(self.clock()))
         shown = message_ids[:50]  # a channel emptied at once must not make a megabyte line
         log.info(event("message.deleted", channel=channel_id, count=len(message_ids),
                        messages=",".join(map(str, shown)) + (",…" if shown != message_ids else ""),

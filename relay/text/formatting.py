@@ -54,6 +54,10 @@ class Entity:
     language: str | None = None
     user_id: int | None = None
 
+    def __reduce__(self) -> tuple[type, tuple]:
+        # pickled to and from the ingest process: positional, not dataclasses' field by field
+        return (Entity, (self.kind, self.offset, self.length, self.url, self.language, self.user_id,))
+
     @property
     def end(self) -> int:
         return self.offset + self.length
