@@ -14,7 +14,8 @@ What runs
 The REAL service (:class:`relay.service.runner.Service`: watcher, review bot, publisher, supervisor and
 heartbeat) on a real SQLite file in a temporary directory, over the simulated Telegram
 (:mod:`relay.telegram.sim`), with real Telethon clients whose network alone is simulated, assembled as in
-``tests/review_world.py``: a watcher account in three source channels, a bot that is admin of a
+``tests/review_world.py``, and its ingest process (``[watcher] ingest_process``: every RSS figure
+is the two processes' sum): a watcher account in three source channels, a bot that is admin of a
 review group and of two outgoing channels (``en``, ``es``), and volunteers (Sara translates,
 Reza approves; four-eyes on).
 
@@ -144,6 +145,7 @@ from soak_measure import (  # noqa: E402
     fmt_states,
     native_mem,
     proc_status,
+    process_rss_mb,
     rss_mb,
     trace_diff,
 )
@@ -537,6 +539,13 @@ async def soak(args: argparse.Namespace, tmp: Path, texts: list[str]) -> Outcome
     db_path = Path(s.settings.storage.database)
     wal = db_path.with_name(db_path.name + "-wal")
     events_target = args.events
+    def rss_all() -> float:
+        """relay's memory: the service's process and its ingest process (the statement index
+        and the language profiles live there since issue 9), summed."""
+        ingest = s.service.ingest
+        child = ingest._proc.pid if ingest is not None and ingest._proc is not None else None
+        return rss_mb() + process_rss_mb(child)
+
     warmup = max(events_target // 10, 5 * args.batch)
     samples: list[Sample] = []
     baseline: Sample | None = None
@@ -552,7 +561,7 @@ async def soak(args: argparse.Namespace, tmp: Path, texts: list[str]) -> Outcome
           f" {'py objs':>9} {'tasks':>5} {'DB MB':>7}  jobs / outbox pending / published;"
           " health", flush=True)
     gc.collect()
-    print(f"{0:>9,} {0:>7.0f}s {'':>6} {'':>6} {rss_mb():>7.1f}   (service started; warm-up"
+    print(f"{0:>9,} {0:>7.0f}s {'':>6} {'':>6} {rss_all():>7.1f}   (service started; warm-up"
           f" until {warmup:,} events)", flush=True)
     start = time.perf_counter()
     while s.totals.events < events_target and not s.stop_requested:
@@ -573,10 +582,10 @@ async def soak(args: argparse.Namespace, tmp: Path, texts: list[str]) -> Outcome
         dead = [k for k, v in s.tasks_alive().items() if not v]
         if dead:
             tasks_dead.append(f"at {ev:,}: {dead}")
-        rss = rss_mb()
+        rss = rss_all()
         if baseline is None and ev >= warmup:
             gc.collect()
-            rss = rss_mb()
+            rss = rss_all()
             baseline = Sample(ev, time.perf_counter() - start, rss)
             if args.trace:
                 base_snapshot = tracemalloc.take_snapshot()
@@ -589,7 +598,7 @@ async def soak(args: argparse.Namespace, tmp: Path, texts: list[str]) -> Outcome
             while next_report <= ev:
                 next_report += args.report_every
             gc.collect()
-            rss = rss_mb()
+            rss = rss_all()
             if baseline is not None and ev > baseline.events:
                 peak_after = max(peak_after, rss)
             elapsed = time.perf_counter() - start
@@ -633,7 +642,7 @@ async def soak(args: argparse.Namespace, tmp: Path, texts: list[str]) -> Outcome
                                                                  "traceback")
     final_health = s.service.health()
     final_tasks = s.tasks_alive()
-    figures = {"rss_end": rss_mb(), "vmhwm": proc_status()["VmHWM"],
+    figures = {"rss_end": rss_all(), "vmhwm": proc_status()["VmHWM"],
                "db_mb_running": file_mb(db_path, wal), "sim_held": s.sim_held(),
                "tasks": len(asyncio.all_tasks())}
     s.record_outgoing()

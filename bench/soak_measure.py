@@ -29,6 +29,19 @@ def rss_mb() -> float:
     return proc_status()["VmRSS"]
 
 
+def process_rss_mb(pid: int | None) -> float:
+    """VmRSS of another process (the service's ingest process) in MB; 0 without one."""
+    if pid is None:
+        return 0.0
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return 0.0
+
+
 class _MallInfo2(ctypes.Structure):
     _fields_ = [(name, ctypes.c_size_t) for name in (
         "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
