@@ -58,15 +58,18 @@ import asyncio
 import gc
 import json
 import logging
+import multiprocessing
 import os
 import resource
+import shutil
 import sqlite3
 import statistics
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,7 +80,7 @@ except ImportError:  # run from a checkout without the package installed
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from devset import find_dev_set  # noqa: E402 - bench/ sits first on sys.path
-from ingest_input import ALBUM_SIZE, Plan, Unit, plan  # noqa: E402
+from ingest_input import ALBUM_SIZE, PlanFile, Unit, make_plan_file  # noqa: E402
 from telethon import events  # noqa: E402
 from telethon.tl import types  # noqa: E402
 
@@ -127,7 +130,7 @@ def load_texts(path: Path) -> list[tuple[str, str]]:
     return [(r["text"], r["lang"]) for r in rows]
 
 
-def batches(units: list[Unit], size: int) -> Iterator[list[tuple[Unit, int]]]:
+def batches(units: Iterable[Unit], size: int) -> Iterator[list[tuple[Unit, int]]]:
     """Runs of about ``size`` messages (each unit with its index in the plan); an album is
     never split across two runs."""
     run: list[tuple[Unit, int]] = []
@@ -142,7 +145,7 @@ def batches(units: list[Unit], size: int) -> Iterator[list[tuple[Unit, int]]]:
         yield run
 
 
-def forwarded(units: list[Unit]) -> dict[int, list[Any]]:
+def forwarded(units: Iterable[Unit]) -> dict[int, list[Any]]:
     """A fresh ``sent`` for :func:`post_units`: plan index of each post a later forward
     forwards -> [its first message once posted, forwards of it still to post]."""
     sent: dict[int, list[Any]] = {}
@@ -333,7 +336,7 @@ async def stop_watcher(watcher: Watcher) -> None:
         await watcher.step.stop()
 
 
-async def end_to_end(units: list[Unit], settings: Settings, batch: int, keep_sim: bool) -> Result:
+async def end_to_end(units: Iterable[Unit], settings: Settings, batch: int, keep_sim: bool) -> Result:
     tg, chans, client = await watcher_world(member=True)
     requests: Counter = Counter()
     tg.on_request(lambda sender, request: requests.update((type(request).__name__,)))
@@ -405,7 +408,7 @@ async def end_to_end(units: list[Unit], settings: Settings, batch: int, keep_sim
     )
 
 
-async def handler_path(units: list[Unit], settings: Settings, batch: int) -> tuple[float, int]:
+async def handler_path(units: Iterable[Unit], settings: Settings, batch: int) -> tuple[float, int]:
     """The watcher's live handler alone: the same posts as real Telethon ``Message`` objects,
     handed to :meth:`Watcher._on_update` the way Telethon's dispatch does (one task per update,
     all at once), into a fresh SQLite file. Albums' media are downloaded through the client.
@@ -439,7 +442,7 @@ async def handler_path(units: list[Unit], settings: Settings, batch: int) -> tup
 
 
 # ---------------------------------------------------------------------------------- stages
-def sim_messages(units: list[Unit], batch: int) -> Iterator[list[types.Message]]:
+def sim_messages(units: Iterable[Unit], batch: int) -> Iterator[list[types.Message]]:
     """The same posts as Telethon ``Message`` objects, a batch at a time (no client attached)."""
     tg = SimTelegram()
     chans = [source.add_to(tg) for source in SOURCES]
@@ -451,7 +454,7 @@ def sim_messages(units: list[Unit], batch: int) -> Iterator[list[types.Message]]
         yield out
 
 
-async def time_dispatch(units: list[Unit], batch: int) -> tuple[float, int]:
+async def time_dispatch(units: Iterable[Unit], batch: int) -> tuple[float, int]:
     """Simulated Telegram + Telethon's update loop with a handler that does nothing."""
     tg, chans, client = await watcher_world(member=True)
     seen = 0
@@ -472,7 +475,7 @@ async def time_dispatch(units: list[Unit], batch: int) -> tuple[float, int]:
     return seconds, seen
 
 
-async def ceiling(units: list[Unit], batch: int) -> float:
+async def ceiling(units: Iterable[Unit], batch: int) -> float:
     """Seconds Telethon's own update loop (and the simulator) takes for the posts."""
     seconds, seen = await time_dispatch(units, batch)
     if seen != sum(len(u.texts) for u in units):
@@ -480,7 +483,7 @@ async def ceiling(units: list[Unit], batch: int) -> float:
     return seconds
 
 
-async def stages(units: list[Unit], settings: Settings, batch: int, work: Path) -> dict[str, float]:
+async def stages(units: Iterable[Unit], settings: Settings, batch: int, work: Path) -> dict[str, float]:
     """Seconds spent by each component on the same posts, timed one component at a time."""
     out: dict[str, float] = {}
     policy = policy_for(settings.sources[0], settings)
@@ -555,7 +558,7 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-def report(res: Result, posts: Plan, keep_sim: bool, log_info: bool, warmed: bool,
+def report(res: Result, posts: PlanFile, keep_sim: bool, log_info: bool, warmed: bool,
            engines: str, warnings: WarningCounter, stage: dict[str, float] | None, dev: Path,
            total_seconds: float) -> None:
     rate = res.messages / res.seconds if res.seconds else 0.0
@@ -688,8 +691,11 @@ def main() -> int:
 
     overall = time.perf_counter()
     dev = find_dev_set(args.data)
-    posts = plan(load_texts(dev), n, args.album_every, args.input)
-    units = posts.units
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as planner:
+        posts = planner.submit(make_plan_file, load_texts(dev), n, args.album_every, args.input,
+                               Path(tempfile.mkdtemp(prefix="relay-bench-plan-")) / "plan.jsonl"
+                               ).result()  # made elsewhere: the harness's posts are not relay's memory
+    units = posts
     # relay's own log setup; lines go to /dev/null, warnings are counted and summarised.
     sink = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     setup_logging("INFO" if args.log_info else "WARNING", "kv", stream=sink)
@@ -724,6 +730,7 @@ def main() -> int:
                   f" {one.handler:,.0f} msg/s, end to end {one.e2e:,.0f} msg/s = {one.share:.0%}"
                   f" ({one.load})")
     floors(res, rounds)
+    shutil.rmtree(posts.path.parent, ignore_errors=True)
     return 0
 
 

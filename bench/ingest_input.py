@@ -25,8 +25,11 @@ for the matcher, kept for comparison (``--input cyclic``).
 
 from __future__ import annotations
 
+import json
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from relay.core.matching import MatchSettings, StatementIndex, normalise
 
@@ -168,3 +171,44 @@ def realistic(texts: list[tuple[str, str]], messages: int, album_every: int) -> 
 def plan(texts: list[tuple[str, str]], messages: int, album_every: int, kind: str) -> Plan:
     """Deterministic posts adding up to exactly ``messages`` messages."""
     return (cyclic if kind == "cyclic" else realistic)(texts, messages, album_every)
+
+
+# ---------------------------------------------------------------------------------- on disk
+class PlanFile:
+    """A plan written to a file, one unit per line, read back a batch at a time.
+
+    bench/ingest.py measures relay's memory in its own process: 100,000 posts held in a list
+    (and the matcher that checked them while they were composed) would add ~57 MB of harness
+    to that figure. So the plan is made in a process of its own (:func:`make_plan_file`) and
+    only the posts of the batch being fed are in memory. Iterating gives the units in order."""
+
+    def __init__(self, path: Path, kind: str, recomposed: int, posts: int):
+        self.path, self.kind, self.recomposed, self.posts = path, kind, recomposed, posts
+
+    def __iter__(self) -> Iterator[Unit]:
+        with self.path.open(encoding="utf-8") as fh:
+            for line in fh:
+                channel, texts, label, copy, forward_of = json.loads(line)
+                yield Unit(channel, tuple(texts), label, copy, forward_of)
+
+    def __len__(self) -> int:
+        return self.posts
+
+    @property
+    def units(self) -> PlanFile:  # the report reads a plan's units; these are read again
+        return self
+
+    @property
+    def copies(self) -> int:
+        return sum(bool(u.copy) for u in self)
+
+
+def make_plan_file(texts: list[tuple[str, str]], messages: int, album_every: int, kind: str,
+                   path: Path) -> PlanFile:
+    """:func:`plan`, written to ``path`` (run it in another process: see :class:`PlanFile`)."""
+    made = plan(texts, messages, album_every, kind)
+    with path.open("w", encoding="utf-8") as fh:
+        for u in made.units:
+            fh.write(json.dumps([u.channel, u.texts, u.label, u.copy, u.forward_of],
+                                ensure_ascii=False) + "\n")
+    return PlanFile(path, made.kind, made.recomposed, len(made.units))

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from bench.ingest_input import ALBUM_SIZE, COPY_SHARE, Plan, plan
+from bench.ingest_input import ALBUM_SIZE, COPY_SHARE, Plan, make_plan_file, plan
 from relay.core.matching import StatementIndex
 from tests.dedup_set import find_dev_set
 
@@ -70,3 +70,12 @@ def test_copies_are_posted_in_the_other_channel_and_forwards_name_their_origin()
 def test_cyclic_input_is_mostly_repeats() -> None:
     texts = [u.texts[0] for u in _plan("cyclic").units]
     assert len(set(texts)) <= len(_texts()) < len(texts) / 4
+
+
+def test_a_plan_written_to_a_file_reads_back_the_same_posts(tmp_path) -> None:
+    """bench/ingest.py feeds the plan from a file, a batch at a time (its memory is relay's)."""
+    posts = _plan("realistic")
+    written = make_plan_file(_texts(), MESSAGES, 50, "realistic", tmp_path / "plan.jsonl")
+    assert list(written) == posts.units and list(written) == posts.units  # read twice
+    assert len(written) == len(posts.units) and written.copies == posts.copies
+    assert (written.kind, written.recomposed) == (posts.kind, posts.recomposed)
