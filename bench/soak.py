@@ -234,9 +234,10 @@ class Soak:
         self.data = tmp / "data"
         self.data.mkdir(parents=True)
         self.config_path = tmp / "relay.toml"
-        self.config_path.write_text(CONFIG.format(data=self.data.as_posix(),
-                                                  review_chat=self.group.marked_id),
-                                    encoding="utf-8")
+        config = CONFIG.format(data=self.data.as_posix(), review_chat=self.group.marked_id)
+        if args.inline:
+            config = config.replace("[watcher]\n", "[watcher]\ningest_process = false\n", 1)
+        self.config_path.write_text(config, encoding="utf-8")
         self.settings: Settings = load_settings(self.config_path,
                                                 env={"RELAY_BOT_TOKEN": BOT_TOKEN})
         self.db: Database | None = None
@@ -374,14 +375,28 @@ class Soak:
         return found
 
     def approve_button(self, msg: types.Message) -> bytes | None:
+        return self.button(msg, "approve")
+
+    def button(self, msg: types.Message, word: str) -> bytes | None:
         markup = msg.reply_markup
         if not isinstance(markup, types.ReplyInlineMarkup):
             return None
         for row in markup.rows:
             for button in row.buttons:
-                if "approve" in button.text.lower():
+                if word in button.text.lower():
                     return callback_data(button)
         return None
+
+    def answer_to(self, reply_id: int, word: str) -> types.Message | None:
+        """The bot's latest message answering ``reply_id`` with a button saying ``word``."""
+        found = None
+        for mid in range(reply_id + 1, self.group.next_message_id):
+            msg = self.group.messages.get(mid)
+            if (msg is not None and msg.reply_to is not None
+                    and msg.reply_to.reply_to_msg_id == reply_id
+                    and self.button(msg, word) is not None):
+                found = msg
+        return found
 
     async def volunteers(self) -> None:
         """Sara translates every Nth new job through the bot; Reza approves the preview."""
@@ -396,15 +411,14 @@ class Soak:
             replies.append((job_id, sent.id))
             self.totals.replies += 1
         await self.settle()
+        for _, reply_id in replies:  # a reply to a card is confirmed first (chat in the group)
+            question = self.answer_to(reply_id, "yes")
+            if question is not None:
+                self.tg.press(self.sara, self.group, question.id, self.button(question, "yes"))
+        await self.settle()
         presses = []
         for job_id, reply_id in replies:
-            preview = None
-            for mid in range(reply_id + 1, self.group.next_message_id):
-                msg = self.group.messages.get(mid)
-                if (msg is not None and msg.reply_to is not None
-                        and msg.reply_to.reply_to_msg_id == reply_id
-                        and self.approve_button(msg) is not None):
-                    preview = msg
+            preview = self.answer_to(reply_id, "approve")
             if preview is None:
                 self.totals.previews_missing += 1
                 continue
@@ -682,6 +696,9 @@ def main() -> int:
                              " then includes tracemalloc's own bookkeeping)")
     parser.add_argument("--trace-frames", type=int, default=1,
                         help="frames kept per allocation with --trace (1: by line, fast)")
+    parser.add_argument("--inline", action="store_true",
+                        help="decide and store posts in the service's process"
+                             " ([watcher] ingest_process = false)")
     parser.add_argument("--no-topup", action="store_true",
                         help="time status on the soak's database as it is, even if < 1M messages")
     parser.add_argument("--telethon-no-updates-timeout", type=float, default=None,

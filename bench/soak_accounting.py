@@ -469,10 +469,16 @@ def report(args: argparse.Namespace, res: Outcome, logs: LogCounter, status: dic
                  f" loop exceptions {len(res.loop_errors)} {res.loop_errors[:2]};"
                  f" ERROR logs {sum(logs.errors.values())}")
     acct_ok = all(ok for _, ok, _ in res.accounting)
+    # translations sent but none approved: the volunteers' path broke, and "every approved job
+    # published exactly once" would pass on nothing
+    approvals_ok = t.replies == 0 or (t.approvals_ok > 0 and not t.previews_missing)
     print(f"MEMORY FLAT    {verdict(mem_ok)}  {mem_line}  [growth < {RSS_GROWTH_LIMIT:g}%]")
     print(f"NO TASK DIED   {verdict(tasks_ok)}  {task_line}")
     print(f"ACCOUNTED      {verdict(acct_ok)}  "
           f"{sum(ok for _, ok, _ in res.accounting)}/{len(res.accounting)} checks")
+    print(f"APPROVALS      {verdict(approvals_ok)}  {t.replies:,} translations sent,"
+          f" {t.approvals_ok:,} approved and published through the bot,"
+          f" {t.previews_missing} previews not found")
     print(f"STATUS         {verdict(med < STATUS_LIMIT_MS)}  median {med:.1f} ms on"
           f" {status.get('messages', 0):,} messages  [< {STATUS_LIMIT_MS:g} ms]")
     full = t.events >= 1_000_000
