@@ -18,7 +18,6 @@ reads the posts that failed again from Telegram.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import logging
 import os
@@ -112,10 +111,8 @@ class ProcessIngest:
     async def stop(self, timeout: float = 5.0) -> None:
         """Let the posts in flight be answered, then end the child."""
         self._stopping = True
-        if self._waiting:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(
-                    asyncio.gather(*self._waiting.values(), return_exceptions=True), timeout)
+        if self._waiting:  # (asyncio.wait cancels nothing: a post not answered in time fails)
+            await asyncio.wait(list(self._waiting.values()), timeout=timeout)
         await self._end_child()
 
     async def _end_child(self) -> None:
@@ -221,7 +218,9 @@ class ProcessIngest:
         if not self._stopping:
             log.error(event("ingest.process_stopped", exit=code,
                             posts_in_flight=len(self._waiting)))
-        self._writer = None
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
         self._fail_waiting(f"the ingest process stopped (exit {code})")
 
     def _fail_waiting(self, why: str) -> None:
