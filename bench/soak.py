@@ -15,7 +15,12 @@ The REAL service (:class:`relay.service.runner.Service`: watcher, review bot, pu
 heartbeat) on a real SQLite file in a temporary directory, over the simulated Telegram
 (:mod:`relay.telegram.sim`), with real Telethon clients whose network alone is simulated, assembled as in
 ``tests/review_world.py``, and its ingest process (``[watcher] ingest_process``: every RSS figure
-is the two processes' sum): a watcher account in three source channels, a bot that is admin of a
+is the two processes' sum). The statement index keeps every queued post of its window
+(``statement_window_days``), by design: with the default 30 days and the soak's fake clock
+(a minute per batch) the window would never fill and the index would grow through the whole
+run. The soak sets 0.04 days (~58 batches, filled about when the warm-up ends), so that
+"memory flat" judges leaks and the index's eviction, not the window's size (bench/dedup.py
+measures that: ~48 MB at 100,000 stored): a watcher account in three source channels, a bot that is admin of a
 review group and of two outgoing channels (``en``, ``es``), and volunteers (Sara translates,
 Reza approves; four-eyes on).
 
@@ -178,6 +183,7 @@ max_media_mb = 1
 [watcher]
 catch_up_seconds = 300
 first_catch_up_posts = 50
+statement_window_days = 0.04
 
 [review]
 chat = {review_chat}
