@@ -81,6 +81,7 @@ except ImportError:  # run from a checkout without the package installed
 
 from devset import find_dev_set  # noqa: E402 - bench/ sits first on sys.path
 from ingest_input import ALBUM_SIZE, PlanFile, Unit, make_plan_file  # noqa: E402
+from soak_measure import process_rss_mb  # noqa: E402
 from telethon import events  # noqa: E402
 from telethon.tl import types  # noqa: E402
 
@@ -216,20 +217,6 @@ def sim_holdings(tg: SimTelegram, chans: list[Chan]) -> str:
 
 
 # ---------------------------------------------------------------------------------- process
-def child_rss_mb(pid: int | None) -> float:
-    """VmRSS of the ingest process in MB (0 without one). Counted with relay's own: the two
-    share some library pages, so the sum is an upper bound."""
-    if pid is None:
-        return 0.0
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except (OSError, ValueError):
-        pass
-    return 0.0
-
-
 def rss_mb() -> tuple[float, float]:
     """(current VmRSS, peak VmHWM) in MB; from getrusage when /proc is not there."""
     try:
@@ -366,7 +353,7 @@ async def end_to_end(units: Iterable[Unit], settings: Settings, batch: int, keep
     rss_curve: list[tuple[int, float]] = []
     step = max(len(units) // 10, 1)
     next_sample = step
-    child = watcher.step._proc.pid if isinstance(watcher.step, ProcessIngest) and watcher.step._proc else None
+    child = watcher.step.pid if isinstance(watcher.step, ProcessIngest) else None
     cpu0, child0 = cpu_seconds(), process_cpu_seconds(child)
     sent = forwarded(units)
     start = time.perf_counter()
@@ -394,7 +381,7 @@ async def end_to_end(units: Iterable[Unit], settings: Settings, batch: int, keep
 
     gc.collect()
     rss_after, rss_peak = rss_mb()
-    child_rss = child_rss_mb(child)
+    child_rss = process_rss_mb(child)  # counted with relay's own: an upper bound (shared pages)
     sim_left = sim_holdings(tg, chans)
     load_after = machine_load()
     jobs = await db.read(count, "SELECT COUNT(*) FROM jobs")

@@ -563,8 +563,7 @@ async def soak(args: argparse.Namespace, tmp: Path, texts: list[str]) -> Outcome
         """relay's memory: the service's process and its ingest process (the statement index
         and the language profiles live there since issue 9), summed."""
         ingest = s.service.ingest
-        child = ingest._proc.pid if ingest is not None and ingest._proc is not None else None
-        return rss_mb() + process_rss_mb(child)
+        return rss_mb() + process_rss_mb(ingest.pid if ingest is not None else None)
 
     warmup = max(events_target // 10, 5 * args.batch)
     samples: list[Sample] = []

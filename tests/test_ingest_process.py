@@ -257,3 +257,18 @@ async def test_a_batch_waits_out_a_long_write_lock_of_the_service(tmp_path):
     holder.execute("ROLLBACK")
     writer.close()
     holder.close()
+
+
+def test_records_cross_to_the_process_whole() -> None:
+    """The records pickle by position (``by_position``): every field, entities included."""
+    import pickle
+
+    from relay.core.language_context import Decision
+    from relay.core.records import IngestResult
+    from relay.text.formatting import Entity
+
+    row = MessageRow(A, 7, T0, STATEMENT, (Entity("text_url", 0, 5, "https://x.org"),), T0 + 1,
+                     42, "photo", 1024, "p.jpg", '{"channel": 1}', 3, "Sara")
+    result = IngestResult(True, True, [1], [2], [(3, 4)], [5], [6])
+    for record in (row, POLICY, result, Decision("fa", 0.8, "channel")):
+        assert pickle.loads(pickle.dumps(record)) == record

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from relay.core.language import UNDETERMINED, Detection, arabic_script_open, detect
+from relay.text.formatting import by_position
 
 __all__ = [
     "CONTEXT_CONFIDENCE",
@@ -47,9 +48,7 @@ class Decision:
     confidence: float
     reason: str = REASON_TEXT
 
-    def __reduce__(self) -> tuple[type, tuple]:
-        # pickled to and from the ingest process: positional, not dataclasses' field by field
-        return (Decision, (self.lang, self.confidence, self.reason,))
+    __reduce__ = by_position
 
     @property
     def detection(self) -> Detection:

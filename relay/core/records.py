@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from relay.text.formatting import Entity
+from relay.text.formatting import Entity, by_position
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,9 +25,7 @@ class MessageRow:
     reply_to: int | None = None
     post_author: str | None = None
 
-    def __reduce__(self) -> tuple[type, tuple]:
-        # pickled to and from the ingest process: positional, not dataclasses' field by field
-        return (MessageRow, (self.channel_id, self.message_id, self.date, self.text, self.entities, self.edit_date, self.grouped_id, self.media_kind, self.media_size, self.media_name, self.fwd_from, self.reply_to, self.post_author,))
+    __reduce__ = by_position
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +36,7 @@ class QueuePolicy:
     targets: tuple[tuple[str, str], ...]  # (target key, target language)
     download_media: bool = True
 
-    def __reduce__(self) -> tuple[type, tuple]:
-        # pickled to and from the ingest process: positional, not dataclasses' field by field
-        return (QueuePolicy, (self.languages, self.targets, self.download_media,))
+    __reduce__ = by_position
 
 
 @dataclass(slots=True)
@@ -55,6 +51,4 @@ class IngestResult:
     joined: list[int] = field(default_factory=list)  # jobs of the statement this post joined
     left: list[int] = field(default_factory=list)  # jobs of the statement an edited copy left
 
-    def __reduce__(self) -> tuple[type, tuple]:
-        # pickled to and from the ingest process: positional, not dataclasses' field by field
-        return (IngestResult, (self.stored, self.edited, self.jobs_created, self.jobs_touched, self.media_wanted, self.joined, self.left,))
+    __reduce__ = by_position

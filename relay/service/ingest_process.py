@@ -74,6 +74,11 @@ class ProcessIngest:
     def running(self) -> bool:
         return self._writer is not None and self._proc is not None and self._proc.poll() is None
 
+    @property
+    def pid(self) -> int | None:
+        """The child's process id (for the benches' CPU and memory figures); None before start."""
+        return self._proc.pid if self._proc is not None else None
+
     async def start(self) -> None:
         """Start the child and wait until it has indexed the statements."""
         self._stopping = False

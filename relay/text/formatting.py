@@ -14,6 +14,7 @@ import json
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from typing import Any
 
 #: Entity kinds relay keeps. Anything else Telegram sends is dropped on conversion.
 KINDS = frozenset(
@@ -42,6 +43,13 @@ KINDS = frozenset(
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
+def by_position(record: Any) -> tuple[type, tuple]:
+    """``__reduce__`` for a slots dataclass whose fields are all positional: rebuilt by its
+    constructor from the fields in order. Records cross to the ingest process pickled, and
+    dataclasses' own way (field by field through ``__setstate__``) cost ~30 µs per post."""
+    return (type(record), tuple(getattr(record, name) for name in record.__slots__))
+
+
 @dataclass(frozen=True, slots=True)
 class Entity:
     """One formatting span. ``url`` is set for ``text_url``, ``language`` for ``pre``,
@@ -54,9 +62,7 @@ class Entity:
     language: str | None = None
     user_id: int | None = None
 
-    def __reduce__(self) -> tuple[type, tuple]:
-        # pickled to and from the ingest process: positional, not dataclasses' field by field
-        return (Entity, (self.kind, self.offset, self.length, self.url, self.language, self.user_id,))
+    __reduce__ = by_position
 
     @property
     def end(self) -> int:
