@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import signal
 import time
 
 import pytest
@@ -68,7 +70,41 @@ async def test_a_failed_watcher_is_restarted_and_catches_up_while_the_bot_keeps_
     assert "component.restart component=watcher attempt=1" in caplog.text
     assert "component.restarted component=watcher" in caplog.text
     assert (await w.rows("SELECT COUNT(*) FROM messages")) == [(2,)]
-    assert w.service.health() == {"watcher": True, "bot": True, "publisher": True}
+    assert w.service.health() == {"watcher": True, "bot": True, "publisher": True,
+                                  "ingest": True}
+
+
+async def test_a_dead_ingest_process_shows_in_the_heartbeat_and_is_restarted(
+        w, caplog, monkeypatch):
+    """Killed while no post comes: the supervisor sees it (not only the next post), the
+    heartbeat says so, a new one is started and the posts go on being stored."""
+    ingest = w.service.ingest
+    first = ingest.pid
+    w.tg.post(w.vahed, FARSI)
+    await w.settle()
+    component = next(c for c in w.service.components if c.name == "ingest")
+    gate, revive = asyncio.Event(), component.start
+
+    async def held() -> None:  # the restart waits until the heartbeat was read
+        await gate.wait()
+        await revive()
+
+    monkeypatch.setattr(component, "start", held)
+    with caplog.at_level(logging.INFO):
+        os.kill(first, signal.SIGKILL)
+        await wait_for(lambda: not w.service.health()["ingest"])
+        await w.service.beat_now()
+        assert "ingest=down" in (await w.rows("SELECT detail FROM service_heartbeat"))[0][0]
+        gate.set()
+        await wait_for(lambda: w.service.health()["ingest"], 20)
+    assert ingest.pid != first
+    assert "component.restart component=ingest" in caplog.text
+    assert "component.restarted component=ingest" in caplog.text
+    w.tg.post(w.vahed, FARSI + " ۲")
+    await w.settle()
+    assert (await w.rows("SELECT COUNT(*) FROM messages")) == [(2,)]
+    await w.service.beat_now()
+    assert "ingest=ok" in (await w.rows("SELECT detail FROM service_heartbeat"))[0][0]
 
 
 async def test_a_dead_publisher_is_restarted(w, caplog):

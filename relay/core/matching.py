@@ -289,6 +289,8 @@ class StatementIndex:
         new = f.seq
         old_size = len(old) - old.count(_MARK)
         longer = max(old_size, f.size)
+        if min(old_size, f.size) < s.min_shared * longer:
+            return None  # the shared tokens cannot outnumber the shorter text's
         present = f.token_set
         if sum(map(present.__contains__, old)) - (len(old) - old_size) < s.min_shared * longer:
             return None  # cheap bound: too few of the old tokens occur in the new text at all

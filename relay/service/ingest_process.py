@@ -101,15 +101,20 @@ class ProcessIngest:
                  self.database, str(self.window_days)],
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env,
                 start_new_session=True)  # a Ctrl-C in the terminal is the service's to handle
-        reader, self._writer = await asyncio.open_unix_connection(sock=ours)
+        reader, writer = await asyncio.open_unix_connection(sock=ours)
         try:
             hello = await asyncio.wait_for(_read(reader), START_TIMEOUT_SECONDS)
         except (TimeoutError, asyncio.IncompleteReadError):
-            await self._end_child()
-            raise IngestProcessGone("the ingest process did not start") from None
+            hello = ("failed", None)
+        except BaseException:  # cancelled (relay stopping while it starts): the child ends
+            writer.close()
+            raise
         if hello[0] != "ready":
+            writer.close()
             await self._end_child()
-            raise IngestProcessGone(f"the ingest process could not start: {hello[1]}")
+            raise IngestProcessGone("the ingest process did not start" if hello[1] is None
+                                    else f"the ingest process could not start: {hello[1]}")
+        self._writer = writer  # running from here on: it has indexed the statements
         self.indexed = hello[1]
         self._reading = asyncio.create_task(self._read_replies(reader), name="ingest-replies")
 
@@ -167,17 +172,29 @@ class ProcessIngest:
         return await future
 
     async def _restart(self) -> None:
+        """A post came while the child was gone: wait a moment (a child that dies at once
+        must not be started in a tight loop), then start a new one."""
+        await asyncio.sleep(RESTART_PAUSE_SECONDS)
+        await self.revive()
+
+    async def revive(self) -> None:
+        """Start a new child if the last one died (nothing if it runs, or relay is stopping):
+        the supervisor's restart (the ``ingest`` part of the heartbeat) and the next post's
+        both come here, one at a time. :attr:`on_restarted` then reads again what was lost."""
         assert self._starting is not None, "start() first"
         async with self._starting:
-            if self.running:
+            if self.running or self._stopping:
                 return
             log.warning(event("ingest.restarting", note="the ingest process had stopped; the"
                                                         " next catch-up reads what it missed"))
-            await asyncio.sleep(RESTART_PAUSE_SECONDS)
             await self._end_child()
             await self._spawn()
-            if self.on_restarted is not None:
-                self.on_restarted()
+        if self.on_restarted is not None:
+            self.on_restarted()
+
+    async def reap(self) -> None:
+        """Nothing to stop before :meth:`revive` (it ends a dead child itself); the service
+        stops the ingest process with :meth:`stop`, after the watcher."""
 
     def _send(self, request: tuple) -> None:
         """Queue ``request``. While the child is busy with requests already sent, new ones

@@ -35,7 +35,7 @@ from relay.telegram.bot import ReviewBot
 from relay.telegram.callbacks import CallbackSigner
 from relay.telegram.client import ReadOnlyClient
 from relay.telegram.publisher import Publisher
-from relay.telegram.waits import Wait, book_for
+from relay.telegram.waits import Wait, active_waits
 from relay.telegram.watcher import Watcher
 
 log = logging.getLogger("relay.service")
@@ -160,6 +160,8 @@ class Service:
             publisher = self.publisher
             parts.append(Component("publisher", publisher.start, publisher.stop,
                                    lambda: publisher.running))
+        if (ingest := self.ingest) is not None:  # stopped last, below: posts in flight answered
+            parts.append(Component("ingest", ingest.revive, ingest.reap, lambda: ingest.running))
         return parts
 
     # ------------------------------------------------------------------ start and stop
@@ -355,13 +357,8 @@ class Service:
         await self.bot.start()
 
     def waits(self) -> list[Wait]:
-        """The waits Telegram imposed that are in force: the watcher's, the bot's and the
-        publisher's (the bot and the publisher share the bot's client, hence its book)."""
-        now = self.clock()
-        found = book_for(self.watcher_client).active(now)
-        if self.bot_client is not None:
-            found += book_for(self.bot_client).active(now)
-        return sorted(found, key=lambda w: (w.until, w.part, w.where))
+        """The waits Telegram imposed that are in force: the watcher's, the bot's, the publisher's."""
+        return active_waits([self.watcher_client, self.bot_client], self.clock())
 
     async def beat_now(self) -> None:
         """Write one heartbeat: each part's state, the waits in force, failing publication."""

@@ -72,6 +72,13 @@ def book_for(client: Any) -> WaitBook:
     return book
 
 
+def active_waits(clients: list[Any], now: float) -> list[Wait]:
+    """The waits in force in the books of ``clients`` (one book per client, so the bot and
+    the publisher, which share the bot's client, share its book), soonest first."""
+    found = [w for client in clients if client is not None for w in book_for(client).active(now)]
+    return sorted(found, key=lambda w: (w.until, w.part, w.where))
+
+
 def note_wait(client: Any, part: str, where: str, seconds: float, now: float,
               reason: str = "flood wait") -> Wait:
     """Telegram told ``part`` to wait ``seconds`` before sending to ``where`` again."""
