@@ -9,11 +9,20 @@ other. "The same text" is the same-statement matcher of the deduplication work
 translation, with no time window: copies within the statement window are usually joined to
 their statement already; this finds the older ones, a channel posting a text again, and near
 copies that were split off or not joined.
+
+Indexing is CPU work (about 60 µs a text; 17,000 approvals take seconds), so each batch read
+from the store is added in a worker thread and the bot's event loop keeps answering meanwhile.
+The index is not thread-safe: whatever touches a desk's memory does so inside :func:`held`,
+which holds the memory's lock, so nothing reads or changes it while a thread adds to it. The bot
+builds the memory as it starts (:func:`warm`), so that its first card does not wait for it.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import replace
 from weakref import WeakKeyDictionary
 
@@ -26,6 +35,7 @@ from relay.review.cards import fmt_time
 from relay.review.conversation import ButtonSpec, Press, RefreshCards, Response, Say
 from relay.review.desk import Desk
 from relay.review.texts import t
+from relay.store.glossary import Remembered
 from relay.text.formatting import FormattedText
 from relay.text.split import split
 
@@ -36,14 +46,21 @@ BATCH = 2000
 _SETTINGS = replace(MatchSettings(), window_days=365.0 * 100)  # every approved translation
 
 
-
 class Memory:
-    """Approved translations by target language, read on from the store as approvals come."""
+    """Approved translations by target language, read on from the store as approvals come.
+
+    Use it only inside :func:`held` (its lock): a worker thread may be adding to it."""
 
     def __init__(self) -> None:
         self.after = 0  # the audit row read up to
         self.indexes: dict[str, StatementIndex] = {}
         self.approved_at: dict[int, int] = {}
+        self.lock = asyncio.Lock()  # one reader-on at a time; no use while a thread adds
+
+    def add_all(self, found: Sequence[Remembered]) -> None:
+        """Index a batch read from the store (in a worker thread, the lock held)."""
+        for r in found:
+            self.add(r.job_id, r.language, r.source_text, r.approved_at)
 
     def add(self, job_id: int, language: str, source_text: str, approved_at: int) -> None:
         index = self.indexes.setdefault(language, StatementIndex(_SETTINGS))
@@ -69,15 +86,48 @@ class Memory:
 _MEMORY: WeakKeyDictionary[Desk, Memory] = WeakKeyDictionary()
 
 
-async def current(desk: Desk) -> Memory:
-    """The desk's memory, with the translations approved since it was last read."""
+@contextlib.asynccontextmanager
+async def held(desk: Desk) -> AsyncIterator[Memory]:
+    """The desk's memory, with the translations approved since it was last read, for use
+    until the block ends: no other card reads on or changes it meanwhile."""
     memory = _MEMORY.setdefault(desk, Memory())
-    while True:
-        found, memory.after = await desk.store.approved_since(memory.after, BATCH)
-        for r in found:
-            memory.add(r.job_id, r.language, r.source_text, r.approved_at)
-        if len(found) < BATCH:
-            return memory
+    async with memory.lock:
+        while True:
+            found, memory.after = await desk.store.approved_since(memory.after, BATCH)
+            await _in_thread(memory.add_all, found)
+            if len(found) < BATCH:
+                break
+        yield memory
+
+
+async def _in_thread(add: Callable[[Sequence[Remembered]], None],
+                     found: Sequence[Remembered]) -> None:
+    """``add(found)`` in a worker thread. A caller cancelled meanwhile (the bot stopping)
+    still waits for the thread to finish, so that the lock is not given up while the index
+    is being changed, then is cancelled."""
+    if not found:
+        return
+    adding = asyncio.ensure_future(asyncio.to_thread(add, found))
+    cancelled = False
+    while not adding.done():
+        try:
+            await asyncio.wait((adding,))
+        except asyncio.CancelledError:
+            cancelled = True
+    if cancelled:
+        raise asyncio.CancelledError from adding.exception()
+    adding.result()
+
+
+async def warm(desk: Desk) -> None:
+    """Build the desk's memory in the background (at the bot's start), so that the first
+    card does not wait for it. A failure is logged; the cards read on again anyway."""
+    try:
+        async with held(desk) as memory:
+            log.info(event("memory.ready", translations=len(memory.approved_at),
+                           after=memory.after))
+    except Exception:  # noqa: BLE001 - the bot runs on without it; a card builds it
+        log.exception(event("memory.warm_failed"))
 
 
 async def card_hint(desk: Desk, job: JobView,
@@ -85,14 +135,15 @@ async def card_hint(desk: Desk, job: JobView,
     """The card's memory line and button, for a job waiting for its translation."""
     if job.status != Status.QUEUED:
         return [], []
-    memory = await current(desk)
-    earlier = memory.earlier(job)
-    while earlier is not None and not offerable(job, await desk.job(earlier)):
-        memory.forget(earlier)  # no longer approved: perhaps another approved copy is
+    async with held(desk) as memory:
         earlier = memory.earlier(job)
+        while earlier is not None and not offerable(job, await desk.job(earlier)):
+            memory.forget(earlier)  # no longer approved: perhaps another approved copy is
+            earlier = memory.earlier(job)
+        approved_at = memory.approved_at.get(earlier) if earlier is not None else None
     if earlier is None:
         return [], []
-    date = fmt_time(memory.approved_at.get(earlier)).split(" ")[0]
+    date = fmt_time(approved_at).split(" ")[0]
     return ([t(lang, "memory.card", earlier=earlier, date=date)],
             [[ButtonSpec(t(lang, "button.memory", earlier=earlier), ACTION, earlier)]])
 
@@ -113,7 +164,8 @@ async def send_earlier(desk: Desk, person: Person, chat_id: int, press: Press) -
     earlier = await desk.job(earlier_id)
     if job is None or job.status != Status.QUEUED or not offerable(job, earlier):
         if job is not None and earlier is not None:
-            (await current(desk)).forget(earlier.id)
+            async with held(desk) as memory:
+                memory.forget(earlier.id)
         # the card is shown again without the stale button
         return desk.refuse(t(lang, "memory.gone", job=press.job_id, earlier=earlier_id),
                            user=person.id, what=ACTION, job=press.job_id,

@@ -23,7 +23,7 @@ from telethon.tl import types
 from relay.config import Settings
 from relay.core.jobview import JobView
 from relay.logs import event
-from relay.review import actions, board, inbox, statements
+from relay.review import actions, board, inbox, memory, statements
 from relay.review.conversation import ButtonRows, CardEdit, Incoming, RefreshCards, Response, Say
 from relay.review.desk import Desk
 from relay.store.api import Store
@@ -55,6 +55,7 @@ class ReviewBot:
         self._cards_lock = asyncio.Lock()
         self._carded_up_to = 0  # every queued job up to this id has its card
         self._loop_task: asyncio.Task | None = None
+        self._warming: asyncio.Task | None = None  # the translation memory, built at start
         self._stopping = False
         self._inflight = 0
         self._idle = asyncio.Event()
@@ -82,6 +83,8 @@ class ReviewBot:
             await install_command_menus(self.client, self.desk.settings)
         except _SEND_ERRORS as exc:
             log.warning(event("bot.menu_failed", error=type(exc).__name__))
+        # issue 14: the memory is built first (in a worker thread), before the first card asks
+        self._warming = asyncio.create_task(memory.warm(self.desk), name="bot-memory")
         self._loop_task = asyncio.create_task(self._card_loop(), name="bot-cards")
         self._ready.set()
         log.info(event("bot.started", username=self.me.username, people=len(self.desk.people),
@@ -90,9 +93,10 @@ class ReviewBot:
     async def stop(self, timeout: float = 5.0) -> None:
         self._stopping = True
         self._ready.clear()
-        if self._loop_task:
-            self._loop_task.cancel()
-            await asyncio.gather(self._loop_task, return_exceptions=True)
+        for task in (self._warming, self._loop_task):
+            if task:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
         try:
             await asyncio.wait_for(self._idle.wait(), timeout)
         except TimeoutError:
