@@ -90,10 +90,11 @@ class Service:
                                       on_failed=bot.publish_failed)
                 bot.on_approved = publisher.wake
                 self.publisher = publisher
-        self.statements = StatementMatcher.for_settings(settings)  # issue 11: finds copies
         self.ingest = (ProcessIngest(db.path, settings.watcher.statement_window_days,
                                      on_error=db.noticed)
                        if settings.watcher.ingest_process else None)  # issue 9: another core
+        # issue 11: the index of statements that finds copies, here unless the child holds it
+        self.statements = None if self.ingest else StatementMatcher.for_settings(settings)
         if self.bot is not None:  # the index lives where posts are decided
             self.bot.desk.statements = self.ingest or self.statements
         # issue 14: machine drafts in the background (None without an engine)
@@ -179,7 +180,7 @@ class Service:
                 await self.ingest.start()
             except IngestProcessGone as exc:
                 raise ServiceError(str(exc)) from None
-        else:
+        elif self.statements is not None:
             await self.statements.rebuild(self.store, int(self.clock()))
         await self.watcher.start()
         if self.metrics is not None:

@@ -70,7 +70,6 @@ class Watcher:
         self.settings = settings
         self.clock = clock
         self.on_jobs_changed = on_jobs_changed  # told the jobs a post created or changed
-        self.statements = statements  # issue 11: copies found before storing join a statement
         self.on_statement_joined = on_statement_joined  # told the jobs a copy or forward joined
         self.on_statement_left: Callable[[list[int], list[int]], Any] | None = None
         self.watched = [WatchedSource(s, policy_for(s, settings)) for s in settings.sources]
