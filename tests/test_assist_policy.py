@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from relay.assist.policy import CLOSED, HALF_OPEN, OPEN, Breaker, RateLimit, backoff
+from relay.assist.policy import CLOSED, HALF_OPEN, OPEN, Breaker, RateLimit
+from relay.core.retry import backoff
 
 
 def test_backoff_doubles_up_to_a_cap() -> None:

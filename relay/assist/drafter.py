@@ -25,9 +25,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from relay.assist.engine import Engine, EngineError, MachineText
-from relay.assist.policy import Policy, backoff
+from relay.assist.policy import Policy
 from relay.assist.scores import score
 from relay.config import keys
+from relay.core.retry import backoff
 from relay.core.sanitize import MAX_TRANSLATION_CHARS, InputError, clean_text
 from relay.logs import event
 from relay.store.api import Store

@@ -14,11 +14,6 @@ from dataclasses import dataclass, field
 CLOSED, OPEN, HALF_OPEN = "closed", "open", "half-open"
 
 
-def backoff(attempt: int, base: float = 1.0, cap: float = 30.0) -> float:
-    """The pause before try ``attempt + 1`` (attempt 1 failed: ``base``; then doubled)."""
-    return min(cap, base * 2 ** max(0, attempt - 1))
-
-
 @dataclass
 class RateLimit:
     """At most ``per_minute`` requests in any minute: a token bucket of one minute's worth

@@ -16,6 +16,7 @@ from telethon import TelegramClient, errors
 
 from relay.assist.setup import drafter_for
 from relay.config import Settings
+from relay.core.retry import backoff
 from relay.logs import event
 from relay.review.statement_index import StatementMatcher
 from relay.service import heartbeat
@@ -333,10 +334,10 @@ class Service:
 
     async def _restart(self, component: Component, now: float) -> None:
         component.failures += 1
-        backoff = min(300.0, 2.0 ** component.failures)
-        component.retry_at = now + backoff
+        pause = backoff(component.failures + 1, cap=300.0)  # 2 s after the first failure
+        component.retry_at = now + pause
         log.warning(event("component.restart", component=component.name,
-                          attempt=component.failures, next_in=backoff))
+                          attempt=component.failures, next_in=pause))
         try:
             await component.stop()
             await component.start()

@@ -24,6 +24,7 @@ from telethon.tl import types
 
 from relay.config import Settings, Target
 from relay.core.jobview import JobView
+from relay.core.retry import backoff
 from relay.logs import event
 from relay.review.publish_errors import locate
 from relay.store.api import Store
@@ -216,10 +217,10 @@ class Publisher:
                 self.on_failed(item.job_id, locate(reason, self.where(item.target)) or reason)
             return
         except (errors.RPCError, OSError, ConnectionError, ValueError) as exc:
-            backoff = min(3600, 5 * 2 ** min(item.attempts, 10))
-            await self.store.delay(item.id, int(self.clock()) + backoff, failure_reason(exc),
+            pause = int(backoff(item.attempts + 1, base=5, cap=3600))
+            await self.store.delay(item.id, int(self.clock()) + pause, failure_reason(exc),
                               int(self.clock()), count_attempt=True)
-            log.warning(event("publish.retry", item=item.id, seconds=backoff,
+            log.warning(event("publish.retry", item=item.id, seconds=pause,
                               error=failure_reason(exc)))
             return
         published = await self.store.finish(item, int(self.clock()))
