@@ -158,3 +158,50 @@ async def test_a_forward_from_a_private_channel_is_credited_as_telegram_shows_it
     await w.settle()
     fwd = (await w.rows("SELECT fwd_from FROM messages WHERE channel_id = ?", w.haft.id))[0][0]
     assert "Secret Council" not in fwd  # Telegram did not show it: never invented
+
+
+async def test_a_statement_relay_import_stores_while_relay_runs_is_joined_by_live_copies(
+        w, tmp_path, capsys, caplog):
+    """`relay import` writes beside the running service: it tells it (SIGUSR1, found through
+    the data folder's lock), the ingest process reads its statement index again, and a live
+    copy of the imported statement joins it instead of getting jobs of its own."""
+    import asyncio
+    import json
+    import logging
+    import os
+    import signal
+    import time
+
+    from relay.cli.main import main
+    from relay.cli.maintenance import exclusive
+
+    when = int(time.time()) - 60
+    export = tmp_path / "result.json"
+    export.write_text(json.dumps({"name": VAHED.name, "type": "public_channel",
+                                  "id": w.vahed.id, "messages": [
+                                      {"id": 900, "type": "message", "date": "2026-01-01T00:00:00",
+                                       "date_unixtime": str(when), "from": VAHED.name,
+                                       "from_id": f"channel{w.vahed.id}", "text": OTHER}]},
+                                 ensure_ascii=False), encoding="utf-8")
+    w.service.install_signal_handlers()
+    try:
+        with caplog.at_level(logging.INFO), exclusive(w.settings, "run"):  # as `relay run` does
+            code = await asyncio.to_thread(
+                main, ["--config", str(w.settings.path), "import", str(export)])
+            for _ in range(500):
+                if "statements.reindexed" in caplog.text:
+                    break
+                await asyncio.sleep(0.01)
+    finally:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGUSR1):
+            loop.remove_signal_handler(sig)
+    assert code == 0
+    assert f"told the running relay (pid {os.getpid()}) to read the statements again" in (
+        capsys.readouterr().out)
+    assert "statements.reindexed posts=1" in caplog.text
+    assert [(c, t) for _, c, t, _ in await jobs(w)] == [(w.vahed.id, "en"), (w.vahed.id, "es")]
+    w.tg.post(w.haft, OTHER + FOOTER)  # a live copy of the imported statement
+    await w.settle()
+    assert await members(w) == [(w.haft.id, "copy")]
+    assert len(await jobs(w)) == 2

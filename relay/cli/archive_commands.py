@@ -78,6 +78,7 @@ def run_backfill(settings: Settings, args: argparse.Namespace) -> int:
 def run_import(settings: Settings, args: argparse.Namespace) -> int:
     """`relay import FILE`: import a Telegram Desktop export."""
 
+    from relay.cli.reload import tell_statements_changed
     from relay.importer import ExportFormatError, import_export
     from relay.store.sqlite_store import open_store
 
@@ -93,7 +94,8 @@ def run_import(settings: Settings, args: argparse.Namespace) -> int:
             report = await import_export(db, settings, path, queue=not args.no_queue,
                                          progress=lambda done, total: progress_line(
                                              f"importing: {done}/{total} messages"))
-            return "\n".join([*report.lines(), report.summary()])
+            told = tell_statements_changed(settings) if report.stored else None
+            return "\n".join([*report.lines(), report.summary(), *([told] if told else [])])
         except ExportFormatError as exc:
             progress_line("")
             if exc.report is not None:

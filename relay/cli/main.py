@@ -37,7 +37,8 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("run", help="run the service (watcher, bot, publisher) until stopped",
                    description="Run relay as a long-lived service. SIGTERM or SIGINT stops it "
-                   "cleanly; SIGHUP (or `relay reload`) re-reads the configuration.")
+                   "cleanly; SIGHUP (or `relay reload`) re-reads the configuration; SIGUSR1 "
+                   "(sent by `relay import`) re-reads the statement index.")
     login = sub.add_parser("login", help="sign the watcher account in (interactive)",
                            description="Sign the watcher user account in: phone number, the "
                            "code Telegram sends, and the two-step password if one is set. "

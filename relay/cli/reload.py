@@ -65,3 +65,23 @@ def run_reload(settings: Settings, say: Callable[[str], None]) -> None:
                            "`relay reload` as the same user") from None
     say(f"asked `relay run` (pid {holder.pid}) to reload {settings.path}; its log says what "
         "changed (config.reloaded) or why nothing did (config.reload_failed)")
+
+
+def tell_statements_changed(settings: Settings) -> str | None:
+    """After ``relay import`` stored posts: a running ``relay run`` reads its statement index
+    again (SIGUSR1), so that a live copy of an imported statement joins it. What to tell the
+    operator, or None when no relay runs."""
+    try:
+        holder = running_holder(settings.storage.data_dir)
+    except CommandError:
+        return None
+    if holder is None or holder.command != "run":
+        return None
+    try:
+        os.kill(holder.pid, signal.SIGUSR1)
+    except OSError as exc:
+        return (f"could not tell the running relay (pid {holder.pid}) to read the imported "
+                f"statements ({exc.strerror}): restart it so that live copies join them")
+    return (f"told the running relay (pid {holder.pid}) to read the statements again: live "
+            "copies of the imported posts join them (statements.reindexed in its log)")
+

@@ -6,8 +6,8 @@ requests), decides and stores posts in order with :class:`relay.telegram.ingest_
 PostDecider` and :class:`relay.store.ingest_writer.IngestWriter`, and answers each batch of
 writes once it has committed. It holds the statement index (rebuilt from the store at start)
 and each channel's recent languages. Signals are the service's business: the process ignores
-SIGINT, SIGTERM and SIGHUP and ends when the service closes the socket, after the batch in
-hand, so a stop or a kill of the service never cuts a transaction short.
+SIGINT, SIGTERM, SIGHUP and SIGUSR1 and ends when the service closes the socket, after the
+batch in hand, so a stop or a kill of the service never cuts a transaction short.
 """
 
 from __future__ import annotations
@@ -109,12 +109,26 @@ class Worker:
         self.writer = writer
         self.decider = decider
 
+    def reindex(self) -> int:
+        """The statement index read again from the store (posts another command stored)."""
+        statements = self.decider.statements
+        if statements is None:
+            return 0
+        return statements.rebuild_from(
+            self.writer.statement_posts(int(time.time()) - statements.window_seconds))
+
     def handle(self, requests: list[tuple], send: Any) -> None:
         """Decide and write ``requests`` in order; ``send`` each group's replies once written."""
         writes: list[Write] = []
         owners: list[tuple[int, Any]] = []
         failed: list[Reply] = []  # one post that could not be decided fails alone, as inline
         for request in requests:
+            if request[0] == "reindex":  # after the writes before it, which it must see
+                if writes or failed:
+                    send(failed + self.write(writes, owners))
+                    writes, owners, failed = [], [], []
+                send([self._answer(request[1], self.reindex)])
+                continue
             try:
                 self._take(request, writes, owners)
             except Exception as exc:  # noqa: BLE001 - told to the post's caller (or logged)
@@ -149,6 +163,13 @@ class Worker:
         elif kind == "replace" and statements is not None:
             statements.replace(*request[1:])
 
+    @staticmethod
+    def _answer(rid: int, work: Any) -> Reply:
+        try:
+            return rid, True, work()
+        except Exception as exc:  # noqa: BLE001 - told to the caller
+            return rid, False, exc
+
     def write(self, writes: list[Write], owners: list[tuple[int, Any]]) -> list[Reply]:
         if not writes:
             return []
@@ -171,13 +192,12 @@ def serve(sock: socket.socket, database: str, window_days: float) -> int:
     try:
         writer = IngestWriter(database)
         statements = StatementMatcher(MatchSettings(window_days=window_days))
-        since = int(time.time()) - statements.window_seconds
-        indexed = statements.rebuild_from(writer.statement_posts(since))
+        worker = Worker(writer, PostDecider(statements))
+        indexed = worker.reindex()
     except Exception as exc:  # noqa: BLE001 - told to the service, which says it in one line
         sock.sendall(pack(("failed", f"{type(exc).__name__}: {exc}")))
         return 1
     sock.sendall(pack(("ready", indexed)))
-    worker = Worker(writer, PostDecider(statements))
     frames = FrameReader(sock)
     try:
         while (requests := frames.next_batch(MAX_WRITES)) is not None:
@@ -190,7 +210,7 @@ def serve(sock: socket.socket, database: str, window_days: float) -> int:
 
 
 def main(argv: list[str]) -> int:
-    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+    for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGUSR1"):
         signal.signal(getattr(signal, name), signal.SIG_IGN)
     fd, database, window = argv
     with socket.socket(fileno=int(fd)) as sock:

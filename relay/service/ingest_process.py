@@ -40,7 +40,7 @@ log = logging.getLogger("relay.watcher")
 
 START_TIMEOUT_SECONDS = 120.0  # importing relay and indexing a month of statements
 RESTART_PAUSE_SECONDS = 5.0
-ASKED = frozenset({"post", "delete"})  # the requests the child answers
+ASKED = frozenset({"post", "delete", "reindex"})  # the requests the child answers
 
 
 class IngestProcessGone(RuntimeError):
@@ -151,6 +151,12 @@ class ProcessIngest:
                            now: int) -> list[int]:
         jobs: list[int] = await self._ask("delete", channel_id, list(message_ids), now)
         return jobs
+
+    async def reindex(self) -> int:
+        """Read the statement index again from the store, after the posts sent before
+        (posts another command, ``relay import``, stored); how many posts it holds."""
+        indexed: int = await self._ask("reindex")
+        return indexed
 
     def forget(self, unit: Unit) -> None:
         """A post split off its statement (the review desk): later copies no longer find it."""

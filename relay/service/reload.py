@@ -14,6 +14,9 @@ logged in one line, and:
   the next publication with the current channel, template and credit.
 
 Everything else needs a restart: one line names those keys; their running values are kept.
+
+SIGUSR1 (``relay import`` sends it when it stored posts while relay runs) reads the statement
+index again from the store, so that a live copy of an imported statement joins it.
 """
 
 from __future__ import annotations
@@ -29,7 +32,10 @@ from relay.service.config_diff import ConfigChange, compare
 from relay.telegram.menu import install_command_menus
 
 if TYPE_CHECKING:
+    from relay.review.statement_index import StatementMatcher
+    from relay.service.ingest_process import ProcessIngest
     from relay.service.site_updater import SiteUpdater
+    from relay.store.api import Store
     from relay.telegram.bot import ReviewBot
     from relay.telegram.publisher import Publisher
     from relay.telegram.watcher import Watcher
@@ -45,6 +51,12 @@ class Running(Protocol):
     publisher: Publisher | None
     watcher: Watcher
     site: SiteUpdater | None
+    ingest: ProcessIngest | None
+    statements: StatementMatcher | None
+    clock: Callable[[], float]
+
+    @property
+    def store(self) -> Store: ...
 
 
 class Reloader:
@@ -97,6 +109,29 @@ class Reloader:
         if change.sources.added:
             await _watch_new_sources(service.watcher)
         return change
+
+    def reindex_soon(self) -> None:
+        """From SIGUSR1: read the statement index again, in the service's loop."""
+        task = asyncio.get_running_loop().create_task(self.reindex(), name="statements-reindex")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def reindex(self) -> int | None:
+        """The statement index read again from the store (where posts are decided: the ingest
+        process, or this process); how many posts it holds, None when it failed (logged)."""
+        service = self.service
+        try:
+            if service.ingest is not None:
+                indexed = await service.ingest.reindex()
+            elif service.statements is not None:
+                indexed = await service.statements.rebuild(service.store, int(service.clock()))
+            else:
+                return None
+        except Exception as exc:  # noqa: BLE001 - the index in use stays; a restart reads it
+            log.error(event("statements.reindex_failed", error=f"{type(exc).__name__}: {exc}"))
+            return None
+        log.info(event("statements.reindexed", posts=indexed))
+        return indexed
 
     async def stop(self) -> None:
         for task in list(self._tasks):

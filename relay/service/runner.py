@@ -313,6 +313,7 @@ class Service:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self._on_signal, sig)
         loop.add_signal_handler(signal.SIGHUP, self.reloader.request)  # reload the config
+        loop.add_signal_handler(signal.SIGUSR1, self.reloader.reindex_soon)  # `relay import`
 
     # ------------------------------------------------------------------ supervision
     def health(self) -> dict[str, bool]:
