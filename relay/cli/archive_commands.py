@@ -79,7 +79,8 @@ def run_import(settings: Settings, args: argparse.Namespace) -> int:
     """`relay import FILE`: import a Telegram Desktop export."""
 
     from relay.cli.reload import tell_statements_changed
-    from relay.importer import ExportFormatError, import_export
+    from relay.importer.desktop_import import import_export
+    from relay.importer.report import ExportFormatError
     from relay.store.sqlite_store import open_store
 
     path = Path(args.file)
