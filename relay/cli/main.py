@@ -146,6 +146,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     import asyncio
+    import signal
 
     from relay.logs import setup_logging
     from relay.service.runner import ServiceError, run_service
@@ -154,6 +155,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     check_session(settings.secrets)  # a mangled RELAY_SESSION: one line naming it
     setup_logging(settings.logging.level, settings.logging.format, settings.secret_values())
     check_database(settings.storage.database, write=True)
+    # Once the lock names `relay run`, `relay reload` (SIGHUP) and `relay import` (SIGUSR1)
+    # signal it; both would end the process until the service's own handlers are in place.
+    for name in ("SIGHUP", "SIGUSR1"):
+        signal.signal(getattr(signal, name), signal.SIG_IGN)
     with exclusive(settings, "run"):
         try:
             asyncio.run(run_service(settings))
