@@ -1,7 +1,9 @@
-"""Shared fixtures: a simulated Telegram, a real SQLite file, and settings written as TOML."""
+"""Shared fixtures: a simulated Telegram, a real SQLite file, settings written as TOML, a running
+watcher and a running review team."""
 
 from __future__ import annotations
 
+import contextlib
 import textwrap
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -15,6 +17,7 @@ from relay.telegram.client import ReadOnlyClient
 from relay.telegram.sim.cast import HAFT_TAPPEH, REZA, SARA, TARGETS, VAHED, WATCHER, config_toml
 from relay.telegram.sim.world import Account, Chan, SimTelegram
 from relay.telegram.watcher import Watcher
+from tests.review_world import ReviewWorld, running
 
 _SETTINGS = """\
 [storage]
@@ -34,12 +37,13 @@ BASE_CONFIG = _SETTINGS + config_toml((VAHED, HAFT_TAPPEH), TARGETS, (SARA, REZA
 
 @pytest.fixture
 def make_settings(tmp_path: Path) -> Callable[..., Settings]:
-    def make(extra: str = "", *, first: int = 50, body: str | None = None) -> Settings:
+    def make(extra: str = "", *, first: int = 50, body: str | None = None,
+             env: dict[str, str] | None = None) -> Settings:
         path = tmp_path / "relay.toml"
         text = body if body is not None else BASE_CONFIG.format(data=tmp_path.as_posix(),
                                                                 first=first)
         path.write_text(text + textwrap.dedent(extra), encoding="utf-8")
-        return load_settings(path, env={})
+        return load_settings(path, env=env or {})
 
     return make
 
@@ -77,16 +81,34 @@ def world() -> World:
     return World()
 
 
-@pytest.fixture
-async def running_watcher(world: World, db: Database,
-                          settings: Settings) -> AsyncIterator[Watcher]:
+@contextlib.asynccontextmanager
+async def watching(world: World, db: Database, settings: Settings) -> AsyncIterator[Watcher]:
+    """A watcher on the world's watcher account, started; stopped and disconnected at the
+    end."""
     client = world.watcher_client()
     await client.connect()
     watcher = Watcher(client, SqliteStore(db), settings)
     await watcher.start()
-    yield watcher
-    await watcher.stop()
-    await client.disconnect()
+    try:
+        yield watcher
+    finally:
+        await watcher.stop()
+        await client.disconnect()
+
+
+@pytest.fixture
+async def running_watcher(world: World, db: Database,
+                          settings: Settings) -> AsyncIterator[Watcher]:
+    async with watching(world, db, settings) as watcher:
+        yield watcher
+
+
+@pytest.fixture
+async def w(tmp_path: Path) -> AsyncIterator[ReviewWorld]:
+    """A running review team (tests/review_world.py). A module whose tests need another team
+    defines a ``w`` of its own."""
+    async with running(ReviewWorld(tmp_path)) as world:
+        yield world
 
 
 def rows(db_path: Path, sql: str, *params: object) -> list[tuple]:

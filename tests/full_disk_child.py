@@ -12,15 +12,11 @@ scripted Telegram; its exit code is the second run's.
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
 
-import relay.service.runner as service_module
-from relay.cli import main as cli
-from relay.telegram.client import ReadOnlyClient
+from tests.relay_child import STRIKE, relay_run
 from tests.review_world import ReviewWorld
-from tests.sigterm_child import stored
 
 READY_AT = 30
 WHILE_DOWN = 10
@@ -28,41 +24,20 @@ WHILE_DOWN = 10
 
 def main(folder: str) -> int:
     world = ReviewWorld(Path(folder))
-    service_module.make_watcher_client = (
-        lambda settings: world.tg.client(world.watcher, cls=ReadOnlyClient))
-    service_module.make_bot_client = lambda settings: world.tg.client(None)
-    real_run_service = service_module.run_service
     posted = 0
 
-    def post() -> None:
+    def post(_: int = 0) -> None:
         nonlocal posted
         posted += 1
-        world.tg.post(world.vahed, f"کارگران شرکت واحد امروز اعتصاب کردند. شماره {posted}")
+        world.tg.post(world.vahed, STRIKE.format(posted))
 
-    async def run_service_while_posting(settings):
-        async def feed() -> None:
-            ready = False
-            while True:
-                post()
-                if not ready and (count := stored(world.settings.storage.database)) >= READY_AT:
-                    ready = True
-                    print(f"ready {count}", flush=True)
-                await asyncio.sleep(0.02)
-        poster = asyncio.create_task(feed())
-        try:
-            await real_run_service(settings)
-        finally:
-            poster.cancel()
-
-    argv = ["--config", str(world.settings.path), "run"]
-    service_module.run_service = run_service_while_posting
-    print(f"stopped {cli.main(argv)}", flush=True)
+    code = relay_run(world, post, every=0.02, ready_at=READY_AT, say_count=True)
+    print(f"stopped {code}", flush=True)
     for _ in range(WHILE_DOWN):
         post()
     print(f"posted {posted}", flush=True)
     sys.stdin.readline()
-    service_module.run_service = real_run_service
-    return cli.main(argv)
+    return relay_run(world)  # the second run: nobody posts
 
 
 if __name__ == "__main__":

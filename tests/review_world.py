@@ -10,6 +10,7 @@ from typing import Any
 from telethon.tl import types
 
 from relay.config import Settings, load_settings
+from relay.review.conversation import Incoming
 from relay.service.runner import Service
 from relay.store.db import Database
 from relay.telegram.callbacks import CallbackSigner
@@ -174,13 +175,31 @@ STRIKE_FARSI = "کارگران شرکت واحد امروز در اعتراض ب
 
 
 @contextlib.asynccontextmanager
-async def team_with_a_card(tmp: Path) -> AsyncIterator[ReviewWorld]:
-    """A running review team with one Farsi post from @vahed carded (jobs 1 and 2)."""
-    world = ReviewWorld(tmp)
+async def running(world: ReviewWorld) -> AsyncIterator[ReviewWorld]:
+    """``world`` started, and stopped at the end."""
     await world.start()
     try:
-        world.tg.post(world.vahed, STRIKE_FARSI)
-        await world.settle()
         yield world
     finally:
         await world.stop()
+
+
+@contextlib.asynccontextmanager
+async def team_with_a_card(tmp: Path) -> AsyncIterator[ReviewWorld]:
+    """A running review team with one Farsi post from @vahed carded (jobs 1 and 2)."""
+    async with running(ReviewWorld(tmp)) as world:
+        world.tg.post(world.vahed, STRIKE_FARSI)
+        await world.settle()
+        yield world
+
+
+async def command(w: ReviewWorld, who: Account, text: str) -> str:
+    """``who`` says ``text`` in the review group; the bot's last message there, once settled."""
+    w.say(who, text)
+    await w.settle()
+    return w.last_from_bot().message
+
+
+def said(w: ReviewWorld, who: int, text: str, **kw: Any) -> Incoming:
+    """``text`` from user ``who`` in the review group, as the bot's use cases receive it."""
+    return Incoming(w.group.marked_id, who, 900, text, **kw)

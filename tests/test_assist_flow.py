@@ -11,60 +11,12 @@ import io
 import json
 import logging
 
-import pytest
-
 from relay.assist.scripted_engine import ScriptedEngine
-from relay.config import load_settings
-from tests.review_world import BOT_TOKEN, ReviewWorld
+from tests import assist_world
+from tests.assist_world import FARSI, HUMAN, MACHINE, assisted_team, drafts_done, made
+from tests.review_world import ReviewWorld
 
-FARSI = "کارگران شرکت واحد امروز در اعتراض به حقوق معوقه دست به اعتصاب زدند."
-MACHINE = "The workers of the Vahed company today went to strike in protest of wages delayed."
-HUMAN = "The workers of the Vahed bus company went on strike today in protest at delayed wages."
-
-
-def with_engine(world: ReviewWorld, engine: ScriptedEngine, **keys: object) -> None:
-    path = world.settings.path
-    extra = {"libretranslate": '["en"]', "url": f'"{engine.url}"', "retries": 0,
-             "breaker_failures": 2, "breaker_cooldown_seconds": 60, "timeout_seconds": 2}
-    extra.update({k: str(v) for k, v in keys.items()})
-    path.write_text(path.read_text(encoding="utf-8") + "\n[translation]\n" + "".join(
-        f"{k} = {v}\n" for k, v in extra.items()), encoding="utf-8")
-    world.settings = load_settings(path, env={"RELAY_BOT_TOKEN": BOT_TOKEN,
-                                              "RELAY_TRANSLATE_API_KEY": "lt-secret-key"})
-
-
-@pytest.fixture
-def engine():
-    with ScriptedEngine({FARSI: MACHINE}) as scripted:
-        yield scripted
-
-
-@pytest.fixture
-async def w(tmp_path, engine):
-    world = ReviewWorld(tmp_path)
-    with_engine(world, engine)
-    await world.start()
-    yield world
-    await world.stop()
-
-
-async def drafts_done(w: ReviewWorld, count: int) -> None:
-    """Until ``count`` drafts were attempted (the worker runs in the background)."""
-    for _ in range(500):
-        if (await w.rows("SELECT COUNT(*) FROM machine_drafts"))[0][0] >= count:
-            break
-        await asyncio.sleep(0.01)
-    await w.settle()
-
-
-async def made(w: ReviewWorld, count: int) -> None:
-    """Until ``count`` drafts exist (not failures), and the cards show them."""
-    for _ in range(500):
-        if (await w.rows("SELECT COUNT(*) FROM machine_drafts WHERE text IS NOT NULL")
-                )[0][0] >= count:
-            break
-        await asyncio.sleep(0.01)
-    await w.settle()
+engine, w = assist_world.engine, assist_world.w  # the fixtures
 
 
 async def post(w: ReviewWorld, text: str = FARSI, drafts: int = 1):
@@ -191,10 +143,7 @@ async def test_a_failing_engine_means_cards_without_drafts_and_one_warning(tmp_p
     caplog.set_level(logging.INFO, logger="relay.assist")
     with ScriptedEngine() as engine:
         engine.mode, engine.status = "fail", 503
-        world = ReviewWorld(tmp_path)
-        with_engine(world, engine)
-        await world.start()
-        try:
+        async with assisted_team(tmp_path, engine) as world:
             for i in range(4):
                 world.tg.post(world.vahed, f"{FARSI} {i}")
             await world.settle()
@@ -224,8 +173,6 @@ async def test_a_failing_engine_means_cards_without_drafts_and_one_warning(tmp_p
             warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
             assert len(warnings) == 1  # one warning line for the whole outage
             assert all("Machine draft" in world.card(job).message for job in (1, 3, 5, 7))
-        finally:
-            await world.stop()
 
 
 async def test_status_and_export_show_the_figures(w, tmp_path):

@@ -8,28 +8,15 @@ from __future__ import annotations
 
 import logging
 
-import pytest
 from telethon.tl import types
 
 from relay.assist.scripted_engine import ScriptedEngine
 from relay.text.formatting import utf16_len
-from tests.review_world import ReviewWorld
-from tests.test_assist_flow import FARSI, HUMAN, MACHINE, drafts_done, made, with_engine
+from tests import assist_world
+from tests.assist_world import FARSI, HUMAN, MACHINE, assisted_team, drafts_done, made
+from tests.review_world import ReviewWorld, command
 
-
-@pytest.fixture
-def engine():
-    with ScriptedEngine({FARSI: MACHINE}) as scripted:
-        yield scripted
-
-
-@pytest.fixture
-async def w(tmp_path, engine):
-    world = ReviewWorld(tmp_path)
-    with_engine(world, engine)
-    await world.start()
-    yield world
-    await world.stop()
+engine, w = assist_world.engine, assist_world.w  # the fixtures
 
 
 async def queued(w: ReviewWorld, text: str = FARSI, drafts: int = 1) -> types.Message:
@@ -38,12 +25,6 @@ async def queued(w: ReviewWorld, text: str = FARSI, drafts: int = 1) -> types.Me
     await drafts_done(w, drafts)
     await made(w, drafts)
     return w.card(len(w.cards()) - 1)
-
-
-async def command(w: ReviewWorld, who, text: str) -> str:
-    w.say(who, text)
-    await w.settle()
-    return w.last_from_bot().message
 
 
 async def test_a_farsi_translator_corrects_the_draft_and_the_editor_sees_the_glossary(w):
@@ -196,18 +177,13 @@ async def test_the_api_key_in_an_engines_error_never_reaches_the_log(tmp_path, c
     with ScriptedEngine() as engine:
         engine.mode, engine.status = "fail", 500
         engine.error_body = b'{"error": "bad key lt-secret-key for https://x?api_key=lt-secret-key"}'
-        world = ReviewWorld(tmp_path)
-        with_engine(world, engine)
-        await world.start()
-        try:
+        async with assisted_team(tmp_path, engine) as world:
             for i in range(3):
                 world.tg.post(world.vahed, f"{FARSI} {i}")
             await world.settle()
             await drafts_done(world, 2)
             assert [r for r in caplog.records if "assist.engine_down" in r.getMessage()]
             assert engine.requests[0]["api_key"] == "lt-secret-key"
-        finally:
-            await world.stop()
     logged = "\n".join(r.getMessage() + str(r.args or "") + (r.exc_text or "")
                        for r in caplog.records)
     assert "lt-secret-key" not in logged

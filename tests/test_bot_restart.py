@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.review_world import ReviewWorld
+from tests.review_world import ReviewWorld, running
 
 FARSI = "کارگران شرکت واحد امروز در اعتراض به حقوق معوقه دست به اعتصاب زدند."
 TRANSLATION = "Vahed bus workers went on strike today over unpaid wages."
@@ -14,10 +14,8 @@ TRANSLATION = "Vahed bus workers went on strike today over unpaid wages."
 
 @pytest.fixture
 async def w(tmp_path):
-    world = ReviewWorld(tmp_path, saved_session=True)
-    await world.start()
-    yield world
-    await world.stop()
+    async with running(ReviewWorld(tmp_path, saved_session=True)) as world:
+        yield world
 
 
 async def card_of_job_1(w: ReviewWorld):

@@ -12,6 +12,7 @@ import pytest
 
 from relay.cli.main import main
 from relay.store.db import Database
+from tests.cli_helpers import command_place
 
 REPO = Path(__file__).resolve().parents[1]
 API_HASH = "0123456789abcdef0123456789abcdef"
@@ -44,14 +45,7 @@ roles = ["editor"]
 
 @pytest.fixture
 def place(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    for name in ("RELAY_SESSION", "RELAY_BOT_TOKEN", "RELAY_CONFIG", "RELAY_API_ID",
-                 "RELAY_API_HASH"):
-        monkeypatch.delenv(name, raising=False)
-    data = tmp_path / "data"
-    config = tmp_path / "relay.toml"
-    config.write_text(CONFIG.format(data=data.as_posix(), chat=-1001555444333),
-                      encoding="utf-8")
+    config, data = command_place(tmp_path, monkeypatch, CONFIG, api=False, chat=-1001555444333)
     return tmp_path, config, data
 
 

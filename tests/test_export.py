@@ -19,17 +19,8 @@ from relay.store.archive import SqliteArchive
 from relay.store.db import Database
 from relay.store.readonly import connect_readonly
 from relay.text.formatting import Entity
-from tests.test_status import (
-    EXTRA_SOURCES,
-    FARSI,
-    HOUR,
-    NOW,
-    OUT_EN,
-    POLICY,
-    VAHED,
-    add_heartbeat,
-    fill,
-)
+from tests import status_store
+from tests.status_store import EXTRA_SOURCES, FARSI, HOUR, NOW, OUT_EN, POLICY, VAHED, filled_store
 
 FORWARD = '{"from_id": 4242, "from_name": "شورای هماهنگی", "date": 1749990000}'
 RICH = MessageRow(channel_id=VAHED, message_id=7, date=NOW - 600, text=f"فوری: {FARSI} 🚍 t.me",
@@ -49,19 +40,12 @@ def more(conn: sqlite3.Connection) -> None:
     message_store.mark_deleted(conn, VAHED, [5], NOW - 100)
 
 
-@pytest.fixture
-def settings(make_settings) -> Settings:
-    return make_settings(EXTRA_SOURCES)
+settings = status_store.settings  # the fixture
 
 
 @pytest.fixture
 async def filled(settings: Settings) -> Path:
-    db = await Database.open(settings.storage.database)
-    await db.run(fill)
-    await db.run(more)
-    await db.run(add_heartbeat, NOW - 30)
-    await db.close()
-    return settings.storage.database
+    return await filled_store(settings, more)
 
 
 def _count(path: Path, sql: str, *params: object) -> int:

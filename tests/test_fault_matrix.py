@@ -18,6 +18,7 @@ import pytest
 
 from relay.cli.main import main
 from relay.store.db import Database
+from tests.cli_helpers import command_place
 
 COMMANDS = {
     "status": ["status"],
@@ -29,15 +30,6 @@ COMMANDS = {
     "run": ["run"],
     "backfill": ["backfill", "@vahed"],
 }
-
-CONFIG = """\
-[storage]
-data_dir = "{data}"
-
-[[sources]]
-channel = "@vahed"
-name = "Vahed"
-"""
 
 
 def _relay_db(path: Path) -> None:
@@ -82,15 +74,8 @@ def _fingerprint(path: Path) -> str:
 
 @pytest.fixture
 def place(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    for name in ("RELAY_SESSION", "RELAY_BOT_TOKEN", "RELAY_CONFIG"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("RELAY_API_ID", "12345")
-    monkeypatch.setenv("RELAY_API_HASH", "0123456789abcdef0123456789abcdef")
-    data = tmp_path / "data"
+    config, data = command_place(tmp_path, monkeypatch)
     data.mkdir()
-    config = tmp_path / "relay.toml"
-    config.write_text(CONFIG.format(data=data.as_posix()), encoding="utf-8")
     export = tmp_path / "result.json"
     export.write_text(json.dumps({"name": "Vahed", "type": "public_channel", "id": 1,
                                   "messages": []}), encoding="utf-8")

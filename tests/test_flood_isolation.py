@@ -9,7 +9,7 @@ from telethon.tl import functions as fn
 
 from relay.telegram.sim.model import rpc_error
 from tests.review_world import ReviewWorld
-from tests.test_publisher import FARSI, approve_in_store, w  # noqa: F401 - the fixture
+from tests.test_publisher import FARSI, approve_in_store
 
 
 def flood_on(world: ReviewWorld, chan, seconds: int, times: int = 1):
@@ -24,7 +24,7 @@ def flood_on(world: ReviewWorld, chan, seconds: int, times: int = 1):
     world.tg.on_request(hook)
 
 
-async def test_a_flood_wait_on_one_channel_does_not_hold_another(w):  # noqa: F811
+async def test_a_flood_wait_on_one_channel_does_not_hold_another(w):
     w.tg.post(w.vahed, FARSI)
     await w.settle()
     flood_on(w, w.out_en, 60)
@@ -42,7 +42,7 @@ async def test_a_flood_wait_on_one_channel_does_not_hold_another(w):  # noqa: F8
     assert [m.message.split("\n")[0] for m in w.tg.history(w.out_en)] == ["English first."]
 
 
-async def test_a_posting_limit_on_one_channel_does_not_hold_another(w):  # noqa: F811
+async def test_a_posting_limit_on_one_channel_does_not_hold_another(w):
     publisher = w.service.publisher
     publisher.limiter.per_target = 1
     for i in range(2):
@@ -67,7 +67,7 @@ async def test_a_posting_limit_on_one_channel_does_not_hold_another(w):  # noqa:
     assert len(w.tg.history(w.out_en)) == 2 and sum(slept) <= 61
 
 
-async def test_heartbeat_status_metrics_and_health_say_who_waits_where_until_when(w):  # noqa: F811
+async def test_heartbeat_status_metrics_and_health_say_who_waits_where_until_when(w):
     from relay.cli.health import check_health
     from relay.cli.status import read_status
     from relay.service.metrics import render
@@ -101,7 +101,7 @@ async def test_heartbeat_status_metrics_and_health_say_who_waits_where_until_whe
     assert 'relay_wait_remaining_seconds{part="bot",where="' in body
 
 
-async def test_failing_publication_shows_in_status_metrics_health_and_on_the_card(w):  # noqa: F811
+async def test_failing_publication_shows_in_status_metrics_health_and_on_the_card(w):
     from relay.cli.health import check_health
     from relay.cli.status import read_status, render_status
     from relay.service.metrics import render
@@ -143,7 +143,7 @@ async def test_failing_publication_shows_in_status_metrics_health_and_on_the_car
     assert check_health(db, w.clock.now, failing_after=900)[0] is True
 
 
-async def test_retry_by_target_and_explanations_in_farsi(w):  # noqa: F811
+async def test_retry_by_target_and_explanations_in_farsi(w):
     from relay.review.publish_errors import explain, locate
 
     fa = explain(locate("Telegram: CHAT_ADMIN_REQUIRED", "@relay_en") or "", "fa")

@@ -23,17 +23,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_helpers import ONE_SOURCE
 from tests.tmpfs import Mounted, tmpfs
 
 ROOT = Path(__file__).parent.parent
-CONFIG = """\
-[storage]
-data_dir = "{data}"
-
-[[sources]]
-channel = "@vahed"
-name = "Vahed"
-"""
 MORE = 1500  # posts in the second export (3 batches): they fit once space is freed
 FARSI = "کارگران شرکت واحد امروز در اعتراض به حقوق معوقه اعتصاب کردند و خواستار پرداخت شدند. "
 
@@ -64,7 +57,7 @@ def stored(m: Mounted, db: Path) -> tuple[str, list[tuple]]:
 def place(tmp_path: Path):
     data = tmp_path / "data"
     config = tmp_path / "relay.toml"
-    config.write_text(CONFIG.format(data=data.as_posix()), encoding="utf-8")
+    config.write_text(ONE_SOURCE.format(data=data.as_posix()), encoding="utf-8")
     (tmp_path / "first.json").write_text(export(1, 20), encoding="utf-8")
     (tmp_path / "more.json").write_text(export(21, MORE), encoding="utf-8")
     with tmpfs(data, "2m") as m:

@@ -11,24 +11,10 @@ from relay.core.glossary import Term
 from relay.review import inbox
 from relay.review.conversation import Incoming
 from relay.text.formatting import utf16_len
-from tests.review_world import ReviewWorld
+from tests.review_world import command
 
 FARSI = "کارگران شركت‌واحد امروز در اعتراض به حقوق معوقه دست به اعتصاب زدند."
 TRANSLATION = "Vahed Company workers went on strike today over unpaid wages."
-
-
-@pytest.fixture
-async def w(tmp_path):
-    world = ReviewWorld(tmp_path)
-    await world.start()
-    yield world
-    await world.stop()
-
-
-async def command(w: ReviewWorld, who, text: str) -> str:
-    w.say(who, text)
-    await w.settle()
-    return w.last_from_bot().message
 
 
 async def test_editors_add_list_and_remove_terms(w):

@@ -12,15 +12,7 @@ from pathlib import Path
 import pytest
 
 from relay.cli.main import main
-
-CONFIG = """\
-[storage]
-data_dir = "{data}"
-
-[[sources]]
-channel = "@vahed"
-name = "Vahed"
-"""
+from tests.cli_helpers import command_place
 
 GOOD_DATE = "1704103200"
 
@@ -76,13 +68,7 @@ def export(messages: list[str], *, chat_id: str = "12345", name: str = '"Vahed"'
 
 @pytest.fixture
 def place(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    for name in ("RELAY_SESSION", "RELAY_BOT_TOKEN", "RELAY_CONFIG", "RELAY_API_ID",
-                 "RELAY_API_HASH"):
-        monkeypatch.delenv(name, raising=False)
-    data = tmp_path / "data"
-    config = tmp_path / "relay.toml"
-    config.write_text(CONFIG.format(data=data.as_posix()), encoding="utf-8")
+    config, data = command_place(tmp_path, monkeypatch, api=False)
     return tmp_path, config, data / "relay.db"
 
 

@@ -27,7 +27,7 @@ from relay.service.ingest_process import IngestProcessGone, ProcessIngest
 from relay.store.db import Database
 from relay.store.sqlite_store import SqliteStore
 from relay.telegram.ingest_step import InlineIngest
-from tests.test_statements import FOOTER, OTHER, STATEMENT
+from tests.statement_world import FOOTER, OTHER, STATEMENT
 
 POLICY = QueuePolicy(frozenset({"fa"}), (("en", "en"), ("es", "es")))
 A, B = 1001, 1002  # two source channels

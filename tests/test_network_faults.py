@@ -20,16 +20,8 @@ import relay.telegram.login as login_module
 from relay.cli.main import main
 from relay.core.records import MessageRow
 from relay.store.sqlite_store import open_store
+from tests.cli_helpers import command_place
 from tests.loopback_peer import MODES, peer, session_file, string_session
-
-CONFIG = """\
-[storage]
-data_dir = "{data}"
-
-[[sources]]
-channel = "@vahed"
-name = "Vahed"
-"""
 
 
 @pytest.fixture
@@ -42,15 +34,8 @@ def place(tmp_path, monkeypatch):
 
 
 def _place(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    for name in ("RELAY_SESSION", "RELAY_BOT_TOKEN", "RELAY_CONFIG"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("RELAY_API_ID", "12345")
-    monkeypatch.setenv("RELAY_API_HASH", "0123456789abcdef0123456789abcdef")
-    data = tmp_path / "data"
+    config, data = command_place(tmp_path, monkeypatch)
     data.mkdir()
-    config = tmp_path / "relay.toml"
-    config.write_text(CONFIG.format(data=data.as_posix()), encoding="utf-8")
 
     async def keep_one_post() -> None:
         store = await open_store(data / "relay.db")

@@ -9,9 +9,8 @@ import asyncio
 import base64
 import hashlib
 import struct
-import textwrap
 from collections.abc import Callable
-from pathlib import Path
+from typing import Any
 
 import pytest
 from telethon.crypto import AESModeCTR
@@ -21,11 +20,10 @@ from telethon.network.connection import (
 )
 
 from relay.cli.check import proxy_line
-from relay.config import ConfigError, Settings, load_settings
+from relay.config import ConfigError, Settings
 from relay.config.proxy import Proxy, ProxyError, parse_proxy
 from relay.service.runner import make_bot_client, make_watcher_client
 from relay.telegram.client import connection_options
-from tests.conftest import BASE_CONFIG
 
 SECRET = "0123456789abcdef0123456789abcdef"
 #: req_pq_multi's constructor id, as Telethon writes it (little-endian): the first request
@@ -87,13 +85,10 @@ def test_credentials_never_show() -> None:
 
 # ---------------------------------------------------------------------------- config and env
 @pytest.fixture
-def config(tmp_path: Path) -> Callable[..., Settings]:
-    def load(extra: str = "", env: dict[str, str] | None = None) -> Settings:
-        path = tmp_path / "relay.toml"
-        path.write_text(BASE_CONFIG.format(data=tmp_path.as_posix(), first=50)
-                        + textwrap.dedent(extra), encoding="utf-8")
-        return load_settings(path, env=env or {})
-    return load
+def config(make_settings: Callable[..., Settings]) -> Callable[..., Settings]:
+    """Settings from the usual config file (tests/conftest.py) with ``extra`` added, and
+    ``env`` as the environment."""
+    return make_settings
 
 
 def test_no_proxy_by_default(config: Callable[..., Settings]) -> None:
@@ -253,6 +248,11 @@ async def _first_request_through(settings: Settings, endpoint: Endpoint, *,
     loopback endpoint (the session's DC address), reached only through the proxy."""
     client = make_bot_client(settings) if bot else make_watcher_client(settings)
     client.session.set_dc(2, "127.0.0.1", endpoint.port)
+    await _connect_until_a_request(client, endpoint)
+
+
+async def _connect_until_a_request(client: Any, endpoint: Endpoint) -> None:
+    """``client`` connects until ``endpoint`` has its first request, then is disconnected."""
     connecting = asyncio.create_task(client.connect())
     try:
         await asyncio.wait_for(endpoint.got_request.wait(), 15)
@@ -311,14 +311,7 @@ async def test_the_watcher_speaks_mtproxy_with_the_secret(
     settings = config(env={**_SECRETS,
                            "RELAY_PROXY": f"mtproxy://dd{SECRET}@127.0.0.1:{endpoint.port}"})
     async with endpoint.server:  # type: ignore[union-attr]
-        client = make_watcher_client(settings)
-        connecting = asyncio.create_task(client.connect())
-        try:
-            await asyncio.wait_for(endpoint.got_request.wait(), 15)
-        finally:
-            connecting.cancel()
-            await asyncio.gather(connecting, return_exceptions=True)
-            await client.disconnect()
+        await _connect_until_a_request(make_watcher_client(settings), endpoint)
     plain = decrypt(bytes(endpoint.received))
     assert plain is not None
     assert plain[56:60] == b"\xdd\xdd\xdd\xdd"  # randomized intermediate, as dd secrets need

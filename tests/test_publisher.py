@@ -18,20 +18,12 @@ from relay.store import review_queries as review_store
 from relay.store.db import Database
 from relay.store.sqlite_store import SqliteStore
 from relay.telegram.publisher import Publisher
-from tests.review_world import BOT_TOKEN, ReviewWorld
+from tests.review_world import BOT_TOKEN, ReviewWorld, running
 
 FARSI = "کارگران شرکت واحد امروز در اعتراض به حقوق معوقه دست به اعتصاب زدند."
 TRANSLATION = "Vahed bus workers went on strike today over unpaid wages."
 SARA = Actor(5001, True, False)
 REZA = Actor(5002, True, True)
-
-
-@pytest.fixture
-async def w(tmp_path):
-    world = ReviewWorld(tmp_path)
-    await world.start()
-    yield world
-    await world.stop()
 
 
 async def approve_in_store(db: Database, job_id: int, text: str = TRANSLATION,
@@ -224,8 +216,7 @@ async def test_rate_limit_per_target(tmp_path):
         "[[sources]]", "[publish]\nper_target_per_minute = 3\n\n[[sources]]", 1))
     from relay.config import load_settings
     world.settings = load_settings(config, env={"RELAY_BOT_TOKEN": BOT_TOKEN})
-    await world.start()
-    try:
+    async with running(world):
         sleeps: list[float] = []
 
         async def fake_sleep(seconds: float) -> None:
@@ -249,8 +240,6 @@ async def test_rate_limit_per_target(tmp_path):
         assert sum(sleeps) >= 59
         for i in range(len(sent_at)):
             assert len([t for t in sent_at if sent_at[i] <= t < sent_at[i] + 60]) <= 3
-    finally:
-        await world.stop()
 
 
 # ------------------------------------------------------------------------------ exactly once
@@ -414,8 +403,7 @@ async def test_source_deleted_after_publication(tmp_path, policy):
         "[[sources]]", f'[publish]\non_source_deleted = "{policy}"\n\n[[sources]]', 1))
     from relay.config import load_settings
     world.settings = load_settings(config, env={"RELAY_BOT_TOKEN": BOT_TOKEN})
-    await world.start()
-    try:
+    async with running(world):
         world.tg.post(world.vahed, FARSI)
         await world.settle()
         await approve_in_store(world.db, 1)
@@ -437,16 +425,12 @@ async def test_source_deleted_after_publication(tmp_path, policy):
             assert channel == [post]
         await world.settle()
         assert len(world.tg.history(world.out_en)) == len(channel)  # done once, not repeated
-    finally:
-        await world.stop()
 
 
 async def test_source_deleted_before_publication_is_annotated_once_published(tmp_path):
     # The publisher looks only at what changed since its last turn: a job that reaches
     # `published` after its source was deleted must still be seen.
-    world = ReviewWorld(tmp_path)
-    await world.start()
-    try:
+    async with running(ReviewWorld(tmp_path)) as world:
         world.tg.post(world.vahed, FARSI)
         await world.settle()
         world.tg.delete(world.vahed, [1])
@@ -461,8 +445,6 @@ async def test_source_deleted_before_publication_is_annotated_once_published(tmp
         assert channel[1].reply_to.reply_to_msg_id == channel[0].id
         await world.service.publisher.run_once()
         assert len(world.tg.history(world.out_en)) == 2
-    finally:
-        await world.stop()
 
 
 async def test_media_relay_was_told_not_to_keep_goes_out_as_text(w):

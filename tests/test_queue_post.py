@@ -10,7 +10,7 @@ from relay.core.workflow import Rules
 from relay.review.cards import card_buttons, fmt_age
 from relay.review.posts import parse_post
 from relay.review.texts import TEXTS, t
-from tests.review_world import ReviewWorld
+from tests.review_world import ReviewWorld, running
 from tests.test_cards import BASE, NOW
 
 FARSI = "کارگران شرکت واحد امروز در اعتراض به حقوق معوقه دست به اعتصاب زدند."
@@ -19,14 +19,12 @@ ENGLISH = "Vahed bus workers went on strike today over unpaid wages, the union s
 
 @pytest.fixture
 async def w(tmp_path):
-    world = ReviewWorld(tmp_path)
-    await world.start()
-    world.tg.post(world.vahed, FARSI)  # 1: queued (jobs 1, 2)
-    world.tg.post(world.vahed, ENGLISH)  # 2: another language: no jobs
-    world.tg.post(world.vahed, "", media=world.tg.photo(b"statement"))  # 3: photo only
-    await world.settle()
-    yield world
-    await world.stop()
+    async with running(ReviewWorld(tmp_path)) as world:
+        world.tg.post(world.vahed, FARSI)  # 1: queued (jobs 1, 2)
+        world.tg.post(world.vahed, ENGLISH)  # 2: another language: no jobs
+        world.tg.post(world.vahed, "", media=world.tg.photo(b"statement"))  # 3: photo only
+        await world.settle()
+        yield world
 
 
 async def jobs(w: ReviewWorld) -> list[tuple]:
@@ -114,12 +112,9 @@ async def test_the_review_group_language_is_configurable(tmp_path):
     world = ReviewWorld(tmp_path)
     review = dataclasses.replace(world.settings.review, language="fa")
     world.settings = dataclasses.replace(world.settings, review=review)
-    await world.start()
-    try:
+    async with running(world):
         world.tg.post(world.vahed, FARSI)
         await world.settle()
         card = world.cards()[0]
         assert card.message.startswith("کار 1 · fa ← EN · در صف")
         assert [label for label, _ in world.buttons(card)][1:] == ["⏭ ترجمه نشود", "فارسی نیست"]
-    finally:
-        await world.stop()

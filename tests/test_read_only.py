@@ -25,19 +25,11 @@ import pytest
 
 from relay.core.records import MessageRow
 from relay.store.sqlite_store import open_store
+from tests.cli_helpers import ONE_SOURCE
 
 _LIBC = ctypes.CDLL(None, use_errno=True)
 _PR_CAPBSET_DROP = 24
 _CAPS_THAT_IGNORE_PERMISSIONS = (1, 2, 3)  # DAC_OVERRIDE, DAC_READ_SEARCH, FOWNER
-
-CONFIG = """\
-[storage]
-data_dir = "{data}"
-
-[[sources]]
-channel = "@vahed"
-name = "Vahed"
-"""
 
 #: Each command, whether it writes the database (or its folder), and its arguments.
 COMMANDS = {
@@ -97,7 +89,7 @@ def place():
     data = tmp / "data"
     data.mkdir()
     (tmp / "out").mkdir()
-    (tmp / "relay.toml").write_text(CONFIG.format(data=data.as_posix()), encoding="utf-8")
+    (tmp / "relay.toml").write_text(ONE_SOURCE.format(data=data.as_posix()), encoding="utf-8")
     (tmp / "result.json").write_text(json.dumps(
         {"name": "Vahed", "type": "public_channel", "id": 1,
          "messages": [{"id": 9, "type": "message", "date_unixtime": "1704103200",

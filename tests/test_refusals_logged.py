@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from relay.review import inbox
-from relay.review.conversation import Incoming, Press
-from tests.review_world import ReviewWorld, team_with_a_card
+from relay.review.conversation import Press
+from tests.review_world import said, team_with_a_card
 
 FARSI = "کارگران شرکت واحد امروز در اعتراض به حقوق معوقه دست به اعتصاب زدند."
 REVIEW = Path(__file__).resolve().parents[1] / "relay" / "review"
@@ -20,10 +20,6 @@ REVIEW = Path(__file__).resolve().parents[1] / "relay" / "review"
 async def w(tmp_path):
     async with team_with_a_card(tmp_path) as world:
         yield world
-
-
-def said(w: ReviewWorld, who: int, text: str, **kw) -> Incoming:
-    return Incoming(w.group.marked_id, who, 900, text, **kw)
 
 
 def refusals(caplog) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from telethon.tl import types
 
-from tests.review_world import ReviewWorld, team_with_a_card
+from tests.review_world import ReviewWorld, running, team_with_a_card
 from tests.test_replies import CHATTER, TRANSLATIONS
 
 FARSI = "کارگران شرکت واحد امروز در اعتراض به حقوق معوقه دست به اعتصاب زدند."
@@ -139,9 +139,7 @@ async def test_a_reply_to_the_bots_other_messages_about_a_job_is_routed(w):
 
 
 async def test_chatter_in_a_private_chat_gets_a_hint(tmp_path):
-    world = ReviewWorld(tmp_path, group=False)
-    await world.start()
-    try:
+    async with running(ReviewWorld(tmp_path, group=False)) as world:
         world.tg.post(world.vahed, FARSI)
         await world.settle()
         bot_card = world.tg.private_history(world.bot, world.sara)[0]
@@ -151,8 +149,6 @@ async def test_chatter_in_a_private_chat_gets_a_hint(tmp_path):
         await world.settle()
         assert "looks like a remark" in world.bot_said_to(world.sara)[-1]
         assert await job_row(world, 1) == ("queued", None, None)
-    finally:
-        await world.stop()
 
 
 async def test_a_reply_to_the_bots_other_messages_is_answered_and_chat_between_people_is_not(w):

@@ -8,18 +8,10 @@ import pytest
 from telethon.tl import types
 
 from relay.telegram.callbacks import MAX_BYTES
-from tests.review_world import ReviewWorld
+from tests.review_world import ReviewWorld, running
 
 FARSI = "کارگران شرکت واحد امروز در اعتراض به حقوق معوقه دست به اعتصاب زدند."
 TRANSLATION = "Vahed bus workers went on strike today over unpaid wages."
-
-
-@pytest.fixture
-async def w(tmp_path):
-    world = ReviewWorld(tmp_path)
-    await world.start()
-    yield world
-    await world.stop()
 
 
 async def post_and_card(w: ReviewWorld, text: str = FARSI) -> types.Message:
@@ -141,15 +133,11 @@ async def test_four_eyes_translator_may_not_approve_own_work(w):
 
 
 async def test_without_four_eyes_an_editor_may_approve_own_translation(tmp_path):
-    world = ReviewWorld(tmp_path, four_eyes=False)
-    await world.start()
-    try:
+    async with running(ReviewWorld(tmp_path, four_eyes=False)) as world:
         preview = await drafted(world, translator=world.mina)
         world.press(world.mina, preview, "approve")
         await world.settle()
         assert await status(world) == "published"
-    finally:
-        await world.stop()
 
 
 async def test_claim_expires_and_the_card_says_so(w):
@@ -424,9 +412,7 @@ async def test_command_menus_per_role(w):
 
 
 async def test_private_chat_mode_sends_cards_to_each_volunteer(tmp_path):
-    world = ReviewWorld(tmp_path, group=False)
-    await world.start()
-    try:
+    async with running(ReviewWorld(tmp_path, group=False)) as world:
         world.tg.post(world.vahed, FARSI)
         await world.settle()
         for person in (world.sara, world.reza, world.mina):
@@ -448,8 +434,6 @@ async def test_private_chat_mode_sends_cards_to_each_volunteer(tmp_path):
                        world.button(previews[0], "approve"))
         await world.settle()
         assert await status(world) == "published"
-    finally:
-        await world.stop()
 
 
 async def test_a_flood_wait_delays_cards_but_loses_none(w, monkeypatch):

@@ -18,10 +18,10 @@ from relay.review.commands import (
     commands_for,
     run_command,
 )
-from relay.review.conversation import Incoming, Press, RefreshCards, Response, Say
+from relay.review.conversation import Press, RefreshCards, Response, Say
 from relay.review.desk import Desk
 from relay.review.texts import t
-from tests.review_world import ReviewWorld, team_with_a_card
+from tests.review_world import said, team_with_a_card
 
 REVIEW = Path(__file__).resolve().parents[1] / "relay" / "review"
 FARSI = "کارگران شرکت واحد امروز در اعتراض به حقوق معوقه دست به اعتصاب زدند."
@@ -101,24 +101,20 @@ async def w(tmp_path):
         yield world
 
 
-def said(msg_text: str, w: ReviewWorld, who: int, **kw) -> Incoming:
-    return Incoming(w.group.marked_id, who, 900, msg_text, **kw)
-
-
 async def test_help_lists_exactly_the_commands_of_the_role(w):
     desk = w.service.bot.desk
-    sara = (await run_command(desk, desk.people[5001], said("/help", w, 5001))).answer
-    reza = (await run_command(desk, desk.people[5002], said("/help", w, 5002))).answer
+    sara = (await run_command(desk, desk.people[5001], said(w, 5001, "/help"))).answer
+    reza = (await run_command(desk, desk.people[5002], said(w, 5002, "/help"))).answer
     assert "/tr <job> <translation> — submit a translation" in sara
     assert "/approve" not in sara and "/approve <job> — approve a translation" in reza
-    mina = (await run_command(desk, desk.people[5003], said("/start", w, 5003))).answer
+    mina = (await run_command(desk, desk.people[5003], said(w, 5003, "/start"))).answer
     assert "/approve <job> — تأیید ترجمه" in mina and mina.startswith("ربات بازبینی رله")
 
 
 async def test_a_command_answers_with_plain_text_and_sends_nothing_itself(w):
     desk = w.service.bot.desk
     before = len(w.group_messages())
-    response = await inbox.on_message(desk, said("/queue", w, 5001))
+    response = await inbox.on_message(desk, said(w, 5001, "/queue"))
     assert isinstance(response, Response) and response.messages == []
     assert response.answer.startswith("Queue: 2 job(s) waiting")
     assert len(w.group_messages()) == before  # the adapter sends; the use case only says what
@@ -126,15 +122,15 @@ async def test_a_command_answers_with_plain_text_and_sends_nothing_itself(w):
 
 async def test_refusals_for_roles_and_unknown_commands(w):
     desk = w.service.bot.desk
-    skip = await inbox.on_message(desk, said("/skip 1", w, 5001))
+    skip = await inbox.on_message(desk, said(w, 5001, "/skip 1"))
     assert not skip.done and skip.answer == t("en", "no.not_editor")
-    unknown = await inbox.on_message(desk, said("/frobnicate", w, 5002))
+    unknown = await inbox.on_message(desk, said(w, 5002, "/frobnicate"))
     assert not unknown.done and "Unknown command" in unknown.answer
-    other_bot = await inbox.on_message(desk, said("/queue@some_other_bot", w, 5001))
+    other_bot = await inbox.on_message(desk, said(w, 5001, "/queue@some_other_bot"))
     assert other_bot is None
-    stranger = await inbox.on_message(desk, said("/queue", w, 6666))
+    stranger = await inbox.on_message(desk, said(w, 6666, "/queue"))
     assert not stranger.done and "not on this relay's team" in stranger.answer
-    chatter = await inbox.on_message(desk, said("hello all", w, 5001))
+    chatter = await inbox.on_message(desk, said(w, 5001, "hello all"))
     assert chatter is None
 
 
@@ -154,7 +150,7 @@ async def test_submit_says_thanks_then_the_preview_then_refreshes_the_card(w):
     desk = w.service.bot.desk
     card = w.card(1)
     await actions.act(desk, desk.people[5001], w.group.marked_id, 1, actions.Action.CLAIM)
-    response = await inbox.on_message(desk, said("Vahed workers strike.", w, 5001,
+    response = await inbox.on_message(desk, said(w, 5001, "Vahed workers strike.",
                                                  reply_to=card.id))
     thanks, *preview, refresh = response.messages
     assert isinstance(thanks, Say) and thanks.text.text.startswith("Thank you. Job 1")

@@ -15,17 +15,9 @@ from relay.cli.main import main
 from relay.service.runner import HEARTBEAT_STALE_SECONDS
 from relay.store.db import Database
 from relay.telegram.client import ReadOnlyClient
-from tests.review_world import ReviewWorld
+from tests.review_world import ReviewWorld, running
 
 FARSI = "کارگران شرکت واحد امروز در اعتراض به حقوق معوقه دست به اعتصاب زدند."
-
-
-@pytest.fixture
-async def w(tmp_path):
-    world = ReviewWorld(tmp_path)
-    await world.start()
-    yield world
-    await world.stop()
 
 
 async def wait_for(predicate, timeout: float = 5.0) -> None:
@@ -160,8 +152,7 @@ async def test_metrics_endpoint_serves_prometheus_text(tmp_path):
     world.settings = world.settings.__class__(**{  # port 0: any free local port
         **world.settings.__dict__,
         "metrics": world.settings.metrics.__class__(enabled=True, host="127.0.0.1", port=0)})
-    await world.start()
-    try:
+    async with running(world):
         world.tg.post(world.vahed, FARSI)
         await world.settle()
         port = world.service.metrics.port
@@ -176,8 +167,6 @@ async def test_metrics_endpoint_serves_prometheus_text(tmp_path):
         writer.write(b"GET /secrets HTTP/1.0\r\n\r\n")
         assert (await reader.read()).startswith(b"HTTP/1.0 404")
         writer.close()
-    finally:
-        await world.stop()
 
 
 async def test_a_failure_while_starting_disconnects_what_had_connected(tmp_path, monkeypatch):

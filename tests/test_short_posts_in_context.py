@@ -5,7 +5,7 @@ with the reason stored beside the language."""
 from __future__ import annotations
 
 from relay.core.language import detect
-from tests.review_world import ReviewWorld
+from tests.review_world import ReviewWorld, running
 
 FARSI_POSTS = [
     "کارگران شرکت واحد امروز در اعتراض به حقوق معوقه دست به اعتصاب زدند.",
@@ -17,9 +17,7 @@ FARSI_POSTS = [
 
 async def test_a_short_ambiguous_post_in_a_farsi_channel_is_farsi_and_queued(tmp_path):
     assert detect("اعتصاب").lang == "ar"  # the text alone cannot tell
-    world = ReviewWorld(tmp_path)
-    await world.start()
-    try:
+    async with running(ReviewWorld(tmp_path)) as world:
         for text in FARSI_POSTS:
             world.tg.post(world.vahed, text)
         await world.settle()
@@ -35,5 +33,3 @@ async def test_a_short_ambiguous_post_in_a_farsi_channel_is_farsi_and_queued(tmp
         assert long_ones == [("text",)]
         queued = await world.rows("SELECT COUNT(*) FROM jobs WHERE message_id = ?", short.id)
         assert queued == [(2,)]  # one job per target, like any Farsi post
-    finally:
-        await world.stop()

@@ -6,7 +6,7 @@ import pytest
 
 from relay.review import actions
 from relay.review.cards import preview_buttons
-from tests.review_world import ReviewWorld, team_with_a_card
+from tests.review_world import ReviewWorld, running, team_with_a_card
 
 FARSI = "کارگران شرکت واحد امروز در اعتراض به حقوق معوقه دست به اعتصاب زدند."
 TRANSLATION = "Vahed bus workers went on strike today over unpaid wages."
@@ -89,9 +89,7 @@ async def test_approve_command_works_for_a_draft_shown_in_the_group(w):
 
 async def test_a_translator_editor_sees_no_approve_on_their_own_draft(tmp_path):
     assert [b.action for b in preview_buttons(approve=False)[0]] == ["edit", "reject"]
-    world = ReviewWorld(tmp_path, group=False)
-    await world.start()
-    try:
+    async with running(ReviewWorld(tmp_path, group=False)) as world:
         world.tg.post(world.vahed, FARSI)
         await world.settle()
         desk = world.service.bot.desk
@@ -103,5 +101,3 @@ async def test_a_translator_editor_sees_no_approve_on_their_own_draft(tmp_path):
         assert own and [b.action for b in own[-1].buttons[0]] == ["edit", "reject"]
         reza = [s for s in response.messages if getattr(s, "chat", None) == 5002 and s.buttons]
         assert [b.action for b in reza[-1].buttons[0]] == ["approve", "edit", "reject"]
-    finally:
-        await world.stop()

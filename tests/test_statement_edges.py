@@ -9,19 +9,14 @@ import pytest
 
 from relay.telegram.sim.cast import HAFT_TAPPEH, OIL_CONTRACT_WORKERS, VAHED
 from relay.telegram.sim.limits import units
-from tests.test_statement_rules import world_with
-from tests.test_statements import FOOTER, OTHER, STATEMENT, jobs, members, publish
+from tests import statement_world
+from tests.statement_world import FOOTER, OTHER, STATEMENT, jobs, members, publish
 
 THIRD = ("کارگران نیشکر هفت تپه برای دهمین روز در مقابل فرمانداری شوش تجمع کردند و خواستار"
          " بازگشت همکاران اخراجی به کار شدند.")
 
 
-@pytest.fixture
-async def w(tmp_path, monkeypatch):
-    world = world_with(tmp_path, monkeypatch)
-    await world.start()
-    yield world
-    await world.stop()
+w = statement_world.w  # the fixture
 
 
 async def approve_failing(w, job_id: int, text: str) -> None:

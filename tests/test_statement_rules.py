@@ -19,30 +19,15 @@ from relay.telegram.sim.cast import HAFT_TAPPEH, OIL_CONTRACT_WORKERS, TARGETS, 
 from relay.text.compose import compose
 from relay.text.template import FIELDS, Field, parse_template, without_lines_of
 from relay.text.wording import LANGUAGES, default_template, wording
-from tests import review_world
-from tests.review_world import ReviewWorld
-from tests.test_statements import FOOTER, OTHER, STATEMENT, jobs, members, publish
+from tests import review_world, statement_world
+from tests.review_world import running
+from tests.statement_world import FOOTER, OTHER, STATEMENT, jobs, members, publish, world_with
 from tests.test_wording import BASE
 
 DAY = 86400
 
 
-def world_with(tmp_path, monkeypatch, extra: str = "") -> ReviewWorld:
-    sources = (VAHED, HAFT_TAPPEH, OIL_CONTRACT_WORKERS)
-    monkeypatch.setattr(review_world, "CONFIG", review_world._SETTINGS + config_toml(
-        sources, TARGETS, review_world.PEOPLE, format_safe=True) + extra)
-    world = ReviewWorld(tmp_path)
-    world.haft = HAFT_TAPPEH.add_to(world.tg, members=[world.watcher])
-    world.oil = OIL_CONTRACT_WORKERS.add_to(world.tg, members=[world.watcher])
-    return world
-
-
-@pytest.fixture
-async def w(tmp_path, monkeypatch):
-    world = world_with(tmp_path, monkeypatch)
-    await world.start()
-    yield world
-    await world.stop()
+w = statement_world.w  # the fixture
 
 
 def at(days: float) -> dt.datetime:
@@ -166,8 +151,7 @@ def test_relay_check_knows_the_new_fields(tmp_path):
 async def test_the_window_is_a_config_key(tmp_path, monkeypatch):
     world = world_with(tmp_path, monkeypatch, "\n[watcher]\nstatement_window_days = 2\n")
     assert world.settings.watcher.statement_window_days == 2
-    await world.start()
-    try:
+    async with running(world):
         world.tg.post(world.vahed, STATEMENT, date=at(0))
         await world.settle()
         world.tg.post(world.haft, STATEMENT + FOOTER, date=at(1.5))  # inside: joins
@@ -176,8 +160,6 @@ async def test_the_window_is_a_config_key(tmp_path, monkeypatch):
         await world.settle()
         assert await members(world) == [(world.haft.id, "copy")]
         assert [r[1] for r in await jobs(world)] == [world.vahed.id] * 2 + [world.oil.id] * 2
-    finally:
-        await world.stop()
 
 
 @pytest.mark.parametrize("value", ["0", "-3", "\"soon\""])

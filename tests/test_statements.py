@@ -2,46 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
-from relay.telegram.sim.cast import HAFT_TAPPEH, OIL_CONTRACT_WORKERS, TARGETS, VAHED, config_toml
 from relay.telegram.sim.forwards import forward
-from tests import review_world
-from tests.review_world import ReviewWorld
+from tests import statement_world
+from tests.statement_world import FOOTER, OTHER, STATEMENT, jobs, members, publish
 
-STATEMENT = ("کارگران شرکت واحد امروز در اعتراض به حقوق معوقه و شرایط سخت کار در مقابل"
-             " وزارت کار تجمع کردند و خواستار پرداخت فوری دستمزدها شدند.")
-FOOTER = "\n\n@haft_tappeh کانال سندیکای هفت تپه"
-OTHER = ("کارگران پتروشیمی بندر امام برای سومین روز پیاپی دست از کار کشیدند و خواستار"
-         " اجرای طبقه‌بندی مشاغل و افزایش حقوق شدند.")
-
-
-@pytest.fixture
-async def w(tmp_path, monkeypatch):
-    sources = (VAHED, HAFT_TAPPEH, OIL_CONTRACT_WORKERS)
-    monkeypatch.setattr(review_world, "CONFIG", review_world._SETTINGS + config_toml(
-        sources, TARGETS, review_world.PEOPLE, format_safe=True))
-    world = ReviewWorld(tmp_path)
-    world.haft = HAFT_TAPPEH.add_to(world.tg, members=[world.watcher])
-    world.oil = OIL_CONTRACT_WORKERS.add_to(world.tg, members=[world.watcher])
-    await world.start()
-    yield world
-    await world.stop()
-
-
-async def jobs(w):
-    return await w.rows("SELECT id, channel_id, target, status FROM jobs ORDER BY id")
-
-
-async def members(w):
-    return await w.rows("SELECT channel_id, how FROM statement_members ORDER BY id")
-
-
-async def publish(w, job_id: int, text: str) -> None:
-    w.say(w.sara, f"/tr {job_id} {text}")
-    await w.settle()
-    w.press(w.reza, w.last_from_bot(), "approve")
-    await w.settle()
+w = statement_world.w  # the fixture
 
 
 async def test_a_forward_of_a_configured_source_joins_its_job(w):

@@ -16,16 +16,8 @@ import pytest
 
 from relay.service.lock import DataDirBusy, hold
 from relay.service.runner import START_TIMEOUT_SECONDS
+from tests.cli_helpers import ONE_SOURCE
 from tests.loopback_peer import peer, string_session
-
-CONFIG = """\
-[storage]
-data_dir = "{data}"
-
-[[sources]]
-channel = "@vahed"
-name = "Vahed"
-"""
 
 
 def _held(data: Path) -> bool:
@@ -41,7 +33,7 @@ def test_a_signal_while_reaching_telegram_stops_relay_at_once(tmp_path: Path,
                                                               sig: signal.Signals) -> None:
     data = tmp_path / "data"
     config = tmp_path / "relay.toml"
-    config.write_text(CONFIG.format(data=data.as_posix()), encoding="utf-8")
+    config.write_text(ONE_SOURCE.format(data=data.as_posix()), encoding="utf-8")
     assert START_TIMEOUT_SECONDS >= 30  # what relay would otherwise wait for
     with peer("silent") as port:
         env = {**os.environ, "RELAY_API_ID": "12345", "RELAY_API_HASH": "0123456789abcdef" * 2,

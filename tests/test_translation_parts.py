@@ -4,8 +4,6 @@ is longer than Telegram allows."""
 
 from __future__ import annotations
 
-import pytest
-
 from relay.review.texts import t
 from tests.review_world import ReviewWorld
 
@@ -16,14 +14,6 @@ def paragraph(n: int, size: int = 3900) -> str:
     """A paragraph of about ``size`` characters made of words, numbered so that order shows."""
     words = f"Paragraph {n}: the bus drivers of the Vahed Syndicate kept the strike going. "
     return (words * (size // len(words) + 1))[:size].rsplit(" ", 1)[0] + "."
-
-
-@pytest.fixture
-async def w(tmp_path):
-    world = ReviewWorld(tmp_path)
-    await world.start()
-    yield world
-    await world.stop()
 
 
 async def card_of_job_1(w: ReviewWorld):

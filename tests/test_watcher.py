@@ -14,7 +14,7 @@ from telethon.tl.functions.updates import GetChannelDifferenceRequest
 from relay.store.sqlite_store import SqliteStore
 from relay.telegram.client import READ_ONLY_REQUESTS, WatcherWriteRefused
 from relay.telegram.watcher import Watcher
-from tests.conftest import rows
+from tests.conftest import rows, watching
 
 FARSI = "کارگران شرکت واحد امروز در اعتراض به حقوق معوقه دست به اعتصاب زدند."
 FARSI_2 = "سندیکا خواستار آزادی فوری همکاران بازداشت‌شده است."
@@ -132,27 +132,17 @@ async def test_media_over_the_size_cap_is_not_downloaded(world, running_watcher,
 
 
 async def test_catch_up_after_a_gap_stores_every_post_once(world, db, settings):
-    client = world.watcher_client()
-    await client.connect()
-    watcher = Watcher(client, SqliteStore(db), settings)
-    await watcher.start()
-    world.tg.post(world.vahed, FARSI)
-    await world.tg.settle()
-    await watcher.stop()
-    await client.disconnect()
+    async with watching(world, db, settings):
+        world.tg.post(world.vahed, FARSI)
+        await world.tg.settle()
 
     for i in range(130):  # more than one page of history
         world.tg.post(world.vahed, f"{FARSI_2} شماره {i}")
     world.tg.post(world.haft, FARSI)
 
-    client = world.watcher_client()
-    await client.connect()
-    watcher = Watcher(client, SqliteStore(db), settings)
-    await watcher.start()
-    world.tg.post(world.vahed, FARSI + " زنده")  # live while catching up
-    await world.tg.settle()
-    await watcher.stop()
-    await client.disconnect()
+    async with watching(world, db, settings):
+        world.tg.post(world.vahed, FARSI + " زنده")  # live while catching up
+        await world.tg.settle()
 
     ids = [r[0] for r in rows(db_path(settings), "SELECT message_id FROM messages"
                                                  " WHERE channel_id=? ORDER BY message_id",
@@ -175,25 +165,16 @@ async def test_reconnect_triggers_catch_up(world, running_watcher, settings):
 
 
 async def test_catch_up_notices_edits_and_deletions_made_while_away(world, db, settings):
-    client = world.watcher_client()
-    await client.connect()
-    watcher = Watcher(client, SqliteStore(db), settings)
-    await watcher.start()
-    world.tg.post(world.vahed, FARSI)
-    world.tg.post(world.vahed, FARSI_2)
-    await world.tg.settle()
-    await watcher.stop()
-    await client.disconnect()
+    async with watching(world, db, settings):
+        world.tg.post(world.vahed, FARSI)
+        world.tg.post(world.vahed, FARSI_2)
+        await world.tg.settle()
 
     world.tg.edit(world.vahed, 1, FARSI + " (ویرایش)")
     world.tg.delete(world.vahed, [2])
 
-    client = world.watcher_client()
-    await client.connect()
-    watcher = Watcher(client, SqliteStore(db), settings)
-    await watcher.start()
-    await watcher.stop()
-    await client.disconnect()
+    async with watching(world, db, settings):
+        pass  # the catch-up at its start
     got = rows(db_path(settings), "SELECT message_id, text, deleted_at IS NOT NULL FROM messages"
                " ORDER BY message_id")
     assert got == [(1, FARSI + " (ویرایش)", 0), (2, FARSI_2, 1)]
@@ -203,14 +184,9 @@ async def test_first_catch_up_takes_only_the_newest_posts(world, db, make_settin
     settings = make_settings(first=3)
     for i in range(10):
         world.tg.post(world.vahed, f"{FARSI} {i}")
-    client = world.watcher_client()
-    await client.connect()
-    watcher = Watcher(client, SqliteStore(db), settings)
-    await watcher.start()
-    world.tg.post(world.vahed, FARSI_2)
-    await world.tg.settle()
-    await watcher.stop()
-    await client.disconnect()
+    async with watching(world, db, settings):
+        world.tg.post(world.vahed, FARSI_2)
+        await world.tg.settle()
     ids = [r[0] for r in rows(db_path(settings), "SELECT message_id FROM messages"
                                                  " ORDER BY message_id")]
     assert ids == [8, 9, 10, 11]
@@ -229,15 +205,10 @@ async def test_unresolvable_source_is_reported_by_name_and_others_keep_running(
     """)
     banned = world.tg.add_channel("Banned", username="banned_here")
     world.tg.ban(banned, world.watcher)
-    client = world.watcher_client()
-    await client.connect()
-    watcher = Watcher(client, SqliteStore(db), settings)
     with caplog.at_level(logging.WARNING):
-        await watcher.start()
-    world.tg.post(world.vahed, FARSI)
-    await world.tg.settle()
-    await watcher.stop()
-    await client.disconnect()
+        async with watching(world, db, settings):
+            world.tg.post(world.vahed, FARSI)
+            await world.tg.settle()
     assert "source.unresolved source=@no_such_channel name=\"Typo Union\"" in caplog.text
     assert "Banned Council" in caplog.text and "private" in caplog.text
     status = dict(rows(db_path(settings), "SELECT ref, error FROM source_status"))
@@ -252,14 +223,9 @@ async def test_source_given_by_numeric_id_is_resolved_through_dialogs(world, db,
         channel = {private.marked_id}
         name = "Khuzestan Vanguard Socialist Workers' Cell"
     """)
-    client = world.watcher_client()
-    await client.connect()
-    watcher = Watcher(client, SqliteStore(db), settings)
-    await watcher.start()
-    world.tg.post(private, FARSI)
-    await world.tg.settle()
-    await watcher.stop()
-    await client.disconnect()
+    async with watching(world, db, settings):
+        world.tg.post(private, FARSI)
+        await world.tg.settle()
     assert rows(db_path(settings), "SELECT display_name FROM channels WHERE id=?",
                 private.id) == [("Khuzestan Vanguard Socialist Workers' Cell",)]
     assert rows(db_path(settings), "SELECT COUNT(*) FROM messages WHERE channel_id=?",
@@ -268,13 +234,9 @@ async def test_source_given_by_numeric_id_is_resolved_through_dialogs(world, db,
 
 async def test_silent_source_is_warned_about(world, db, settings, caplog):
     world.tg.post(world.vahed, FARSI, date=dt.datetime.now(dt.UTC) - dt.timedelta(hours=100))
-    client = world.watcher_client()
-    await client.connect()
-    watcher = Watcher(client, SqliteStore(db), settings)
     with caplog.at_level(logging.WARNING):
-        await watcher.start()
-    await watcher.stop()
-    await client.disconnect()
+        async with watching(world, db, settings):
+            pass  # the catch-up at its start
     assert "source.silent source=@vahed" in caplog.text
     assert "@haft_tappeh" not in caplog.text.split("source.silent", 1)[1].split("\n")[0]
 
@@ -425,20 +387,16 @@ async def test_a_gap_telegram_calls_too_long_is_caught_up_and_recent_posts_rerea
 async def test_catch_up_reads_history_from_the_first_post_not_stored(world, db, settings):
     # Posts 1..150 came live after the previous catch-up: the next one does not read again
     # the unbroken run of stored posts, only what lies above it.
-    client = world.watcher_client()
-    await client.connect()
-    watcher = Watcher(client, SqliteStore(db), settings)
-    await watcher.start()  # first catch-up: nothing posted yet
-    for i in range(150):
-        world.tg.post(world.vahed, f"{FARSI} {i}")
-    await world.tg.settle()
-    world.tg.requests.clear()
-    await watcher.catch_up()
-    reads = [r.request for r in world.tg.requests if type(r.request).__name__ == "GetHistoryRequest"
-             and r.request.peer.channel_id == world.vahed.id]
-    assert [r.offset_id for r in reads] == [151]  # Telethon reads upwards from min_id + 1
-    await watcher.stop()
-    await client.disconnect()
+    async with watching(world, db, settings) as watcher:  # first catch-up: nothing posted yet
+        for i in range(150):
+            world.tg.post(world.vahed, f"{FARSI} {i}")
+        await world.tg.settle()
+        world.tg.requests.clear()
+        await watcher.catch_up()
+        reads = [r.request for r in world.tg.requests
+                 if type(r.request).__name__ == "GetHistoryRequest"
+                 and r.request.peer.channel_id == world.vahed.id]
+        assert [r.offset_id for r in reads] == [151]  # Telethon reads upwards from min_id + 1
 
 
 async def test_posts_deleted_while_relay_was_down_are_found_as_holes_in_history(
@@ -456,12 +414,8 @@ async def test_posts_deleted_while_relay_was_down_are_found_as_holes_in_history(
 
     world.tg.delete(world.vahed, [5, 6])  # far older than the newest 100
 
-    client = world.watcher_client()
-    await client.connect()
-    watcher = Watcher(client, SqliteStore(db), settings)
-    await watcher.start()  # reads history from post 1: 5 and 6 are not there
-    await watcher.stop()
-    await client.disconnect()
+    async with watching(world, db, settings):
+        pass  # its catch-up reads history from post 1: 5 and 6 are not there
     deleted = rows(db_path(settings), "SELECT message_id FROM messages WHERE deleted_at IS NOT NULL"
                    " ORDER BY message_id")
     stored = rows(db_path(settings), "SELECT COUNT(*) FROM messages")
