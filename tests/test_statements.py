@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from relay.telegram.sim.cast import VAHED
 from relay.telegram.sim.forwards import forward
 from tests import statement_world
 from tests.statement_world import FOOTER, OTHER, STATEMENT, jobs, members, publish
