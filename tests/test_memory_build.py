@@ -25,8 +25,9 @@ from relay.store import messages as message_store
 from relay.store import review_queries as review_store
 from relay.store.sqlite_store import SqliteStore
 from tests.review_world import team_with_a_card
+from tests.status_store import EDITOR, FARSI, NOW, POLICY, RULES, VAHED, _ok, _translate
+from tests.status_store import job_of as _job
 from tests.test_publisher import approve_in_store
-from tests.test_status import EDITOR, FARSI, NOW, POLICY, RULES, VAHED, _job, _ok, _translate
 
 APPROVED = 2500  # two batches (memory.BATCH is 2000)
 WORDS = FARSI.split() + ["کارگران", "حقوق", "معوقه", "اعتراض", "امروز", "فردا", "نفت", "معلمان"]
