@@ -4,8 +4,9 @@ watcher and a running review team."""
 from __future__ import annotations
 
 import contextlib
+import logging
 import textwrap
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,20 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
         return load_settings(path, env=env or {})
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _relay_logging_undone() -> Iterator[None]:
+    """A command run in-process (``main([...])``) installs relay's handler on the root logger,
+    often on a stream pytest closes after the test, and sets the levels: later tests then
+    logged into a closed file through relay's secret filter, and passed or failed by order."""
+    root, telethon = logging.getLogger(), logging.getLogger("telethon")
+    before, level, telethon_level = set(root.handlers), root.level, telethon.level
+    yield
+    for handler in [h for h in root.handlers if getattr(h, "_relay", False) and h not in before]:
+        root.removeHandler(handler)
+    root.setLevel(level)
+    telethon.setLevel(telethon_level)
 
 
 @pytest.fixture
