@@ -147,17 +147,23 @@ def batches(units: Iterable[Unit], size: int) -> Iterator[list[tuple[Unit, int]]
         yield run
 
 
-def read_batches(units: Iterable[Unit], size: int) -> Iterator[list[tuple[Unit, int]] | float]:
-    """:func:`batches`, and before each one the seconds spent reading it from the plan file:
-    the clocks leave that out (everything before it has settled: relay is idle meanwhile)."""
-    runs = batches(units, size)
-    while True:
-        mark = time.perf_counter()
-        run = next(runs, None)
-        yield time.perf_counter() - mark
-        if run is None:
-            return
-        yield run
+class ReadBatches:
+    """:func:`batches`, with the seconds spent reading them from the plan file summed in
+    :attr:`reading`: the clocks leave that out (everything before a batch has settled: relay
+    is idle while the next one is read)."""
+
+    def __init__(self, units: Iterable[Unit], size: int) -> None:
+        self.runs = batches(units, size)
+        self.reading = 0.0
+
+    def __iter__(self) -> Iterator[list[tuple[Unit, int]]]:
+        while True:
+            mark = time.perf_counter()
+            run = next(self.runs, None)
+            self.reading += time.perf_counter() - mark
+            if run is None:
+                return
+            yield run
 
 
 def forwarded(units: Iterable[Unit]) -> dict[int, list[Any]]:
@@ -358,11 +364,8 @@ async def end_to_end(units: Iterable[Unit], settings: Settings, batch: int, keep
     cpu0, child0 = cpu_seconds(), process_cpu_seconds(child)
     sent = forwarded(units)
     start = time.perf_counter()
-    reading = 0.0
-    for run in read_batches(units, batch):
-        if isinstance(run, float):
-            reading += run
-            continue
+    runs = ReadBatches(units, batch)
+    for run in runs:
         posted, files = post_units(tg, chans, run, sent)
         messages += posted
         mark = time.perf_counter()
@@ -376,7 +379,7 @@ async def end_to_end(units: Iterable[Unit], settings: Settings, batch: int, keep
     await tg.settle(timeout=600)
     await asyncio.wait_for(watcher._idle.wait(), 600)  # every handler has returned
     stored = await db.read(count, "SELECT COUNT(*) FROM messages")
-    seconds = time.perf_counter() - start - reading
+    seconds = time.perf_counter() - start - runs.reading
     cpu = cpu_seconds() - cpu0
     child_cpu = process_cpu_seconds(child) - child0
 
@@ -471,15 +474,12 @@ async def time_dispatch(units: Iterable[Unit], batch: int) -> tuple[float, int]:
     client.add_event_handler(handler, events.Raw(types=[types.UpdateNewChannelMessage]))
     sent = forwarded(units)
     start = time.perf_counter()
-    reading = 0.0
-    for run in read_batches(units, batch):
-        if isinstance(run, float):
-            reading += run
-            continue
+    runs = ReadBatches(units, batch)
+    for run in runs:
         _, files = post_units(tg, chans, run, sent)
         await tg.settle(timeout=600)
         forget_sim(tg, chans, files)
-    seconds = time.perf_counter() - start - reading
+    seconds = time.perf_counter() - start - runs.reading
     await client.disconnect()
     return seconds, seen
 
