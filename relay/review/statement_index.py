@@ -26,6 +26,8 @@ if TYPE_CHECKING:  # types only: the ingest process imports this module and shou
 log = logging.getLogger("relay.statements")
 
 Unit = tuple[int, str]
+#: What the index was told: a post added ``(unit, text, date)`` or removed ``(unit, None, None)``.
+Told = tuple[Unit, str, int] | tuple[Unit, None, None]
 
 
 def unit_of(row: MessageRow) -> Unit:
@@ -46,6 +48,9 @@ class StatementUpdates(Protocol):
 class StatementMatcher:
     def __init__(self, settings: MatchSettings | None = None):
         self.index = StatementIndex(settings)
+        #: While :meth:`rebuild` reads the store: what the index was told meanwhile, replayed
+        #: on the new index (a post decided during the read may be missing from what it read).
+        self._told: list[Told] | None = None
 
     @classmethod
     def for_settings(cls, settings: Settings) -> StatementMatcher:
@@ -57,8 +62,23 @@ class StatementMatcher:
         return int(self.index.settings.window_days * 86400)
 
     async def rebuild(self, store: Store, now: int) -> int:
-        """Load the statements' posts of the window from the store; how many were indexed."""
-        return self.rebuild_from(await store.statement_posts(now - self.window_seconds))
+        """Load the statements' posts of the window from the store; how many were indexed.
+        Posts decided, split or edited while the store is read are kept (replayed after)."""
+        told: list[Told] = []
+        self._told = told
+        try:
+            posts = await store.statement_posts(now - self.window_seconds)
+        finally:
+            self._told = None
+        added = self.rebuild_from(posts)
+        read = {unit for unit, _, _ in posts}
+        for unit, text, at in told:
+            if text is None or at is None:  # split off or edited: it leaves whatever the read gave it
+                self.index.remove(unit)
+                read.discard(unit)
+            elif unit not in read:  # decided or edited; the read may have missed it
+                self.index.add(unit, text, at)
+        return added
 
     def rebuild_from(self, posts: Iterable[tuple[Unit, str, int]]) -> int:
         """A new index of ``posts`` ((unit, text, date), from the store); how many indexed."""
@@ -75,19 +95,25 @@ class StatementMatcher:
         follow-up) makes a new post, as before."""
         found: Hashable | None = self.index.match(text, at)
         self.index.add(unit, text, at)
+        if self._told is not None:
+            self._told.append((unit, text, at))
         if isinstance(found, tuple) and found[0] != unit[0]:
             return found
         return None
 
     def forget(self, unit: Unit) -> int:
         """Forget a post split off a statement, so later copies no longer find it."""
+        if self._told is not None:
+            self._told.append((unit, None, None))
         return self.index.remove(unit)
 
     def replace(self, unit: Unit, text: str, at: int) -> None:
         """A post's text changed so that it left its statement: later copies of the statement
         no longer find it; copies of its new text do."""
-        self.index.remove(unit)
+        self.forget(unit)
         self.index.add(unit, text, at)
+        if self._told is not None:
+            self._told.append((unit, text, at))
 
 
 class _KeepAll(StatementIndex):
