@@ -295,3 +295,20 @@ def test_the_scripted_telegram_refuses_more_than_a_hundred_buttons():
     for too_long in (markup(101, 1), markup(1, 9)):
         with pytest.raises(errors.ReplyMarkupTooLongError):
             check_markup(too_long)
+
+
+def test_the_scripted_telegram_refuses_a_keyboard_over_ten_kilobytes():
+    from telethon import errors
+    from telethon.tl import types
+
+    from relay.telegram.sim.limits import check_markup, markup_bytes
+
+    def markup(buttons: int, label: str) -> types.ReplyInlineMarkup:
+        return types.ReplyInlineMarkup([types.KeyboardButtonRow(
+            [types.KeyboardButton(label, types.InlineButtonTypeCallback(b"x" * 60))])
+            for _ in range(buttons)])
+    short, long_farsi = markup(60, "کانال" * 4), markup(60, "کانال" * 12)
+    assert markup_bytes(short) < 10_240 < markup_bytes(long_farsi)  # 100 buttons are allowed
+    check_markup(short)
+    with pytest.raises(errors.ReplyMarkupTooLongError):
+        check_markup(long_farsi)

@@ -4,6 +4,7 @@ albums, callback answers and command menus. Each check raises Telegram's own RPC
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -20,6 +21,9 @@ from relay.telegram.sim.model import (
 ALBUM_LIMIT = 10  # items in one album (messages.sendMultiMedia)
 INLINE_BUTTONS_LIMIT = 100  # buttons under one message
 INLINE_ROW_LIMIT = 8  # buttons in one row of an inline keyboard
+#: Bytes of an inline keyboard, counted as the Bot API's JSON of it (UTF-8): Telegram answers
+#: "reply markup is too long" past ~10 kB even under 100 buttons (long labels or data).
+INLINE_MARKUP_BYTES = 10_240
 CALLBACK_ANSWER_LIMIT = 200  # characters in a button press's answer (toast or alert)
 
 COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
@@ -60,12 +64,13 @@ def check_entities(text: str, entities: Any, request: Any = None) -> None:
 
 
 def check_markup(markup: Any, request: Any = None) -> None:
-    """Inline buttons: a label, and callback data of at most 64 bytes; at most 8 in a row and
-    100 in all (Telegram's REPLY_MARKUP_TOO_LONG)."""
+    """Inline buttons: a label, and callback data of at most 64 bytes; at most 8 in a row,
+    100 in all and ~10 kB in all (Telegram's REPLY_MARKUP_TOO_LONG)."""
     if not isinstance(markup, types.ReplyInlineMarkup):
         return
     if (sum(len(row.buttons) for row in markup.rows) > INLINE_BUTTONS_LIMIT
-            or any(len(row.buttons) > INLINE_ROW_LIMIT for row in markup.rows)):
+            or any(len(row.buttons) > INLINE_ROW_LIMIT for row in markup.rows)
+            or markup_bytes(markup) > INLINE_MARKUP_BYTES):
         raise rpc_error("REPLY_MARKUP_TOO_LONG", request)
     for row in markup.rows:
         for button in row.buttons:
@@ -74,6 +79,17 @@ def check_markup(markup: Any, request: Any = None) -> None:
             data = callback_data(button)
             if data is not None and len(data) > CALLBACK_DATA_LIMIT:
                 raise rpc_error("BUTTON_DATA_INVALID", request)
+
+
+def markup_bytes(markup: types.ReplyInlineMarkup) -> int:
+    """The keyboard's size as the Bot API's JSON of it, in UTF-8 bytes."""
+    rows = [[{"text": button.text or "",
+              **({"callback_data": data.decode("utf-8", "replace")}
+                 if (data := callback_data(button)) is not None else
+                 {"url": getattr(button, "url", "") or ""})}
+             for button in row.buttons] for row in markup.rows]
+    return len(json.dumps({"inline_keyboard": rows}, ensure_ascii=False,
+                          separators=(",", ":")).encode())
 
 
 def check_album(count: int, request: Any = None) -> None:
