@@ -88,7 +88,8 @@ def _first_word(text: str) -> tuple[str, str]:
 def job_and_rest(args: str) -> tuple[int | None, str]:
     head, rest = _first_word(args)
     head = head.lstrip("#")
-    return (int(head), rest.strip()) if head.isdigit() and len(head) < 12 else (None, rest)
+    # isdecimal, not isdigit: "²" is a digit that int() refuses; Persian "۱۲" is decimal
+    return (int(head), rest.strip()) if head.isdecimal() and len(head) < 12 else (None, rest)
 
 
 async def run_command(desk: Desk, person: Person, msg: Incoming) -> Response | None:

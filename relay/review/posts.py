@@ -44,7 +44,7 @@ def parse_post(args: str) -> tuple[PostRef | None, str]:
     head, _, rest = text.partition(" ")
     number, _, rest = rest.strip().partition(" ")
     found = _CHANNEL.fullmatch(head)
-    if found and number.isdigit() and len(number) < 12:
+    if found and number.isdecimal() and len(number) < 12:
         username, digits = found.groups()
         channel = username if username else bare_channel_id(int(digits))
         return (channel, int(number)), rest.strip()
