@@ -47,7 +47,7 @@ def test_menus_per_role_are_built_from_the_declarations():
     assert names["sara"] == ["help", "queue", "show", "claim", "tr", "lang", "search", "stats",
                              "whoami"]
     assert names["reza"] == ["help", "queue", "show", "claim", "tr", "approve", "reject", "skip",
-                             "reopen", "retry", "join", "lang", "queue_post", "search", "stats", "glossary",
+                             "reopen", "retry", "join", "split", "lang", "queue_post", "search", "stats", "glossary",
                              "whoami"]
     assert [c.name for c in commands_for(MINA)] == names["reza"]
     assert "start" not in COMMAND_HELP and set(COMMAND_HELP) == set(names["reza"])
