@@ -264,3 +264,22 @@ async def test_a_split_button_pressed_after_its_post_was_deleted_changes_nothing
     assert pressed.message == ("[1] @haft_tappeh was deleted by its channel: there is nothing"
                                " to translate, so it is not split off.")
     assert await members(w) == [(w.haft.id, "copy")] and len(await jobs(w)) == 2
+
+
+async def test_a_number_read_before_a_split_never_names_a_post_that_joined_since(w):
+    """Two editors split [2] from the same card; meanwhile another copy joined. The second
+    editor's /split 1 2 must not split that copy off: numbers are never given out twice."""
+    w.tg.post(w.vahed, STATEMENT)
+    await w.settle()
+    w.tg.post(w.haft, STATEMENT + FOOTER)  # [1]
+    w.tg.post(w.oil, "#اعتصاب\n" + STATEMENT)  # [2], the newest
+    await w.settle()
+    assert "new jobs 3, 4" in await bot_answer(w, w.reza, "/split 1 2")
+    w.tg.post(w.oil, STATEMENT + "\n\n#کارگران_نفت")  # the oil workers post the statement again
+    await w.settle()
+    assert number_on_card(w.card(1).message, "oil_contract_workers") == "3"
+    assert await bot_answer(w, w.omid, "/split 1 2") == (
+        "Job 1's statement has no post [2] (split off already, or another job's): /split 1"
+        " lists its posts.")
+    assert sorted(await members(w)) == sorted([(w.haft.id, "copy"), (w.oil.id, "copy")])
+    assert len(await jobs(w)) == 4
