@@ -20,13 +20,15 @@ OTHER = ("کارگران پتروشیمی بندر امام برای سومین 
          " اجرای طبقه‌بندی مشاغل و افزایش حقوق شدند.")
 
 
-def world_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: str = "") -> ReviewWorld:
+def world_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: str = "",
+               **options: bool) -> ReviewWorld:
     """The review team with @vahed, @haft_tappeh (``world.haft``) and @oil_contract_workers
-    (``world.oil``) as sources, ``extra`` added to its config file; not started."""
+    (``world.oil``) as sources, ``extra`` added to its config file, ``options`` given to
+    :class:`ReviewWorld` (``group=False``: cards in private chats); not started."""
     sources = (VAHED, HAFT_TAPPEH, OIL_CONTRACT_WORKERS)
     monkeypatch.setattr(review_world, "CONFIG", review_world._SETTINGS + config_toml(
         sources, TARGETS, review_world.PEOPLE, format_safe=True) + extra)
-    world = ReviewWorld(tmp_path)
+    world = ReviewWorld(tmp_path, **options)
     world.haft = HAFT_TAPPEH.add_to(world.tg, members=[world.watcher])
     world.oil = OIL_CONTRACT_WORKERS.add_to(world.tg, members=[world.watcher])
     return world

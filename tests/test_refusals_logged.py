@@ -27,7 +27,8 @@ def refusals(caplog) -> list[str]:
 
 
 @pytest.mark.parametrize("command", ["/approve 1", "/reject 1 no", "/skip 1", "/reopen 1",
-                                     "/retry 1", "/queue_post https://t.me/vahed/1"])
+                                     "/retry 1", "/queue_post https://t.me/vahed/1",
+                                     "/split 1 2"])
 async def test_a_translator_sending_an_editors_command_is_refused_and_logged(w, caplog,
                                                                               command):
     desk = w.service.bot.desk

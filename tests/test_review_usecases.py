@@ -21,6 +21,7 @@ from relay.review.commands import (
 from relay.review.conversation import Press, RefreshCards, Response, Say
 from relay.review.desk import Desk
 from relay.review.texts import t
+from tests.review_world import command as ask
 from tests.review_world import said, team_with_a_card
 
 REVIEW = Path(__file__).resolve().parents[1] / "relay" / "review"
@@ -46,7 +47,7 @@ def test_menus_per_role_are_built_from_the_declarations():
     assert names["sara"] == ["help", "queue", "show", "claim", "tr", "lang", "search", "stats",
                              "whoami"]
     assert names["reza"] == ["help", "queue", "show", "claim", "tr", "approve", "reject", "skip",
-                             "reopen", "retry", "join", "lang", "queue_post", "search", "stats", "glossary",
+                             "reopen", "retry", "join", "split", "lang", "queue_post", "search", "stats", "glossary",
                              "whoami"]
     assert [c.name for c in commands_for(MINA)] == names["reza"]
     assert "start" not in COMMAND_HELP and set(COMMAND_HELP) == set(names["reza"])
@@ -183,3 +184,11 @@ async def test_cards_are_described_for_every_review_chat(w):
     [edit] = await board.card_edits(desk, 1)
     assert edit.message_id == w.card(1).id and edit.text == card.text
     assert await board.new_card(desk, 999) == []
+
+
+async def test_a_superscript_digit_is_no_job_number(w):
+    """str.isdigit() takes "²", which int() refuses: the command died with a traceback and
+    nobody was answered."""
+    assert await ask(w, w.reza, "/show ²") == "Usage: /show <job>"
+    assert await ask(w, w.reza, "/queue_post @vahed ²") == \
+        "Usage: /queue_post <post link> [target ...]"

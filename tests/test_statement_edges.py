@@ -41,9 +41,9 @@ async def test_a_deleted_copy_is_marked_on_the_card_and_not_credited(w):
     w.tg.delete(w.haft, [haft.id])
     await w.settle()
     card = w.card(1)
-    assert "@haft_tappeh (copy, deleted), @oil_contract_workers (copy)" in card.message
+    assert "[1] @haft_tappeh (copy, deleted), [2] @oil_contract_workers (copy)" in card.message
     assert [label for label, _ in w.buttons(card) if "Split" in label] == [
-        "✂ Split @oil_contract_workers"]  # a deleted post is not split off
+        "✂ Split [2] @oil_contract_workers"]  # a deleted post is not split off
     await publish(w, 1, "Vahed workers rallied.")
     [en] = w.tg.history(w.out_en)
     assert f"Also published by {OIL_CONTRACT_WORKERS.name}" in en.message
@@ -95,7 +95,7 @@ async def test_split_presses_forged_stale_or_by_a_translator_change_nothing(w):
     w.tg.post(w.haft, STATEMENT + FOOTER)
     await w.settle()
     card = w.card(1)
-    data = w.button(card, "Split @haft_tappeh")
+    data = w.button(card, "Split [1] @haft_tappeh")
     w.tg.press(w.sara, w.group, card.id, data)  # a translator
     await w.settle()
     w.tg.press(w.reza, w.group, card.id, data.replace(b"v:1:", b"v:3:"), forge=True)
@@ -118,7 +118,7 @@ async def test_a_split_button_of_a_post_since_joined_elsewhere_is_refused(w):
     w.tg.post(w.haft, STATEMENT + FOOTER)
     await w.settle()
     old_card = w.card(1)
-    data = w.button(old_card, "Split @haft_tappeh")
+    data = w.button(old_card, "Split [1] @haft_tappeh")
     w.tg.post(w.oil, OTHER)  # jobs 3, 4
     await w.settle()
     w.say(w.reza, "/join 3 1")  # Vahed's statement (and its copy) joins the oil workers'
@@ -261,10 +261,11 @@ async def test_a_statement_fifty_channels_carry_keeps_its_card_within_telegram_l
     await w.settle()
     card = w.card(1)
     assert units(card.message) <= 4096
-    assert "@workers_council_number_00_x (copy)" in card.message and "more" in card.message
+    assert "@workers_council_number_00_x (copy)" in card.message
+    assert "more (all of them: /split 1)" in card.message  # the rest, with their numbers
     assert "@haft_tappeh" not in card.message.split("\n\n")[0]  # beyond the cut
     splits = [label for label, _ in w.buttons(card) if "Split" in label]
-    assert len(splits) == 8 and "✂ Split @haft_tappeh" in splits  # the newest are offered
+    assert len(splits) == 8 and "✂ Split [51] @haft_tappeh" in splits  # the newest are offered
     assert len(w.buttons(card)) <= 100
 
 

@@ -19,7 +19,7 @@ async def test_a_forward_of_a_configured_source_joins_its_job(w):
     assert [j[1] for j in await jobs(w)] == [w.vahed.id, w.vahed.id]  # en, es: no new jobs
     assert await members(w) == [(w.haft.id, "forward")]
     card = w.card(1).message
-    assert "Also in: @haft_tappeh (forward)" in card
+    assert "Also in: [1] @haft_tappeh (forward)" in card
     audit = await w.rows("SELECT job_id, action FROM audit WHERE action='statement_joined'")
     assert audit == [(1, "statement_joined"), (2, "statement_joined")]
 
@@ -32,7 +32,7 @@ async def test_copies_across_three_sources_are_published_once_per_target(w):
     await w.settle()
     assert len(await jobs(w)) == 2
     assert sorted(await members(w)) == sorted([(w.haft.id, "copy"), (w.oil.id, "copy")])
-    assert "Also in: @haft_tappeh (copy), @oil_contract_workers (copy)" in w.card(1).message
+    assert "Also in: [1] @haft_tappeh (copy), [2] @oil_contract_workers (copy)" in w.card(1).message
     await publish(w, 1, "Vahed workers rallied.")
     assert len(w.tg.history(w.out_en)) == 1
     w.tg.post(w.haft, OTHER)  # another statement: its own jobs
@@ -59,7 +59,7 @@ async def test_an_editor_splits_a_false_match(w):
     w.tg.post(w.haft, STATEMENT + FOOTER)
     await w.settle()
     assert len(await jobs(w)) == 2
-    w.press(w.reza, w.card(1), "Split @haft_tappeh")
+    w.press(w.reza, w.card(1), "Split [1] @haft_tappeh")
     await w.settle()
     rows = await jobs(w)
     assert [r[1] for r in rows] == [w.vahed.id] * 2 + [w.haft.id] * 2

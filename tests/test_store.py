@@ -53,6 +53,34 @@ async def test_database_from_a_newer_relay_is_refused_untouched(tmp_path):
     conn.close()
 
 
+async def test_statement_members_keep_their_numbers_through_migration_15_and_never_reuse_one(
+        tmp_path, monkeypatch):
+    """Cards and /split name a statement's posts by their row id: a database made before
+    migration 15 keeps its numbers, and a number freed by a split is not given out again."""
+    from relay.store import migrations
+
+    path = tmp_path / "relay.db"
+    monkeypatch.setattr(migrations, "MIGRATIONS", [m for m in MIGRATIONS if m[0] < 15])
+    db = await Database.open(path)
+
+    def members(conn: sqlite3.Connection, *message_ids: int) -> None:
+        conn.executemany(
+            "INSERT INTO statement_members (channel_id, unit_key, message_id, lead_channel_id,"
+            " lead_unit_key, how, joined_at) VALUES (200, ?, ?, 100, 'm:7', 'copy', 0)",
+            [(f"m:{m}", m) for m in message_ids])
+    await db.run(members, 1, 2, 3)
+    await db.run(lambda c: c.execute("DELETE FROM statement_members WHERE id = 2"))
+    await db.close()
+    monkeypatch.undo()
+    db = await Database.open(path)
+    await db.run(lambda c: c.execute("DELETE FROM statement_members WHERE id = 3"))  # split
+    await db.run(members, 4)  # a copy joining later
+    rows = await db.read(lambda c: c.execute(
+        "SELECT id, message_id FROM statement_members ORDER BY id").fetchall())
+    await db.close()
+    assert [tuple(r) for r in rows] == [(1, 1), (4, 4)]
+
+
 async def test_insert_is_idempotent_on_channel_and_message_id(tmp_path):
     db = await Database.open(tmp_path / "relay.db")
     first = await db.run(message_store.store_message, ROW, "fa", 0.99, POLICY, 1)

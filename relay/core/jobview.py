@@ -20,6 +20,7 @@ class Member:
     how: str  # copy, forward, joined
     date: int = 0  # when the post was published (unix seconds): the earliest source is credited
     deleted: bool = False  # its channel deleted it: never credited again, marked on the card
+    unit_key: str = ""  # its unit in its channel ("m:<id>", "g:<album>"): how a link finds it
 
 
 @dataclass(frozen=True, slots=True)

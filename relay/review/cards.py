@@ -86,7 +86,7 @@ def render_card(job: JobView, names: dict[int, str], rules: Rules, now: int, lan
         _status_line(job, name, rules, now, lang, publication_link),
     ]
     if job.also_in:
-        lines.append(also_in_line(job.also_in, lang))
+        lines.append(also_in_line(job.also_in, lang, job.id))
     if job.source_deleted:
         lines.append(t(lang, "card.deleted"))
     if job.status in (Status.DRAFTED, Status.APPROVED) and job.draft_outdated:
@@ -114,19 +114,32 @@ def _member_name(member: Member) -> str:
         member.channel_name or str(member.channel_id))
 
 
-def also_in_line(members: Iterable[Member], lang: str) -> str:
-    """"Also in: @a (copy), @b (copy, deleted), ... +N more": the statement's other posts, a
-    deleted one marked, cut at ALSO_IN_UNITS so that a statement pasted into fifty channels
-    still leaves the card within Telegram's 4096 (issue 11)."""
+def copy_label(member: Member, width: int = 64) -> str:
+    """"[17] @haft_tappeh": a post of the statement as the card, its Split button and
+    ``/split`` name it. The number is its member id: it never changes while the post stays in
+    the statement, so a number read from an old card cannot name another post."""
+    return f"[{member.id}] {_member_name(member)[:width]}"
+
+
+def how_text(member: Member, lang: str) -> str:
+    """"copy", "forward, deleted", ...: how the post carries the statement."""
+    how = t(lang, "how." + member.how)
+    return t(lang, "how.deleted", how=how) if member.deleted else how
+
+
+def also_in_line(members: Iterable[Member], lang: str, job_id: int) -> str:
+    """"Also in: [3] @a (copy), [4] @b (copy, deleted), ... +N more (all of them: /split 12)":
+    the statement's other posts, numbered for ``/split``, a deleted one marked, cut at
+    ALSO_IN_UNITS so that a statement pasted into fifty channels still leaves the card within
+    Telegram's 4096 (issue 11)."""
     sep = "، " if lang == "fa" else ", "
     shown: list[str] = []
     members = list(members)
     for k, m in enumerate(members):
-        how = t(lang, "how." + m.how)
-        entry = f"{_member_name(m)[:64]} ({t(lang, 'how.deleted', how=how) if m.deleted else how})"
+        entry = f"{copy_label(m)} ({how_text(m, lang)})"
         if utf16_len(sep.join([*shown, entry])) > ALSO_IN_UNITS:
             return t(lang, "card.also_in", sources=sep.join(shown) + " " + t(
-                lang, "card.also_more", count=len(members) - k))
+                lang, "card.also_more", count=len(members) - k, job=job_id))
         shown.append(entry)
     return t(lang, "card.also_in", sources=sep.join(shown))
 
@@ -134,9 +147,10 @@ def also_in_line(members: Iterable[Member], lang: str) -> str:
 def split_buttons(job: JobView, lang: str) -> list[list[ButtonSpec]]:
     """One "Split" button per copy or forward an editor may split off (issue 11): not for a
     deleted post, and at most SPLIT_BUTTONS (Telegram takes 100 buttons; a card with fifty
-    would bury its own): the newest, since a wrong match is found when it arrives."""
+    would bury its own): the newest, since a wrong match is found when it arrives. Any other
+    is split with ``/split <job> <number>``."""
     splittable = [m for m in job.also_in if m.how != "joined" and not m.deleted]
-    return [[ButtonSpec(t(lang, "button.split", name=_member_name(m)[:48]), "split", m.id)]
+    return [[ButtonSpec(t(lang, "button.split", name=copy_label(m, 48)), "split", m.id)]
             for m in splittable[-SPLIT_BUTTONS:]]
 
 

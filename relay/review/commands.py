@@ -88,7 +88,8 @@ def _first_word(text: str) -> tuple[str, str]:
 def job_and_rest(args: str) -> tuple[int | None, str]:
     head, rest = _first_word(args)
     head = head.lstrip("#")
-    return (int(head), rest.strip()) if head.isdigit() and len(head) < 12 else (None, rest)
+    # isdecimal, not isdigit: "²" is a digit that int() refuses; Persian "۱۲" is decimal
+    return (int(head), rest.strip()) if head.isdecimal() and len(head) < 12 else (None, rest)
 
 
 async def run_command(desk: Desk, person: Person, msg: Incoming) -> Response | None:
@@ -299,6 +300,15 @@ async def _join(ctx: CommandContext, args: str) -> Response:
     return await statements.join(ctx.desk, ctx.person, first, second)
 
 
+async def _split(ctx: CommandContext, args: str) -> Response:
+    job_id, name = job_and_rest(args)
+    if job_id is None:
+        return _usage(ctx, "split")
+    return await statements.split_command(ctx.desk, ctx.person, ctx.chat_id, job_id, name,
+                                          reply_to=ctx.message.message_id) \
+        or _usage(ctx, "split")
+
+
 # ---------------------------------------------------------------------- the commands
 _E, _T, _X = Access.EVERYONE, Access.TRANSLATOR, Access.EDITOR
 
@@ -325,6 +335,9 @@ COMMANDS: tuple[Command, ...] = (
             retry.retry_command),
     Command("join", _X, "<job> <job>", ("the same statement: join the second into the first",
                                         "یک بیانیه: پیوستن دومی به اولی"), _join),
+    Command("split", _X, "<job> [number|link]",
+            ("split a wrongly joined post off a statement (without a post: list them)",
+             "جدا کردن پستی که به‌اشتباه به بیانیه پیوسته (بدون پست: فهرست آن‌ها)"), _split),
     Command("lang", _T, "<job|post> <code>", ("correct the detected language", "اصلاح زبان"),
             _lang),
     Command("queue_post", _X, "<post link> [target ...]",

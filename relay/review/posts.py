@@ -44,14 +44,15 @@ def parse_post(args: str) -> tuple[PostRef | None, str]:
     head, _, rest = text.partition(" ")
     number, _, rest = rest.strip().partition(" ")
     found = _CHANNEL.fullmatch(head)
-    if found and number.isdigit() and len(number) < 12:
+    if found and number.isdecimal() and len(number) < 12:
         username, digits = found.groups()
         channel = username if username else bare_channel_id(int(digits))
         return (channel, int(number)), rest.strip()
     return None, args
 
 
-def _link(ref: PostRef) -> str:
+def link_of(ref: PostRef) -> str:
+    """The link of a post named by channel and id."""
     channel, message = ref
     if isinstance(channel, str):
         return post_link(channel, 0, message)
@@ -72,7 +73,7 @@ async def queue_post(desk: Desk, person: Person, args: str) -> Response | None:
                            what="queue_post", why=f"unknown target {unknown[0][:20]}")
     targets = [(key, desk.targets[key].language) for key in wanted]
     post, created = await desk.store.queue_post(ref[0], ref[1], targets, desk.now())
-    link = _link(ref)
+    link = link_of(ref)
     if post is None:
         return desk.refuse(t(lang, "no.unknown_post", link=link), user=person.id,
                            what="queue_post", why=f"no stored post {link}")
@@ -90,7 +91,7 @@ async def relang_post(desk: Desk, person: Person, chat_id: int, args: str) -> Re
     if ref is None or not code:
         return None
     post = await desk.store.find_post(ref[0], ref[1])
-    link = _link(ref)
+    link = link_of(ref)
     if post is None:
         return desk.refuse(t(person.language, "no.unknown_post", link=link), user=person.id,
                            what="lang", why=f"no stored post {link}")

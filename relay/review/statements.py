@@ -1,9 +1,10 @@
-"""Review use cases of statements (issue 11): a copy joined, Split, /join.
+"""Review use cases of statements (issue 11): a copy joined, Split, /split, /join.
 
-A copy or forward of a queued statement gets no jobs: its card lists it ("Also in: ...").
-When it arrives after the statement was published, nothing is posted and the editors are told.
-An editor splits a wrong match from the card (the post gets jobs of its own) and joins two
-jobs' statements with ``/join <job> <job>``.
+A copy or forward of a queued statement gets no jobs: its card lists it, numbered ("Also in:
+[3] @haft_tappeh (copy)"). When it arrives after the statement was published, nothing is
+posted and the editors are told. An editor splits a wrong match off (the post gets jobs of its
+own) with the card's Split button, or names any of the statement's posts, by its number or its
+link, with ``/split <job> <post>``; and joins two jobs' statements with ``/join <job> <job>``.
 """
 
 from __future__ import annotations
@@ -11,14 +12,20 @@ from __future__ import annotations
 import logging
 
 from relay.config import Person
+from relay.core.jobview import JobView, Member
 from relay.core.workflow import Status
 from relay.logs import event
+from relay.review import cards, posts
 from relay.review.conversation import RefreshCards, Response, Say
 from relay.review.desk import Desk, actor_of
 from relay.review.texts import t
+from relay.text.formatting import FormattedText
 from relay.text.links import post_link
+from relay.text.render import TEXT_LIMIT
+from relay.text.split import split as split_text
 
 log = logging.getLogger("relay.bot")
+ANSWER_NAME = 32  # a channel's name in an answer: a button press's answer holds 200 characters
 
 
 async def copy_joined(desk: Desk, job_ids: list[int]) -> Response:
@@ -54,22 +61,118 @@ async def copy_left(desk: Desk, lead_jobs: list[int], new_jobs: list[int]) -> Re
 
 
 async def split(desk: Desk, person: Person, job_id: int, member_id: int) -> Response:
-    """Split a post off the job's statement: it gets its own jobs, copies stop finding it."""
+    """Split a post off the job's statement, from the card's Split button or ``/split``: it
+    gets its own jobs, copies stop finding it. A post its channel deleted, or one an editor
+    joined with /join, stays."""
     lang = person.language
     if not person.is_editor:
         return desk.refuse(t(lang, "no.not_editor"), user=person.id, what="split", job=job_id,
                            why="not an editor")
+    job = await desk.job(job_id)
+    member = next((m for m in job.also_in if m.id == member_id), None) if job else None
+    if member is None:
+        return _split_gone(desk, person, job_id)
+    copy = cards.copy_label(member, ANSWER_NAME)
+    if member.deleted or member.how == "joined":
+        key, why = ("no.split_deleted", "deleted post") if member.deleted else (
+            "no.split_joined", "joined by an editor")
+        return desk.refuse(t(lang, key, copy=copy, job=job_id), user=person.id, what="split",
+                           job=job_id, why=why)
     done = await desk.store.split_member(job_id, member_id, actor_of(person).user_id,
                                          desk.now())
-    if done is None:
-        return desk.refuse(t(lang, "no.split_gone", job=job_id), user=person.id, what="split",
-                           job=job_id, why="not a member")
+    if done is None:  # split or moved since the job was read
+        return _split_gone(desk, person, job_id)
     if desk.statements is not None:
         desk.statements.forget(done.unit)
     log.info(event("statement.split", job=job_id, user=person.id,
                    jobs=",".join(map(str, done.jobs))))
-    return Response([RefreshCards(job_id)], t(lang, "ok.split", job=job_id,
-                                               jobs=", ".join(map(str, done.jobs)) or "-"))
+    link = post_link(member.channel_username, member.channel_id, member.message_id)
+    statement_jobs = dict.fromkeys((job_id, *done.statement_jobs))  # every card lists it
+    new_jobs = ", ".join(map(str, done.jobs)) or "-"
+    return Response([RefreshCards(j) for j in statement_jobs],
+                    t(lang, "ok.split", copy=copy, link=link, job=job_id, jobs=new_jobs))
+
+
+def _split_gone(desk: Desk, person: Person, job_id: int) -> Response:
+    return desk.refuse(t(person.language, "no.split_gone", job=job_id), user=person.id,
+                       what="split", job=job_id, why="not a member")
+
+
+def parse_post_name(name: str) -> int | posts.PostRef | None:
+    """How ``/split`` names a post of a statement: its number on the card ("17", "[17]",
+    "#17", in any digits: "۱۷"), or its link or channel and id as /queue_post takes them;
+    None when ``name`` is neither."""
+    text = name.strip()
+    words = text.split()
+    number = words[0].strip("[]#") if words else ""
+    if number.isdecimal():  # a number, and nothing after it ("1 2" is no channel and post)
+        return int(number) if len(words) == 1 and len(number) < 12 else None
+    ref, rest = posts.parse_post(text)
+    return ref if ref is not None and not rest else None
+
+
+async def split_command(desk: Desk, person: Person, chat_id: int, job_id: int, name: str, *,
+                        reply_to: int | None = None) -> Response | None:
+    """``/split <job> [post]``: with a post (see :func:`parse_post_name`), that post split off
+    the job's statement exactly as by its Split button, for any post, not only those the card
+    has a button for; without one, the statement's posts as the card numbers them. None:
+    ``name`` names no post."""
+    named = parse_post_name(name) if name else None
+    if name and named is None:
+        return None
+    lang = person.language
+    job = await desk.job(job_id)
+    if job is None:
+        return desk.refuse(t(lang, "no.unknown_job", job=job_id), user=person.id, what="/split",
+                           job=job_id, why="unknown job")
+    if named is None:
+        return _list_posts(job, lang, chat_id, reply_to)
+    if isinstance(named, int):
+        if not any(m.id == named for m in job.also_in):
+            return desk.refuse(t(lang, "no.split_number", job=job_id, copy=named),
+                               user=person.id, what="/split", job=job_id,
+                               why=f"no member {named}")
+        return await split(desk, person, job_id, named)
+    found = await _member_at(desk, person, job, named)
+    return found if isinstance(found, Response) else await split(desk, person, job_id, found.id)
+
+
+def _list_posts(job: JobView, lang: str, chat_id: int, reply_to: int | None) -> Response:
+    """The statement's other posts, numbered as on the card, each with its link: also those
+    beyond the card's "+N more", in as many messages as they need."""
+    if not job.also_in:
+        return Response(answer=t(lang, "split.none", job=job.id))
+    lines = [t(lang, "split.head", job=job.id)]
+    lines += [t(lang, "split.line", copy=cards.copy_label(m), how=cards.how_text(m, lang),
+                date=cards.fmt_time(m.date),
+                link=post_link(m.channel_username, m.channel_id, m.message_id))
+              for m in job.also_in]
+    parts = split_text(FormattedText("\n".join(lines)), TEXT_LIMIT)
+    return Response([Say(chat_id, part, reply_to=reply_to if k == 0 else None)
+                     for k, part in enumerate(parts)])
+
+
+async def _member_at(desk: Desk, person: Person, job: JobView,
+                     ref: posts.PostRef) -> Member | Response:
+    """The post of job's statement a link names, or the refusal that says why it is none."""
+    lang, link = person.language, posts.link_of(ref)
+    post = await desk.store.find_post(*ref)
+    if post is None:
+        return desk.refuse(t(lang, "no.unknown_post", link=link), user=person.id, what="/split",
+                           job=job.id, why=f"no stored post {link}")
+    unit = (post.channel_id, post.unit_key)
+    member = next((m for m in job.also_in if (m.channel_id, m.unit_key) == unit), None)
+    if member is not None:
+        return member
+    if unit == (job.channel_id, job.unit_key):
+        key, why = "no.split_lead", "the job's own post"
+    elif post.job_ids:
+        key, why = "no.split_own_jobs", "a post with jobs of its own"
+    else:
+        key, why = "no.split_not_member", "not a member"
+    return desk.refuse(t(lang, key, link=link, job=job.id,
+                         jobs=", ".join(map(str, post.job_ids))),
+                       user=person.id, what="/split", job=job.id, why=why)
 
 
 async def join(desk: Desk, person: Person, keep_job: int, merge_job: int) -> Response:

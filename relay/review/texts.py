@@ -30,7 +30,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "how.forward": ("forward", "بازارسال"),
     "how.joined": ("joined", "پیوند داده‌شده"),
     "how.deleted": ("{how}, deleted", "{how}، حذف‌شده"),
-    "card.also_more": ("+{count} more", "و {count} مورد دیگر"),
+    "card.also_more": ("+{count} more (all of them: /split {job})",
+                       "و {count} مورد دیگر (همه: /split {job})"),
     "button.split": ("✂ Split {name}", "✂ جدا کردن {name}"),
     "button.memory": ("📋 Start from job {earlier}'s translation",  # issue 14
                       "📋 شروع از ترجمهٔ کار {earlier}"),
@@ -42,10 +43,38 @@ TEXTS: dict[str, tuple[str, str]] = {
                        " statement; it left it and has its own jobs: {jobs}.",
                        "کار {job}: رونوشت در {copy} ویرایش شد و دیگر همین بیانیه نیست؛"
                        " جدا شد و کارهای خودش را دارد: {jobs}."),
-    "ok.split": ("Split off job {job}'s statement: new jobs {jobs}.",
-                 "از بیانیهٔ کار {job} جدا شد: کارهای تازه {jobs}."),
+    "ok.split": ("Split {copy} ({link}) off job {job}'s statement: new jobs {jobs}.",
+                 "{copy} ({link}) از بیانیهٔ کار {job} جدا شد: کارهای تازه {jobs}."),
     "no.split_gone": ("That post is no longer part of job {job}'s statement.",
                       "آن پست دیگر بخشی از بیانیهٔ کار {job} نیست."),
+    "no.split_deleted": ("{copy} was deleted by its channel: there is nothing to translate,"
+                         " so it is not split off.",
+                         "{copy} را کانالش حذف کرده است؛ چیزی برای ترجمه نیست و جدا نمی‌شود."),
+    "no.split_joined": ("{copy} was joined to job {job}'s statement by an editor with /join, not"
+                        " matched by relay: it is not split off.",
+                        "{copy} را ویراستاری با /join به بیانیهٔ کار {job} پیوند داده است، نه"
+                        " رله؛ جدا نمی‌شود."),
+    # /split <job> [number|link]: any post of a statement, also those without a button
+    "split.head": ("Job {job}: the statement's other posts, oldest first. To split a wrong one"
+                   " off: /split {job} <number> (or its link).",
+                   "کار {job}: پست‌های دیگر این بیانیه، قدیمی‌ترین اول. برای جدا کردن پستی که"
+                   " به‌اشتباه پیوند خورده: /split {job} <شماره> (یا پیوند آن)."),
+    "split.line": ("{copy} ({how}) · {date} · {link}", "{copy} ({how}) · {date} · {link}"),
+    "split.none": ("Job {job}'s statement has no other posts: there is nothing to split off.",
+                   "بیانیهٔ کار {job} پست دیگری ندارد؛ چیزی برای جدا کردن نیست."),
+    "no.split_number": ("Job {job}'s statement has no post [{copy}] (split off already, or"
+                        " another job's): /split {job} lists its posts.",
+                        "بیانیهٔ کار {job} پست [{copy}] ندارد (پیش‌تر جدا شده، یا از کار"
+                        " دیگری است)؛ فهرست پست‌ها: /split {job}"),
+    "no.split_not_member": ("{link} is not part of job {job}'s statement: /split {job} lists"
+                            " its posts.", "{link} بخشی از بیانیهٔ کار {job} نیست؛ فهرست"
+                            " پست‌ها: /split {job}"),
+    "no.split_own_jobs": ("{link} is not part of job {job}'s statement: it has jobs of its own"
+                          " ({jobs}).", "{link} بخشی از بیانیهٔ کار {job} نیست؛ کارهای خودش را"
+                          " دارد ({jobs})."),
+    "no.split_lead": ("{link} is job {job}'s own post: only the statement's other posts can be"
+                      " split off.", "{link} پست خود کار {job} است؛ فقط پست‌های دیگر این"
+                      " بیانیه جدا می‌شوند."),
     "ok.join": ("Job {second}'s statement joined job {first}'s; closed: {closed}.",
                 "بیانیهٔ کار {second} به کار {first} پیوست؛ بسته شد: {closed}."),
     "no.join": ("Cannot join job {second} into job {first}: unknown job, or already one"

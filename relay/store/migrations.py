@@ -201,6 +201,31 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX glossary_revision ON glossary (revision);
         """,
     ),
+    (
+        15,
+        """
+        -- A statement's posts are named by their id on cards, Split buttons and /split
+        -- (issue 11): AUTOINCREMENT, so that the id of a post split off (its row deleted) is
+        -- never given to a post that joins later, which a number read from an older card or
+        -- typed by a second editor would then split off instead.
+        CREATE TABLE statement_members_v15 (
+            id              INTEGER PRIMARY KEY AUTOINCREMENT,
+            channel_id      INTEGER NOT NULL,
+            unit_key        TEXT NOT NULL,
+            message_id      INTEGER NOT NULL,
+            lead_channel_id INTEGER NOT NULL,
+            lead_unit_key   TEXT NOT NULL,
+            how             TEXT NOT NULL CHECK (how IN ('copy', 'forward', 'joined')),
+            joined_at       INTEGER NOT NULL,
+            UNIQUE (channel_id, unit_key)
+        );
+        INSERT INTO statement_members_v15 SELECT id, channel_id, unit_key, message_id,
+            lead_channel_id, lead_unit_key, how, joined_at FROM statement_members;
+        DROP TABLE statement_members;
+        ALTER TABLE statement_members_v15 RENAME TO statement_members;
+        CREATE INDEX statement_members_lead ON statement_members (lead_channel_id, lead_unit_key);
+        """,
+    ),
 ]
 
 

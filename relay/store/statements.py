@@ -101,12 +101,14 @@ def members_of(conn: sqlite3.Connection, channel_id: int, key: str) -> tuple[Mem
     """The other posts carrying the statement whose lead is this unit, oldest first."""
     rows = conn.execute(
         "SELECT s.id, s.channel_id, c.username, COALESCE(c.display_name, c.title), s.message_id,"
-        " s.how, COALESCE(m.date, 0), m.deleted_at IS NOT NULL FROM statement_members s"
+        " s.how, COALESCE(m.date, 0), m.deleted_at IS NOT NULL, s.unit_key"
+        " FROM statement_members s"
         " LEFT JOIN channels c ON c.id=s.channel_id"
         " LEFT JOIN messages m ON m.channel_id=s.channel_id AND m.message_id=s.message_id"
         " WHERE s.lead_channel_id=? AND s.lead_unit_key=? ORDER BY s.id", (channel_id, key))
-    return tuple(Member(sid, channel, username, name, message_id, how, date, bool(deleted))
-                 for sid, channel, username, name, message_id, how, date, deleted in rows)
+    return tuple(Member(sid, channel, username, name, message_id, how, date, bool(deleted),
+                        unit) for sid, channel, username, name, message_id, how, date, deleted,
+                 unit in rows)
 
 
 def recheck_edited_copy(conn: sqlite3.Connection, unit: Unit, message_id: int,
@@ -145,11 +147,13 @@ def recheck_edited_copy(conn: sqlite3.Connection, unit: Unit, message_id: int,
 
 @dataclass(frozen=True, slots=True)
 class Split:
-    """What splitting a member off did: its unit, its text and its new jobs."""
+    """What splitting a member off did: its unit, its text, its new jobs and the jobs of the
+    statement it left (every one of their cards lists it)."""
 
     unit: Unit
     text: str
     jobs: list[int]
+    statement_jobs: tuple[int, ...] = ()
 
 
 def split(conn: sqlite3.Connection, job_id: int, member_id: int, actor_id: int | None,
@@ -184,9 +188,10 @@ def split(conn: sqlite3.Connection, job_id: int, member_id: int, actor_id: int |
                                 grouped_id=grouped_id, targets=targets, source_text=text, now=now)
     detail = f"{how} in channel {channel_id} message {message_id} split off: jobs " + \
         ",".join(map(str, new_jobs))
+    lead_jobs = jobs.jobs_of_unit(conn, *lead)
     audit.record_many(conn, [(j, actor_id, "statement_split", s, s, detail, now)
-                             for j, s in jobs.jobs_of_unit(conn, *lead)])
-    return Split((channel_id, key), text, new_jobs)
+                             for j, s in lead_jobs])
+    return Split((channel_id, key), text, new_jobs, tuple(j for j, _ in lead_jobs))
 
 
 @dataclass(frozen=True, slots=True)
