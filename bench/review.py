@@ -626,7 +626,7 @@ class Bench:
                            " LIMIT 1 OFFSET ?", (queued // 2,)).fetchone()[0]
         album_job = conn.execute("SELECT id FROM jobs WHERE grouped_id IS NOT NULL"
                                  " LIMIT 1").fetchone()[0]
-        common = words[-1][1]
+        word_of = {kind: word for kind, word, _ in words}
         # The store's own functions, traced: every statement they run is timed with them and
         # explained, so the plans shown are always the ones relay really uses.
         calls = [
@@ -635,7 +635,8 @@ class Bench:
             ("load_job (single post)", store.load_job, (job,)),
             ("load_job (album)", store.load_job, (album_job,)),
             ("stats", store.stats, ()),
-            (f"search {common!r} ({words[-1][0]})", store.search, (common, 10)),
+            *((f"search {word_of[kind]!r} ({kind})", store.search, (word_of[kind], 10))
+              for kind in ("common", "common pair")),
             ("jobs_without_cards", store.jobs_without_cards, (20,)),
             ("expired_claims", store.expired_claims, (self.now, 1800)),
             ("last_change", store.last_change, (job,)),
@@ -661,7 +662,8 @@ def _depth(plan: list[tuple], row: tuple) -> int:
 
 
 def pick_search_words(conn: sqlite3.Connection) -> list[tuple[str, str, int]]:
-    """A rare, a medium and a common word of the archive, with how many posts hold each."""
+    """A rare, a medium and a common word of the archive, and the common word with the most
+    frequent other word (a pair), with how many posts hold each."""
     counts = []
     for word in dict.fromkeys([*FA_CONTENT, *(n.split()[-1] for n in NAMES)]):
         if "\u200c" in word:
@@ -674,6 +676,13 @@ def pick_search_words(conn: sqlite3.Connection) -> list[tuple[str, str, int]]:
     for kind, share in (("rare", 0.002), ("medium", 0.02), ("common", 0.25)):
         n, word = min(counts, key=lambda c: abs(c[0] - share * total))
         out.append((kind, word, n))
+    # /search finds posts holding every word: the common word with the most frequent other one
+    common = out[-1][1]
+    most = max(c for c in counts if c[1] != common)[1]
+    pair = f"{most} {common}"
+    n = conn.execute("SELECT COUNT(*) FROM messages_fts WHERE messages_fts MATCH ?",
+                     (store.fts_query(pair),)).fetchone()[0]
+    out.append(("common pair", pair, n))
     return out
 
 

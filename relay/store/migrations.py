@@ -226,6 +226,37 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX statement_members_lead ON statement_members (lead_channel_id, lead_unit_key);
         """,
     ),
+    (
+        16,
+        """
+        -- /search reads only the newest matches: the full-text index is keyed by search_key,
+        -- a post's date and then its pk, so "newest first" is the index's own order and the
+        -- first rows of a backward scan are the answer, however many posts match. (pk alone is
+        -- not date order: backfill and relay import store older posts later.) Telegram dates
+        -- are 32-bit; clamped to [0, 2^32) and times 2^31, the key fits 63 bits while pk < 2^31
+        -- (the unique index would refuse a collision rather than mix two posts up).
+        ALTER TABLE messages ADD COLUMN search_key INTEGER GENERATED ALWAYS AS
+            (MIN(MAX(date, 0), 4294967295) * 2147483648 + pk) VIRTUAL;
+        CREATE UNIQUE INDEX messages_search_key ON messages (search_key);
+        DROP TRIGGER messages_fts_update;
+        DROP TABLE messages_fts;
+        CREATE VIRTUAL TABLE messages_fts USING fts5(
+            text, content='messages', content_rowid='search_key',
+            tokenize='unicode61 remove_diacritics 2'
+        );
+        -- Every post is indexed again here, those waiting in fts_pending too.
+        INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+        DELETE FROM fts_pending;
+        -- An edit (or a changed date: a new key) takes the post out under its old key and
+        -- text, unless it is still waiting to be indexed, and notes it for indexing again.
+        CREATE TRIGGER messages_fts_update AFTER UPDATE OF text, date ON messages BEGIN
+            INSERT INTO messages_fts (messages_fts, rowid, text)
+                SELECT 'delete', old.search_key, old.text
+                WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE pk = old.pk);
+            INSERT OR IGNORE INTO fts_pending (pk) VALUES (new.pk);
+        END;
+        """,
+    ),
 ]
 
 
@@ -259,7 +290,10 @@ def apply_migrations(conn: sqlite3.Connection) -> list[int]:
                 (version, int(time.time())),
             )
         except BaseException:
-            conn.execute("ROLLBACK")
+            # An interrupt or a full disk may have rolled it back already: a ROLLBACK then
+            # would fail and hide why (migration 16 rebuilds the whole search index).
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
         applied.append(version)

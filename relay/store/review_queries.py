@@ -64,33 +64,35 @@ def index_pending(conn: sqlite3.Connection) -> int:
     a write transaction); returns how many."""
     count = conn.execute("SELECT COUNT(*) FROM fts_pending").fetchone()[0]
     if count:
-        conn.execute("INSERT INTO messages_fts (rowid, text) SELECT m.pk, m.text"
-                     " FROM fts_pending p JOIN messages m ON m.pk = p.pk ORDER BY m.pk")
+        conn.execute("INSERT INTO messages_fts (rowid, text) SELECT m.search_key, m.text"
+                     " FROM fts_pending p JOIN messages m ON m.pk = p.pk ORDER BY m.search_key")
         conn.execute("DELETE FROM fts_pending")
     return count
 
 
 def search(conn: sqlite3.Connection, words: str, limit: int = 10) -> list[Found]:
-    """Newest posts matching every word. Run it in a write transaction: the index is first
-    brought up to date, so a post stored a moment ago is found too."""
+    """Newest posts matching every word: by post date, and of posts dated the same second
+    the one stored later first. Run it in a write transaction: the index is first brought up
+    to date, so a post stored a moment ago is found too."""
     index_pending(conn)
     query = fts_query(words)
     if not query:
         return []
-    # The newest ``limit`` matches are chosen first: snippets and job ids are then worked out
-    # for those rows only, not for every match of a common word.
+    # The index's rowid is messages.search_key (date, then pk; migration 16), so the newest
+    # ``limit`` matches are the first rows of a backward scan of the index: no other match is
+    # read, however common the word. Snippets and job ids are worked out for those rows only.
     rows = conn.execute(
         "SELECT c.username, COALESCE(c.display_name, c.title), m.channel_id, m.message_id,"
-        " m.date, snippet(messages_fts, 0, '«', '»', '…', 12),"
+        " m.date, hit.snippet,"
         " (SELECT GROUP_CONCAT(j.id) FROM jobs j WHERE j.channel_id = m.channel_id"
         "  AND j.unit_key = CASE WHEN m.grouped_id IS NULL THEN 'm:' || m.message_id"
         "  ELSE 'g:' || m.grouped_id END)"
-        " FROM messages_fts f JOIN messages m ON m.pk = f.rowid"
+        " FROM (SELECT rowid AS search_key, snippet(messages_fts, 0, '«', '»', '…', 12)"
+        "  AS snippet FROM messages_fts WHERE messages_fts MATCH ?"
+        "  ORDER BY rowid DESC LIMIT ?) hit"
+        " JOIN messages m ON m.search_key = hit.search_key"
         " JOIN channels c ON c.id = m.channel_id"
-        " WHERE messages_fts MATCH ?1 AND f.rowid IN (SELECT m2.pk FROM messages_fts f2"
-        "  JOIN messages m2 ON m2.pk = f2.rowid WHERE f2.messages_fts MATCH ?1"
-        "  ORDER BY m2.date DESC LIMIT ?2)"
-        " ORDER BY m.date DESC",
+        " ORDER BY hit.search_key DESC",
         (query, limit),
     ).fetchall()
     return [Found(u, n, cid, mid, d, s, tuple(int(x) for x in (jobs or "").split(",") if x))
