@@ -338,3 +338,33 @@ async def test_a_batch_without_failures_runs_without_savepoints_and_one_with_red
     assert statements.count("ROLLBACK") == 1  # the attempt without savepoints, undone
     assert sum(s.startswith("SAVEPOINT") for s in statements) == 2  # then piece by piece
     assert stored == [1, 2, 4]
+
+
+def _interrupted_insert(conn: sqlite3.Connection, *_: object) -> None:
+    """A write SQLite interrupts half-way: it rolls the whole transaction back itself, as it
+    may on a full disk."""
+    conn.execute("CREATE TABLE IF NOT EXISTS numbers (n INTEGER)")
+    conn.set_progress_handler(lambda: 1, 50)
+    try:
+        conn.execute("INSERT INTO numbers WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL"
+                     " SELECT n + 1 FROM c WHERE n < 100000) SELECT n FROM c")
+    finally:
+        conn.set_progress_handler(None, 50)
+
+
+@pytest.mark.parametrize("how", ["alone", "in a batch"])
+def test_a_write_sqlite_rolled_back_itself_fails_with_its_own_error(tmp_path, how):
+    """Not "cannot rollback - no transaction is active", which hid the real cause (a disk
+    full: the service's one-line stop looks for it)."""
+    from relay.store import db as db_module
+
+    conn = sqlite3.connect(tmp_path / "relay.db", isolation_level=None)
+    with pytest.raises(sqlite3.OperationalError, match="interrupted"):
+        if how == "alone":
+            db_module._in_transaction(conn, _interrupted_insert, (), {})
+        else:
+            fine = (lambda c: c.execute("CREATE TABLE IF NOT EXISTS kept (n INTEGER)"), (), {})
+            db_module._run_batch(conn, [fine, (_interrupted_insert, (), {}), fine])
+    assert not conn.in_transaction
+    assert conn.execute("SELECT name FROM sqlite_master").fetchall() == []  # nothing half-done
+    conn.close()

@@ -87,10 +87,18 @@ def _in_transaction(conn: sqlite3.Connection, fn: Callable[..., T], args: tuple,
     try:
         result = fn(conn, *args, **kwargs)
     except BaseException:
-        conn.execute("ROLLBACK")
+        _roll_back(conn)
         raise
     conn.execute("COMMIT")
     return result
+
+
+def _roll_back(conn: sqlite3.Connection) -> None:
+    """ROLLBACK, unless SQLite already rolled the transaction back itself (a full disk, an
+    interrupt): its "cannot rollback" would then hide the real cause (the disk full that
+    stops the service in one line)."""
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
 
 
 class BatchWriter:
@@ -170,10 +178,9 @@ def _run_batch(conn: sqlite3.Connection,
         try:
             outcomes = _run_pieces_together(conn, items)
         except Exception:  # noqa: BLE001 - a piece failed: redone below, piece by piece
-            if conn.in_transaction:  # SQLite may have rolled back already (e.g. disk full)
-                conn.execute("ROLLBACK")
+            _roll_back(conn)
         except BaseException:
-            conn.execute("ROLLBACK")
+            _roll_back(conn)
             raise
         else:
             conn.execute("COMMIT")
@@ -207,6 +214,8 @@ def _run_pieces(conn: sqlite3.Connection,
             try:
                 value = fn(conn, *args, **kwargs)
             except Exception as exc:  # noqa: BLE001 - undone alone, reported to its caller
+                if not conn.in_transaction:  # SQLite rolled back the whole batch (disk full)
+                    raise
                 execute("ROLLBACK TO piece")
                 execute("RELEASE piece")
                 books.end_piece(kept=False)
