@@ -259,6 +259,45 @@ async def test_a_batch_waits_out_a_long_write_lock_of_the_service(tmp_path):
     holder.close()
 
 
+def test_the_child_reads_its_socket_into_one_buffer_not_a_fresh_megabyte_each_time() -> None:
+    """``recv(1 MiB)`` allocated a megabyte per read and shrank it to the few hundred bytes a
+    post takes. Once glibc's malloc had raised its mmap threshold, those reads came from the
+    heap and fragmented it: a child fed soak-like posts, the service writing between its
+    batches, held 8.6 MB more free heap at 450,000 posts than at 150,000 (its RSS grew as
+    much; the statement index and the Python objects did not). A read now allocates only
+    what the frame holds."""
+    import socket
+    import threading
+    import tracemalloc
+
+    from relay.service.ingest_child import MAX_WRITES, RECEIVE_SIZE, FrameReader, pack
+
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        frames = FrameReader(ours)
+        tracing_already = tracemalloc.is_tracing()
+        if not tracing_already:
+            tracemalloc.start()
+        try:
+            tracemalloc.reset_peak()
+            before = tracemalloc.get_traced_memory()[0]
+            for n in range(100):
+                theirs.sendall(pack([("post", n, STATEMENT)]))
+                assert frames.next_batch(MAX_WRITES) == [("post", n, STATEMENT)]
+            peak = tracemalloc.get_traced_memory()[1] - before
+        finally:
+            if not tracing_already:
+                tracemalloc.stop()
+        assert peak < RECEIVE_SIZE // 16
+        big = [("post", 1, "x" * (3 * RECEIVE_SIZE))]  # one frame, several reads
+        sender = threading.Thread(target=theirs.sendall, args=(pack(big),))
+        sender.start()
+        assert frames.next_batch(MAX_WRITES) == big
+        sender.join()
+        theirs.close()
+        assert frames.next_batch(MAX_WRITES) is None
+
+
 def test_records_cross_to_the_process_whole() -> None:
     """The records pickle by position (``by_position``): every field, entities included."""
     import pickle

@@ -219,6 +219,42 @@ def test_old_posts_are_evicted() -> None:
     assert index.match(other, 40 * DAY) == "new"
 
 
+def test_a_long_run_in_a_short_window_keeps_only_the_window() -> None:
+    """Posts keep coming for many windows: a post added again under its key (an edited post
+    is), removed ones and replaced ones all leave with the window. Between two sweeps (one per
+    eighth of the index's size in adds, at least 1024) the index holds the window plus what
+    arrived since the last sweep, never more, however long the run."""
+    rng = random.Random(7)
+    words = normalise(STATEMENT).split() + [f"w{n}" for n in range(300)]
+    window, per_second = 100.0, 10  # 1,000 posts in the window, ~1,140 entries with the edits
+    index = StatementIndex(MatchSettings(window_days=window / DAY))
+    dated: dict[int, list[float]] = {}  # key -> the dates of its entries
+    most = 0
+    for n in range(6_000):
+        at = n / per_second
+        text = " ".join(rng.choices(words, k=12)) + f" {n}"
+        index.add(n, text, at)
+        dated[n] = [at]
+        if n % 7 == 0:  # edited: its new text is added under the same key
+            index.add(n, text + " ویرایش", at)
+            dated[n].append(at)
+        if n % 97 == 0 and n - 50 in dated:  # split off a statement
+            index.remove(n - 50)
+            dated.pop(n - 50)
+        if n % 13 == 0 and n - 30 in dated:  # edited so that it left its statement: replaced
+            index.remove(n - 30)
+            index.add(n - 30, text + " اصلاحیه", (n - 30) / per_second)
+            dated[n - 30] = [(n - 30) / per_second]
+        if at > 2 * window and n % 50 == 0:
+            in_window = sum(d >= at - window for ds in dated.values() for d in ds)
+            most = max(most, len(index) - in_window)
+            for key in [k for k, ds in dated.items() if ds[0] < at - 2 * window]:
+                del dated[key]  # out of the window long ago: counted as left over if kept
+    assert most <= max(1024, len(index) // 8) + 1
+    index.evict(at - window)
+    assert len(index) == sum(d >= at - window for ds in dated.values() for d in ds)
+
+
 def test_remove_splits_a_wrong_match() -> None:
     index = StatementIndex()
     index.add("job-1", STATEMENT, 0)
